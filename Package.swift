@@ -1,0 +1,97 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Every target builds in the Swift 6 language mode with strict concurrency; warnings are
+/// treated as defects by the CI script (it fails on any `warning:` line).
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "creditd",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "creditd", targets: ["creditd"]),
+        .executable(name: "creditctl", targets: ["creditctl"]),
+        .library(name: "CreditCore", targets: ["CreditCore"]),
+        .library(name: "CreditKafka", targets: ["CreditKafka"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+    ],
+    targets: [
+        // C boundaries: one system-library target per C library, found through pkg-config.
+        .systemLibrary(name: "CRDKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+
+        // The credit model: values and pure functions, no I/O.
+        .target(
+            name: "CreditCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        // The only Swift code that calls rd_kafka_*.
+        .target(
+            name: "CreditKafka",
+            dependencies: ["CRDKafka", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        // The only Swift code that calls libsystemd.
+        .target(
+            name: "CreditSystemd",
+            dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        // SQLite through GRDB: schema, migrations, state, offsets, outbox.
+        .target(
+            name: "CreditStore",
+            dependencies: ["CreditCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        // Configuration, policy loading and the services that wire the shells around the core.
+        .target(
+            name: "CreditDaemon",
+            dependencies: [
+                "CreditCore", "CreditKafka", "CreditStore", "CreditSystemd",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "creditd",
+            dependencies: ["CreditDaemon", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "creditctl",
+            dependencies: ["CreditDaemon", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
+
+        // Test helper for CreditSystemdTests: logs through JournalLogHandler inside a private mount
+        // namespace where the test owns /run/systemd/journal/socket. Not installed.
+        .executableTarget(
+            name: "journal-probe",
+            dependencies: ["CreditSystemd", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+
+        .testTarget(name: "CreditCoreTests", dependencies: ["CreditCore"], swiftSettings: strict),
+        .testTarget(name: "CreditKafkaTests", dependencies: ["CreditKafka"], swiftSettings: strict),
+        .testTarget(
+            name: "CreditSystemdTests",
+            dependencies: ["CreditSystemd", "journal-probe", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "CreditStoreTests", dependencies: ["CreditStore"], swiftSettings: strict),
+        .testTarget(name: "IntegrationTests", dependencies: ["CreditDaemon", "CreditKafka"], swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,58 @@
+import Foundation
+import GRDB
+
+/// Stored customer states. The state itself is the core's value, encoded by the caller; the
+/// flags beside it let operators list held, blocked and overdue customers without decoding all.
+public enum CustomerStore {
+    public struct Flags: Sendable, Equatable {
+        public var hasHeldOrders: Bool
+        public var blocked: Bool
+        public var overdue: Bool
+        public init(hasHeldOrders: Bool, blocked: Bool, overdue: Bool) {
+            self.hasHeldOrders = hasHeldOrders
+            self.blocked = blocked
+            self.overdue = overdue
+        }
+    }
+
+    public static func load(_ db: Database, id: String) throws -> [UInt8]? {
+        let data = try Data.fetchOne(db.cachedStatement(sql: "SELECT state FROM customers WHERE customer_id = ?"), arguments: [id])
+        return data.map { [UInt8]($0) }
+    }
+
+    public static func save(_ db: Database, id: String, state: [UInt8], flags: Flags, updatedAt: String) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO customers (customer_id, state, has_held_orders, blocked, overdue, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT(customer_id) DO UPDATE SET state = excluded.state,
+              has_held_orders = excluded.has_held_orders, blocked = excluded.blocked,
+              overdue = excluded.overdue, updated_at = excluded.updated_at
+            """).execute(arguments: [id, Data(state), flags.hasHeldOrders, flags.blocked, flags.overdue, updatedAt])
+    }
+
+    public struct Filter: Sendable, Equatable {
+        public var held = false
+        public var blocked = false
+        public var overdue = false
+        public init(held: Bool = false, blocked: Bool = false, overdue: Bool = false) {
+            self.held = held
+            self.blocked = blocked
+            self.overdue = overdue
+        }
+    }
+
+    /// Every stored customer matching the filter, ordered by id, as (id, encoded state).
+    public static func all(_ db: Database, filter: Filter = .init()) throws -> [(id: String, state: [UInt8])] {
+        var conditions: [String] = []
+        if filter.held { conditions.append("has_held_orders = 1") }
+        if filter.blocked { conditions.append("blocked = 1") }
+        if filter.overdue { conditions.append("overdue = 1") }
+        let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        return try Row.fetchAll(db, sql: "SELECT customer_id, state FROM customers\(whereClause) ORDER BY customer_id")
+            .map { row in (id: row[0], state: [UInt8](row[1] as Data)) }
+    }
+
+    public static func ids(_ db: Database) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT customer_id FROM customers ORDER BY customer_id")
+    }
+}

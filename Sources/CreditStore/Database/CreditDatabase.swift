@@ -1,0 +1,87 @@
+import Foundation
+import GRDB
+
+/// The daemon's SQLite database: one file in WAL mode holding the credit state, the consumed
+/// offsets, the dedup keys and the outbox, so that one transaction can change all of them at once.
+///
+/// The daemon is the single writer. `creditctl` opens the same file read-only, which WAL allows
+/// while the daemon writes.
+public final class CreditDatabase: Sendable {
+    public let writer: any DatabaseWriter
+    public let path: String
+
+    /// How hard SQLite pushes each commit to disk. `full` survives power loss; `normal` (WAL)
+    /// survives a process crash but may lose the last commits on power loss — which the
+    /// deterministic output ids and stored offsets make safe, at the cost of re-processing.
+    public enum Durability: String, Sendable {
+        case full, normal
+    }
+
+    /// Opens (and migrates) the database for writing.
+    public init(path: String, durability: Durability = .full) throws(StoreError) {
+        self.path = path
+        var config = Configuration()
+        config.label = "creditd"
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        do {
+            let dir = (path as NSString).deletingLastPathComponent
+            if !dir.isEmpty, !FileManager.default.fileExists(atPath: dir) {
+                throw StoreError(.cannotOpen, "the database folder \(dir) does not exist; create it or set database.path")
+            }
+            let pool = try DatabasePool(path: path, configuration: config)
+            try Schema.migrator.migrate(pool)
+            writer = pool
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.wrap(error, "cannot open the database \(path)")
+        }
+    }
+
+    /// Opens an existing database read-only (operator commands). Never creates or migrates.
+    public init(readOnlyPath path: String) throws(StoreError) {
+        self.path = path
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw StoreError(.cannotOpen, "no database at \(path); pass --database PATH or --config FILE of a daemon that has run")
+        }
+        var config = Configuration()
+        config.readonly = true
+        config.label = "creditctl"
+        config.busyMode = .timeout(10)
+        do {
+            // A queue, not a pool: a read-only pool would need the -shm file to be writable.
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            let applied = try queue.read { db in try Schema.migrator.appliedIdentifiers(db) }
+            let known = Set(Schema.migrator.migrations)
+            if let unknown = applied.first(where: { !known.contains($0) }) {
+                throw StoreError(.schemaTooNew, "the database \(path) has migration \(unknown), which this creditctl does not know; upgrade creditctl")
+            }
+            writer = queue
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.wrap(error, "cannot open the database \(path) read-only")
+        }
+    }
+
+    public func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try writer.write(body) } catch let error as StoreError { throw error } catch {
+            throw StoreError.wrap(error, "database write failed")
+        }
+    }
+
+    public func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try writer.read(body) } catch let error as StoreError { throw error } catch {
+            throw StoreError.wrap(error, "database read failed")
+        }
+    }
+
+    /// True when the file can be written (for /readyz): a read-only or full disk shows here.
+    public func isWritable() -> Bool {
+        (try? writer.write { db in try db.execute(sql: "UPDATE meta SET value = value WHERE key = 'schema'") }) != nil
+    }
+}

@@ -1,0 +1,65 @@
+import GRDB
+
+/// The schema, as named, append-only migrations: a released migration is never edited; a change
+/// is a new migration appended below. `docs/schema.md` describes each table.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("2026-11-29-01-foundation") { db in
+            // Small key/value facts: schema name, event-clock watermark, arrival counter.
+            try db.execute(sql: """
+                CREATE TABLE meta (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    value TEXT NOT NULL
+                ) WITHOUT ROWID;
+                INSERT INTO meta (key, value) VALUES ('schema', 'creditd');
+
+                -- Next offset to consume per input partition; the source of truth for resuming
+                -- (Kafka's committed offsets are only a copy for lag tools).
+                CREATE TABLE consumer_offsets (
+                    topic TEXT NOT NULL,
+                    partition INTEGER NOT NULL,
+                    next_offset INTEGER NOT NULL,
+                    PRIMARY KEY (topic, partition)
+                ) WITHOUT ROWID;
+
+                -- Every applied input event (source + id) with the SHA-256 of its canonical JSON,
+                -- so a repeat is skipped and a conflicting repeat is dead-lettered.
+                CREATE TABLE processed_events (
+                    source TEXT NOT NULL,
+                    event_id TEXT NOT NULL,
+                    canonical_sha256 TEXT NOT NULL,
+                    customer_id TEXT NOT NULL,
+                    PRIMARY KEY (source, event_id)
+                ) WITHOUT ROWID;
+
+                -- The credit state of one customer: the core's value, encoded, plus the columns
+                -- operators filter on.
+                CREATE TABLE customers (
+                    customer_id TEXT PRIMARY KEY NOT NULL,
+                    state BLOB NOT NULL,
+                    has_held_orders INTEGER NOT NULL DEFAULT 0,
+                    blocked INTEGER NOT NULL DEFAULT 0,
+                    overdue INTEGER NOT NULL DEFAULT 0,
+                    updated_at TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX customers_held ON customers (has_held_orders) WHERE has_held_orders = 1;
+                CREATE INDEX customers_blocked ON customers (blocked) WHERE blocked = 1;
+                CREATE INDEX customers_overdue ON customers (overdue) WHERE overdue = 1;
+
+                -- Messages to publish, written in the same transaction as the state that caused
+                -- them; the relay publishes them in order and deletes each once delivered.
+                CREATE TABLE outbox (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    message_id TEXT NOT NULL,
+                    topic TEXT NOT NULL,
+                    message_key BLOB,
+                    value BLOB NOT NULL,
+                    headers BLOB,
+                    created_at TEXT NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,114 @@
+import CreditStore
+import Foundation
+import GRDB
+import Testing
+
+/// A fresh database file in its own temporary folder, removed by the caller.
+func temporaryDatabase(_ name: String = "test.sqlite") throws -> (CreditDatabase, URL) {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("creditd-store-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let db = try CreditDatabase(path: dir.appendingPathComponent(name).path)
+    return (db, dir)
+}
+
+@Suite struct StoreTests {
+    @Test func migrationsCreateTheSchemaInWALMode() throws {
+        let (db, dir) = try temporaryDatabase()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let mode = try db.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
+        #expect(mode == "wal")
+        let tables = try db.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") }
+        for table in ["consumer_offsets", "customers", "meta", "outbox", "processed_events"] {
+            #expect(tables.contains(table))
+        }
+        // Opening again applies nothing new and keeps the data.
+        try db.write { try Meta.set($0, "watermark", "2026-11-28T00:00:00Z") }
+        let again = try CreditDatabase(path: db.path)
+        #expect(try again.read { try Meta.get($0, "watermark") } == "2026-11-28T00:00:00Z")
+    }
+
+    @Test func offsetsOnlyMoveForward() throws {
+        let (db, dir) = try temporaryDatabase()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let key = OffsetStore.Key(topic: "orders", partition: 2)
+        try db.write { db in
+            try OffsetStore.advance(db, key, to: 10)
+            try OffsetStore.advance(db, key, to: 7)
+        }
+        let stored = try db.read { try OffsetStore.nextOffsets($0, for: [key, .init(topic: "orders", partition: 3)]) }
+        #expect(stored == [key: 10])
+    }
+
+    @Test func processedEventsTellRepeatsFromConflicts() throws {
+        let (db, dir) = try temporaryDatabase()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let result = try db.write { db -> [ProcessedEvents.Seen] in
+            let first = try ProcessedEvents.check(db, source: "oms", id: "e1", sha256: "aa")
+            try ProcessedEvents.record(db, source: "oms", id: "e1", sha256: "aa", customerId: "C-1")
+            return [first,
+                    try ProcessedEvents.check(db, source: "oms", id: "e1", sha256: "aa"),
+                    try ProcessedEvents.check(db, source: "oms", id: "e1", sha256: "bb"),
+                    try ProcessedEvents.check(db, source: "other", id: "e1", sha256: "bb")]
+        }
+        #expect(result == [.new, .repeated, .conflicting, .new])
+    }
+
+    @Test func outboxKeepsOrderBytesAndHeadersUntilAcknowledged() throws {
+        let (db, dir) = try temporaryDatabase()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let binary: [UInt8] = [0, 255, 10, 13, 0x80]
+        try db.write { db in
+            for i in 0..<5 {
+                try Outbox.append(db, OutboxMessage(messageId: "m\(i)", topic: "t", key: i == 0 ? nil : Array("C-\(i)".utf8),
+                                                    value: binary + [UInt8(i)],
+                                                    headers: i == 1 ? [.init("a", "1"), .init(name: "bin", value: binary)] : []),
+                               createdAt: "2026-11-28T00:00:00Z")
+            }
+        }
+        let pending = try db.read { try Outbox.pending($0, limit: 10) }
+        #expect(pending.map(\.messageId) == ["m0", "m1", "m2", "m3", "m4"])
+        #expect(pending[0].key == nil)
+        #expect(pending[1].headers == [.init("a", "1"), .init(name: "bin", value: binary)])
+        #expect(pending[4].value == binary + [4])
+        try db.write { try Outbox.acknowledge($0, seqs: [pending[0].seq, pending[1].seq]) }
+        let rest = try db.read { try Outbox.pending($0, limit: 2) }
+        #expect(rest.map(\.messageId) == ["m2", "m3"])
+        #expect(try db.read { try Outbox.backlog($0) } == 3)
+    }
+
+    @Test func aFailedTransactionLeavesNothingBehind() throws {
+        let (db, dir) = try temporaryDatabase()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        struct Boom: Error {}
+        #expect(throws: StoreError.self) {
+            try db.write { db in
+                try OffsetStore.advance(db, .init(topic: "orders", partition: 0), to: 5)
+                try Outbox.append(db, OutboxMessage(messageId: "x", topic: "t", key: nil, value: [1]), createdAt: "now")
+                throw Boom()
+            }
+        }
+        #expect(try db.read { try OffsetStore.all($0) }.isEmpty)
+        #expect(try db.read { try Outbox.backlog($0) } == 0)
+    }
+
+    @Test func readOnlyOpenNeedsAnExistingFileAndCannotWrite() throws {
+        #expect(throws: StoreError.self) { _ = try CreditDatabase(readOnlyPath: "/nonexistent/creditd.sqlite") }
+        let (db, dir) = try temporaryDatabase()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try db.write { try Meta.set($0, "k", "v") }
+        let reader = try CreditDatabase(readOnlyPath: db.path)
+        #expect(try reader.read { try Meta.get($0, "k") } == "v")
+        #expect(!reader.isWritable())
+        #expect(db.isWritable())
+    }
+
+    @Test func aMissingFolderIsNamedInTheError() throws {
+        do {
+            _ = try CreditDatabase(path: "/nonexistent-dir-\(UUID().uuidString)/creditd.sqlite")
+            Issue.record("opening in a missing folder must fail")
+        } catch {
+            #expect(error.code == .cannotOpen)
+            #expect(error.message.contains("does not exist"))
+        }
+    }
+}
