@@ -1,0 +1,315 @@
+/// The credit engine: pure functions from (state, input, context) to (new state, outputs).
+///
+/// No I/O and no clock: the caller loads the customer's state, passes "now", persists the new
+/// state and publishes the outputs in one transaction. Given the same state, input and context it
+/// always returns the same outputs with the same ids.
+public enum CreditEngine {
+    /// Who a seeded value was set by, so that a later policy may refresh it but not an operator's.
+    public static let seedSetBy = "policy"
+
+    /// A customer seen for the first time, seeded from `customers.overrides`.
+    public static func newCustomer(id: String, policy: Policy) -> CustomerState {
+        var state = CustomerState(customerId: id)
+        reseed(&state, policy: policy)
+        return state
+    }
+
+    /// Applies `customers.overrides` to a known customer, only where no operator changed the value
+    /// since it was seeded (start-up with a new policy). Publishes nothing.
+    public static func reseed(_ state: inout CustomerState, policy: Policy) {
+        guard let seed = policy.customers.override(for: state.customerId) else { return }
+        if let limit = seed.limit, state.permanentLimitSetBy == nil || state.permanentLimitSetBy == seedSetBy {
+            state.permanentLimit = limit
+            state.permanentLimitSetBy = seedSetBy
+        }
+        if let terms = seed.paymentTermsDays, state.paymentTermsSetBy == nil || state.paymentTermsSetBy == seedSetBy {
+            state.paymentTermsDays = terms
+            state.paymentTermsSetBy = seedSetBy
+        }
+        if let blocked = seed.blocked, state.operatorBlock == nil || state.operatorBlock?.by == seedSetBy {
+            state.operatorBlock = blocked ? OperatorBlock(reason: "customers.overrides", by: seedSetBy, at: Timestamp(microsecondsSinceEpoch: 0)) : nil
+        }
+    }
+
+    /// Applies one input event: folds it into the ledger (in business-time order), takes the
+    /// decisions it calls for, re-checks held orders when it does not add exposure, and raises alerts.
+    public static func apply(_ event: InputEvent, to state: inout CustomerState, context: DecisionContext) -> [OutputEvent] {
+        let policy = context.policy
+        var out = OutputBuilder(cause: .event(event), context: context, customerId: state.customerId)
+        if state.firstSeen == nil { state.firstSeen = event.time }
+        if state.lastEventTime.map({ $0 < event.time }) ?? true { state.lastEventTime = event.time }
+
+        var previousTotal: DecimalAmount?
+        if case .orderAmended(let amendment) = event.payload {
+            previousTotal = state.ledger.orders[amendment.orderId]?.total
+        }
+        let entry = LedgerEntry(sequence: context.arrivalSequence, time: event.time, eventId: event.id,
+                                customerTermsDays: state.paymentTerms(policy: policy), payload: event.payload)
+        state.journal.record(entry, capacity: context.journalCapacity)
+
+        var addsExposure = false
+        switch event.payload {
+        case .orderCreated(let created):
+            if let name = created.customerName, !name.isEmpty { state.name = name }
+            if state.orderDecisions[created.orderId] == nil, let order = state.ledger.orders[created.orderId], !order.cancelled {
+                addsExposure = true
+                decide(orderId: created.orderId, firstSeen: context.arrivalSequence, state: &state, out: &out)
+            }
+        case .orderAmended(let amendment):
+            if let decision = state.orderDecisions[amendment.orderId], let order = state.ledger.orders[amendment.orderId],
+               order.created, !order.cancelled, let previousTotal, order.total > previousTotal {
+                addsExposure = true
+                decide(orderId: amendment.orderId, firstSeen: decision.firstSeenSequence, state: &state, out: &out)
+            }
+        case .shipmentShipped(let shipment):
+            if let decision = state.orderDecisions[shipment.orderId], decision.status == .held {
+                let open = state.ledger.orders[shipment.orderId]?.openAmount ?? .zero
+                out.emitAlert(.shippedWhileHeld, severity: .critical,
+                              message: "Order \(shipment.orderId) shipped \(policy.format(shipment.amount.amount)) \(policy.currency.code) while held for credit.",
+                              figures: [
+                                  JSONMember("order_id", .string(shipment.orderId)),
+                                  JSONMember("shipment_id", .string(shipment.shipmentId)),
+                                  JSONMember("invoice_id", .string(shipment.invoiceId)),
+                                  JSONMember("amount", out.money(shipment.amount.amount)),
+                                  JSONMember("open_amount", out.money(open)),
+                                  JSONMember("currency", .string(policy.currency.code)),
+                                  JSONMember("reasons", OutputBuilder.reasonsJSON(decision.reasons)),
+                              ])
+            }
+        case .paymentReversed(let reversal):
+            let payment = state.ledger.payments[reversal.paymentId]
+            let amount = payment?.received == true ? payment?.amount : nil
+            out.emitAlert(.paymentReversed, severity: .warning,
+                          message: "Payment \(reversal.paymentId) was reversed (\(reversal.reason)).",
+                          figures: [
+                              JSONMember("payment_id", .string(reversal.paymentId)),
+                              JSONMember("reason", .string(reversal.reason)),
+                              JSONMember("amount", out.money(amount)),
+                              JSONMember("currency", .string(policy.currency.code)),
+                          ])
+        default:
+            break
+        }
+
+        resetDunningIfCured(state: &state, out: &out)
+        if !addsExposure { recheckHeldOrders(state: &state, out: &out) }
+        checkUtilization(state: &state, out: &out)
+        return out.events
+    }
+
+    // MARK: - Operator actions
+
+    /// Releases a held order regardless of checks; the note is required (it goes to the audit trail).
+    public static func releaseOrder(_ orderId: String, by operatorName: String, note: String, requestId: String,
+                                    in state: inout CustomerState, context: DecisionContext) -> Result<[OutputEvent], OperatorError> {
+        guard !note.trimmingSpaces.isEmpty else { return .failure(OperatorError(code: .noteRequired, detail: "a release needs a note")) }
+        guard var decision = state.orderDecisions[orderId] else {
+            return .failure(OperatorError(code: .unknownOrder, detail: "order \(orderId) has no credit decision for customer \(state.customerId)"))
+        }
+        guard decision.status == .held else {
+            return .failure(OperatorError(code: .notHeld, detail: "order \(orderId) is \(decision.status.rawValue), not held"))
+        }
+        var out = OutputBuilder(cause: .operatorRequest(requestId), context: context, customerId: state.customerId)
+        decision.status = .released
+        decision.releasedBy = operatorName
+        decision.note = note
+        decision.decidedAt = context.now
+        state.orderDecisions[orderId] = decision
+        out.emitDecision(.orderReleased, orderId: orderId, state: state, extra: [
+            JSONMember("released_by", .string(operatorName)), JSONMember("note", .string(note)),
+        ])
+        checkUtilization(state: &state, out: &out)
+        return .success(out.events)
+    }
+
+    /// Sets or lifts the operator's block (the dunning block is independent of it).
+    public static func setBlocked(_ blocked: Bool, reason: String, by operatorName: String, requestId: String,
+                                  in state: inout CustomerState, context: DecisionContext) -> Result<[OutputEvent], OperatorError> {
+        guard !reason.trimmingSpaces.isEmpty else { return .failure(OperatorError(code: .reasonRequired, detail: "a block or unblock needs a reason")) }
+        var out = OutputBuilder(cause: .operatorRequest(requestId), context: context, customerId: state.customerId)
+        let wasBlocked = state.isBlocked
+        if blocked {
+            state.operatorBlock = OperatorBlock(reason: reason, by: operatorName, at: context.now)
+            if !wasBlocked {
+                out.emit(.customerBlocked, [JSONMember("reasons", OutputBuilder.blockReasonsJSON([
+                    (code: "OPERATOR_BLOCK", message: "Blocked by \(operatorName): \(reason)"),
+                ]))])
+            }
+        } else {
+            guard state.operatorBlock != nil else {
+                return .failure(OperatorError(code: .notBlocked, detail: "customer \(state.customerId) has no operator block"))
+            }
+            state.operatorBlock = nil
+            if !state.isBlocked {
+                out.emit(.customerUnblocked, [JSONMember("reasons", OutputBuilder.blockReasonsJSON([
+                    (code: "OPERATOR_UNBLOCK", message: "Unblocked by \(operatorName): \(reason)"),
+                ]))])
+            }
+            recheckHeldOrders(state: &state, out: &out)
+            checkUtilization(state: &state, out: &out)
+        }
+        return .success(out.events)
+    }
+
+    /// Sets an operator limit: permanent, or temporary until `until` (inclusive).
+    public static func setLimit(_ amount: DecimalAmount, until: LocalDate?, reason: String, by operatorName: String, requestId: String,
+                                in state: inout CustomerState, context: DecisionContext) -> Result<[OutputEvent], OperatorError> {
+        let policy = context.policy
+        guard !reason.trimmingSpaces.isEmpty else { return .failure(OperatorError(code: .reasonRequired, detail: "a limit change needs a reason")) }
+        guard !amount.isNegative else { return .failure(OperatorError(code: .invalidLimit, detail: "a limit cannot be negative")) }
+        guard amount.normalized.scale <= policy.currency.minorUnit else {
+            return .failure(OperatorError(code: .invalidLimit, detail: "a limit in \(policy.currency.code) has at most \(policy.currency.minorUnit) decimals"))
+        }
+        if let until, until < context.today {
+            return .failure(OperatorError(code: .invalidLimit, detail: "the temporary limit's end \(until) is in the past"))
+        }
+        var out = OutputBuilder(cause: .operatorRequest(requestId), context: context, customerId: state.customerId)
+        let old = state.creditLimit(policy: policy, today: context.today)
+        if let until {
+            state.temporaryLimit = TemporaryLimit(amount: amount, expiresOn: until, setBy: operatorName)
+        } else {
+            state.permanentLimit = amount
+            state.permanentLimitSetBy = operatorName
+        }
+        let new = state.creditLimit(policy: policy, today: context.today)
+        out.emit(.limitChanged, [
+            JSONMember("old_limit", out.money(old)),
+            JSONMember("new_limit", out.money(new)),
+            JSONMember("currency", .string(policy.currency.code)),
+            JSONMember("changed_by", .string(operatorName)),
+            JSONMember("expires_on", .optionalString(until?.text)),
+            JSONMember("reason", .string(reason)),
+        ])
+        recheckHeldOrders(state: &state, out: &out)
+        checkUtilization(state: &state, out: &out)
+        return .success(out.events)
+    }
+
+    /// Re-checks held orders after a change made outside this engine's event path (a scheduler
+    /// run, a score or dunning change by later work), publishing releases under `cause`.
+    public static func recheckHeldOrders(in state: inout CustomerState, cause: Cause, context: DecisionContext) -> [OutputEvent] {
+        var out = OutputBuilder(cause: cause, context: context, customerId: state.customerId)
+        recheckHeldOrders(state: &state, out: &out)
+        checkUtilization(state: &state, out: &out)
+        return out.events
+    }
+
+    // MARK: - Decisions
+
+    /// Checks an order's whole open value (new or raised) and publishes approved, released or held.
+    static func decide(orderId: String, firstSeen: Int64, state: inout CustomerState, out: inout OutputBuilder) {
+        let policy = out.policy
+        guard let order = state.ledger.orders[orderId] else { return }
+        let previous = state.orderDecisions[orderId]
+        let reasons = CreditCheck.evaluate(orderId: orderId, orderTotal: order.total, openAmount: order.openAmount,
+                                           state: state, policy: policy, today: out.context.today)
+        if reasons.isEmpty {
+            // A held order that passes is always released; an approved one raised is approved again.
+            let status: OrderStatus = previous?.status == .held ? .released : .approved
+            state.orderDecisions[orderId] = OrderDecision(orderId: orderId, status: status, reasons: [], firstSeenSequence: firstSeen,
+                                                          decidedAt: out.context.now, releasedBy: status == .released ? "auto" : nil)
+            if status == .released {
+                out.emitDecision(.orderReleased, orderId: orderId, state: state, extra: [
+                    JSONMember("released_by", "auto"), JSONMember("note", .null),
+                ])
+            } else {
+                out.emitDecision(.orderApproved, orderId: orderId, state: state)
+            }
+        } else {
+            state.orderDecisions[orderId] = OrderDecision(orderId: orderId, status: .held, reasons: reasons, firstSeenSequence: firstSeen,
+                                                          decidedAt: out.context.now)
+            out.emitDecision(.orderHeld, orderId: orderId, state: state, extra: [JSONMember("reasons", OutputBuilder.reasonsJSON(reasons))])
+            if let threshold = policy.creditCheck.largeOrderAlert, order.openAmount > threshold {
+                out.emitAlert(.largeOrderHeld, severity: .warning,
+                              message: "Order \(orderId) of \(policy.format(order.openAmount)) \(policy.currency.code) is held, above the \(policy.format(threshold)) alert threshold.",
+                              figures: [
+                                  JSONMember("order_id", .string(orderId)),
+                                  JSONMember("amount", out.money(order.openAmount)),
+                                  JSONMember("threshold", out.money(threshold)),
+                                  JSONMember("currency", .string(policy.currency.code)),
+                                  JSONMember("reasons", OutputBuilder.reasonsJSON(reasons)),
+                              ])
+            }
+        }
+    }
+
+    /// Held orders, oldest first; each that passes is released and enters the exposure before the
+    /// next one is checked. Those still failing keep their reasons up to date, silently.
+    static func recheckHeldOrders(state: inout CustomerState, out: inout OutputBuilder) {
+        let policy = out.policy
+        for held in state.heldOrdersOldestFirst {
+            guard let order = state.ledger.orders[held.orderId] else { continue }
+            let reasons = CreditCheck.evaluate(orderId: held.orderId, orderTotal: order.total, openAmount: order.openAmount,
+                                               state: state, policy: policy, today: out.context.today)
+            var decision = held
+            if reasons.isEmpty {
+                decision.status = .released
+                decision.reasons = []
+                decision.releasedBy = "auto"
+                decision.decidedAt = out.context.now
+                state.orderDecisions[held.orderId] = decision
+                out.emitDecision(.orderReleased, orderId: held.orderId, state: state, extra: [
+                    JSONMember("released_by", "auto"), JSONMember("note", .null),
+                ])
+            } else if reasons != held.reasons {
+                decision.reasons = reasons
+                state.orderDecisions[held.orderId] = decision
+            }
+        }
+    }
+
+    /// When no undisputed invoice is overdue any more, the dunning level resets to 0 at that event
+    /// and a dunning block lifts.
+    static func resetDunningIfCured(state: inout CustomerState, out: inout OutputBuilder) {
+        guard state.dunningLevel > 0 || state.blockedByDunning else { return }
+        guard state.overdue(on: out.context.today).count == 0 else { return }
+        let level = state.dunningLevel
+        state.dunningLevel = 0
+        state.lastDunningRise = nil
+        if state.blockedByDunning {
+            state.blockedByDunning = false
+            if state.operatorBlock == nil {
+                out.emit(.customerUnblocked, [JSONMember("reasons", OutputBuilder.blockReasonsJSON([
+                    (code: "DUNNING_RESET", message: "No undisputed invoice is overdue any more; dunning level \(level) reset to 0."),
+                ]))])
+            }
+        }
+    }
+
+    /// `LIMIT_UTILIZATION` once per upward crossing of each threshold; re-armed once below it.
+    static func checkUtilization(state: inout CustomerState, out: inout OutputBuilder) {
+        let policy = out.policy
+        guard let limit = state.creditLimit(policy: policy, today: out.context.today), limit.isPositive else { return }
+        let exposure = state.exposure().total
+        let hundred = DecimalAmount(100)
+        for threshold in policy.alerts.utilizationThresholds {
+            let crossed = exposure * hundred >= threshold * limit
+            let wasCrossed = state.utilizationCrossed.contains(threshold)
+            if crossed && !wasCrossed {
+                state.utilizationCrossed.append(threshold)
+                let percent = (exposure * hundred).divided(by: limit, roundedToScale: 1) ?? .zero
+                let severity: AlertSeverity = threshold >= hundred ? .critical : (threshold >= DecimalAmount(90) ? .warning : .info)
+                out.emitAlert(.limitUtilization, severity: severity,
+                              message: "Exposure \(policy.format(exposure)) \(policy.currency.code) is \(percent.text) % of the credit limit \(policy.format(limit)), at or above \(threshold.text) %.",
+                              figures: [
+                                  JSONMember("threshold", .number(threshold.text)),
+                                  JSONMember("utilization", .number(percent.text)),
+                                  JSONMember("exposure", out.money(exposure)),
+                                  JSONMember("credit_limit", out.money(limit)),
+                                  JSONMember("currency", .string(policy.currency.code)),
+                              ])
+            } else if !crossed && wasCrossed {
+                state.utilizationCrossed.removeAll { $0 == threshold }
+            }
+        }
+    }
+}
+
+extension String {
+    var trimmingSpaces: Substring {
+        var slice = Substring(self)
+        while slice.first?.isWhitespace == true { slice = slice.dropFirst() }
+        while slice.last?.isWhitespace == true { slice = slice.dropLast() }
+        return slice
+    }
+}

@@ -1,0 +1,101 @@
+/// Writes JSON bytes compactly (no spaces), deterministically.
+///
+/// Two orders exist: `.asGiven` keeps members in the order built, which is how output events get a
+/// stable, readable field order; `.canonical` sorts object keys by their UTF-8 bytes, which makes two
+/// messages with the same JSON value byte-identical whatever their key order or spacing.
+public struct JSONWriter {
+    public enum KeyOrder: Sendable {
+        case asGiven
+        case canonical
+    }
+
+    public private(set) var bytes: [UInt8] = []
+    public let keyOrder: KeyOrder
+
+    public init(keyOrder: KeyOrder = .asGiven, capacity: Int = 512) {
+        self.keyOrder = keyOrder
+        bytes.reserveCapacity(capacity)
+    }
+
+    public mutating func write(_ value: JSONValue) {
+        switch value {
+        case .null: appendASCII("null")
+        case .bool(let flag): appendASCII(flag ? "true" : "false")
+        case .number(let text): appendText(text)
+        case .string(let text): writeString(text)
+        case .array(let elements):
+            bytes.append(UInt8(ascii: "["))
+            for (offset, element) in elements.enumerated() {
+                if offset > 0 { bytes.append(UInt8(ascii: ",")) }
+                write(element)
+            }
+            bytes.append(UInt8(ascii: "]"))
+        case .object(let members):
+            bytes.append(UInt8(ascii: "{"))
+            let ordered: [JSONMember]
+            switch keyOrder {
+            case .asGiven: ordered = members
+            case .canonical: ordered = members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            }
+            for (offset, member) in ordered.enumerated() {
+                if offset > 0 { bytes.append(UInt8(ascii: ",")) }
+                writeString(member.key)
+                bytes.append(UInt8(ascii: ":"))
+                write(member.value)
+            }
+            bytes.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// A JSON string literal with the minimal escapes RFC 8259 requires (plus `\u00XX` for
+    /// other control characters); non-ASCII text is written as UTF-8, unescaped.
+    public mutating func writeString(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(0x5C); bytes.append(0x22)
+            case UInt8(ascii: "\\"): bytes.append(0x5C); bytes.append(0x5C)
+            case 0x0A: bytes.append(0x5C); bytes.append(UInt8(ascii: "n"))
+            case 0x0D: bytes.append(0x5C); bytes.append(UInt8(ascii: "r"))
+            case 0x09: bytes.append(0x5C); bytes.append(UInt8(ascii: "t"))
+            case 0x08: bytes.append(0x5C); bytes.append(UInt8(ascii: "b"))
+            case 0x0C: bytes.append(0x5C); bytes.append(UInt8(ascii: "f"))
+            case 0x00..<0x20:
+                appendASCII("\\u00")
+                bytes.append(JSONWriter.hexDigits[Int(byte >> 4)])
+                bytes.append(JSONWriter.hexDigits[Int(byte & 0x0F)])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func appendText(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    private mutating func appendASCII(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+}
+
+extension JSONValue {
+    /// Compact JSON with members in the order given.
+    public func serialized() -> [UInt8] {
+        var writer = JSONWriter(keyOrder: .asGiven)
+        writer.write(self)
+        return writer.bytes
+    }
+
+    /// Compact JSON with object keys sorted: the form whose hash identifies a message's value.
+    public func canonicalSerialized() -> [UInt8] {
+        var writer = JSONWriter(keyOrder: .canonical)
+        writer.write(self)
+        return writer.bytes
+    }
+
+    /// `serialized()` as text.
+    public var jsonText: String { String(decoding: serialized(), as: UTF8.self) }
+}

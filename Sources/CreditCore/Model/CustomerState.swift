@@ -1,0 +1,129 @@
+/// Everything the daemon knows about one customer's credit: pure data, persisted by the store.
+///
+/// Field names are part of the stored format: add fields with defaults, never rename.
+public struct CustomerState: Sendable, Codable, Equatable {
+    public var customerId: String
+    public var name: String?
+
+    // MARK: Limits (highest priority first; see `creditLimit(policy:today:)`)
+    public var temporaryLimit: TemporaryLimit?
+    /// An operator's limit, or one seeded from `customers.overrides`.
+    public var permanentLimit: DecimalAmount?
+    /// Who set `permanentLimit`: an operator's name, or `Seed.setBy` when seeded from the policy
+    /// (a seed may be refreshed from a new policy; an operator's value may not).
+    public var permanentLimitSetBy: String?
+    /// The policy's rule for the risk class (`limits.by_class`), filled by the scoring work.
+    public var classLimit: DecimalAmount?
+
+    public var paymentTermsDays: Int?
+    public var paymentTermsSetBy: String?
+
+    // MARK: Blocks (independent: lifting one leaves the other)
+    public var operatorBlock: OperatorBlock?
+    public var blockedByDunning: Bool
+
+    // MARK: Dunning, scoring, review
+    public var dunningLevel: Int
+    public var lastDunningRise: LocalDate?
+    public var riskClass: String?
+    public var score: Int?
+    public var reviewDate: LocalDate?
+
+    // MARK: Orders and ledger
+    /// Published decisions per order id.
+    public var orderDecisions: [String: OrderDecision]
+    /// Utilization thresholds (percent) currently crossed; a threshold alerts again only after
+    /// utilization fell below it.
+    public var utilizationCrossed: [DecimalAmount]
+    public var journal: LedgerJournal
+    /// The latest business time applied, and when the customer was first seen (for scoring).
+    public var lastEventTime: Timestamp?
+    public var firstSeen: Timestamp?
+
+    public init(customerId: String) {
+        self.customerId = customerId
+        self.blockedByDunning = false
+        self.dunningLevel = 0
+        self.orderDecisions = [:]
+        self.utilizationCrossed = []
+        self.journal = LedgerJournal()
+    }
+
+    /// The receivables ledger as of now.
+    public var ledger: Ledger { journal.current }
+
+    /// Blocked by an operator or by a dunning level that blocks.
+    public var isBlocked: Bool { operatorBlock != nil || blockedByDunning }
+
+    /// The limit in force: temporary (until its expiry date, inclusive), then permanent, then the
+    /// class rule, then the policy default; nil means `NO_CREDIT_LIMIT`.
+    public func creditLimit(policy: Policy, today: LocalDate) -> DecimalAmount? {
+        if let temporaryLimit, temporaryLimit.expiresOn >= today { return temporaryLimit.amount }
+        return permanentLimit ?? classLimit ?? policy.customers.defaultLimit
+    }
+
+    /// The payment terms for new invoices without an order-level override.
+    public func paymentTerms(policy: Policy) -> Int {
+        paymentTermsDays ?? policy.customers.defaultPaymentTermsDays
+    }
+
+    /// Exposure now; `excluding` leaves one order out (the one being checked).
+    public func exposure(excluding orderId: String? = nil) -> Exposure {
+        let ledger = journal.current
+        var openOrders = DecimalAmount.zero
+        for decision in orderDecisions.values where decision.countsInExposure && decision.orderId != orderId {
+            if let order = ledger.orders[decision.orderId] { openOrders += order.openAmount }
+        }
+        return Exposure(openOrders: openOrders, openReceivables: ledger.openReceivables, unappliedCash: ledger.unappliedCash)
+    }
+
+    /// Undisputed open invoices past due on `today`: the oldest one's days past due and the total.
+    public func overdue(on today: LocalDate) -> (oldestDaysPastDue: Int, total: DecimalAmount, count: Int) {
+        var oldest = 0
+        var total = DecimalAmount.zero
+        var count = 0
+        for invoice in journal.current.invoices.values where invoice.isCollectible {
+            let days = invoice.daysPastDue(on: today)
+            if days > 0 {
+                oldest = max(oldest, days)
+                total += invoice.openAmount
+                count += 1
+            }
+        }
+        return (oldest, total, count)
+    }
+
+    /// Held orders with something left to ship, oldest first (the order in which they are re-checked).
+    public var heldOrdersOldestFirst: [OrderDecision] {
+        let ledger = journal.current
+        return orderDecisions.values
+            .filter { $0.status == .held && (ledger.orders[$0.orderId]?.openAmount.isPositive ?? false) }
+            .sorted { $0.firstSeenSequence != $1.firstSeenSequence ? $0.firstSeenSequence < $1.firstSeenSequence : $0.orderId < $1.orderId }
+    }
+}
+
+/// An operator's limit valid until (and including) `expiresOn`.
+public struct TemporaryLimit: Sendable, Codable, Equatable {
+    public var amount: DecimalAmount
+    public var expiresOn: LocalDate
+    public var setBy: String
+
+    public init(amount: DecimalAmount, expiresOn: LocalDate, setBy: String) {
+        self.amount = amount
+        self.expiresOn = expiresOn
+        self.setBy = setBy
+    }
+}
+
+/// An operator's block, kept apart from the dunning block.
+public struct OperatorBlock: Sendable, Codable, Equatable {
+    public var reason: String
+    public var by: String
+    public var at: Timestamp
+
+    public init(reason: String, by: String, at: Timestamp) {
+        self.reason = reason
+        self.by = by
+        self.at = at
+    }
+}

@@ -1,0 +1,52 @@
+/// A receivable created by a shipment.
+public struct Invoice: Sendable, Codable, Equatable {
+    public var invoiceId: String
+    /// False while the invoice is known only from events that refer to it (a return, a dispute,
+    /// an allocation that came before the shipment); such an invoice is not a receivable yet.
+    public var issued: Bool
+    public var orderId: String?
+    public var amount: DecimalAmount
+    /// What the customer still owes on it.
+    public var openAmount: DecimalAmount
+    public var invoiceDate: LocalDate?
+    public var dueDate: LocalDate?
+    /// Disputed invoices are never dunned, never auto-paid, and do not count as past due.
+    public var disputed: Bool
+    /// The UTC date of the event that brought the open amount to zero.
+    public var paidDate: LocalDate?
+    /// Credit notes applied to it.
+    public var returned: DecimalAmount
+    /// Returns and allocations waiting for the shipment that issues this invoice.
+    public var pendingReturns: [PendingReturn]
+    public var pendingAllocations: [PendingAllocation]
+
+    public init(invoiceId: String) {
+        self.invoiceId = invoiceId
+        self.issued = false
+        self.amount = .zero
+        self.openAmount = .zero
+        self.disputed = false
+        self.returned = .zero
+        self.pendingReturns = []
+        self.pendingAllocations = []
+    }
+
+    /// Days past due on `today` (0 or less when not yet due).
+    public func daysPastDue(on today: LocalDate) -> Int {
+        guard let dueDate else { return 0 }
+        return today.days(since: dueDate)
+    }
+
+    /// Issued, unpaid, undisputed: what counts for past-due checks and dunning.
+    public var isCollectible: Bool { issued && !disputed && openAmount.isPositive }
+}
+
+public struct PendingReturn: Sendable, Codable, Equatable {
+    public var shipmentId: String
+    public var amount: DecimalAmount
+}
+
+public struct PendingAllocation: Sendable, Codable, Equatable {
+    public var paymentId: String
+    public var amount: DecimalAmount
+}

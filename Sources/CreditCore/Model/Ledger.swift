@@ -1,0 +1,223 @@
+/// A customer's receivables ledger: orders' amounts, invoices, payments, credits.
+///
+/// It is a pure fold of ledger entries; `LedgerJournal` decides the order. Things referred to
+/// before they are seen (a shipment for an unknown order, a reversal of an unknown payment, an
+/// allocation to an unknown invoice…) are kept on a placeholder and take effect when they arrive.
+public struct Ledger: Sendable, Codable, Equatable {
+    public var orders: [String: LedgerOrder] = [:]
+    public var invoices: [String: Invoice] = [:]
+    public var payments: [String: PaymentRecord] = [:]
+    public var creditNotes: [CreditNote] = []
+
+    public init() {}
+
+    /// Invoiced and not yet paid, overdue included.
+    public var openReceivables: DecimalAmount {
+        var total = DecimalAmount.zero
+        for invoice in invoices.values where invoice.issued { total += invoice.openAmount }
+        return total
+    }
+
+    /// Payments not matched to an invoice, plus credits from returns larger than what was open.
+    public var unappliedCash: DecimalAmount {
+        var total = DecimalAmount.zero
+        for payment in payments.values where payment.isEffective { total += payment.unapplied }
+        for note in creditNotes { total += note.amount }
+        return total
+    }
+
+    /// Applies one entry. Must be called in (time, sequence) order for the result to be the
+    /// contract's ledger; `LedgerJournal` guarantees that.
+    public mutating func apply(_ entry: LedgerEntry) {
+        let date = entry.time.utcDate
+        switch entry.payload {
+        case .orderCreated(let event): createOrder(event, time: entry.time)
+        case .orderAmended(let event): amendOrder(event, time: entry.time)
+        case .orderCancelled(let event): orders[event.orderId, default: LedgerOrder(orderId: event.orderId)].cancelled = true
+        case .shipmentShipped(let event): ship(event, date: date, customerTermsDays: entry.customerTermsDays)
+        case .shipmentReturned(let event): returnGoods(event, date: date)
+        case .paymentReceived(let event): receive(event, date: date)
+        case .paymentReversed(let event): reverse(event)
+        case .disputeOpened(let event): invoices[event.invoiceId, default: Invoice(invoiceId: event.invoiceId)].disputed = true
+        case .disputeResolved(let event): invoices[event.invoiceId, default: Invoice(invoiceId: event.invoiceId)].disputed = false
+        }
+    }
+
+    private mutating func createOrder(_ event: OrderCreated, time: Timestamp) {
+        var order = orders[event.orderId] ?? LedgerOrder(orderId: event.orderId)
+        // A second creation of the same order id is a producer error; the first one stands.
+        guard !order.created else { return }
+        order.created = true
+        order.total = event.amount.amount
+        order.valueTime = time
+        order.paymentTermsDays = event.paymentTermsDays
+        if let pending = order.pendingAmendment {
+            // Only an amendment at the same business time can precede its order in the fold;
+            // an older one is stale.
+            if pending.time >= time {
+                order.total = pending.amount
+                order.valueTime = pending.time
+            }
+            order.pendingAmendment = nil
+        }
+        orders[event.orderId] = order
+    }
+
+    private mutating func amendOrder(_ event: OrderAmended, time: Timestamp) {
+        var order = orders[event.orderId] ?? LedgerOrder(orderId: event.orderId)
+        if order.created {
+            if let valueTime = order.valueTime, time < valueTime { return }  // stale
+            order.total = event.amount.amount
+            order.valueTime = time
+        } else if order.pendingAmendment.map({ $0.time <= time }) ?? true {
+            order.pendingAmendment = PendingAmendment(amount: event.amount.amount, time: time)
+        }
+        orders[event.orderId] = order
+    }
+
+    private mutating func ship(_ event: ShipmentShipped, date: LocalDate, customerTermsDays: Int) {
+        let amount = event.amount.amount
+        var order = orders[event.orderId] ?? LedgerOrder(orderId: event.orderId)
+        order.shipped += amount
+        orders[event.orderId] = order
+
+        var invoice = invoices[event.invoiceId] ?? Invoice(invoiceId: event.invoiceId)
+        if invoice.issued {
+            // A further shipment on the same invoice adds to it.
+            invoice.amount += amount
+            invoice.openAmount += amount
+            invoice.paidDate = nil
+            invoices[event.invoiceId] = invoice
+            return
+        }
+        invoice.issued = true
+        invoice.orderId = event.orderId
+        invoice.amount = amount
+        invoice.openAmount = amount
+        let invoiceDate = event.invoiceDate ?? date
+        invoice.invoiceDate = invoiceDate
+        let terms = (order.created ? order.paymentTermsDays : nil) ?? customerTermsDays
+        invoice.dueDate = event.dueDate ?? invoiceDate.adding(days: terms)
+        let allocations = invoice.pendingAllocations
+        let returns = invoice.pendingReturns
+        invoice.pendingAllocations = []
+        invoice.pendingReturns = []
+        invoices[event.invoiceId] = invoice
+
+        for allocation in allocations {
+            guard var payment = payments[allocation.paymentId], payment.isEffective else { continue }
+            payment.pendingInvoiceIds.removeAll { $0 == event.invoiceId }
+            let applied = DecimalAmount.min(DecimalAmount.min(allocation.amount, payment.unapplied), invoices[event.invoiceId]!.openAmount)
+            if applied.isPositive {
+                payment.unapplied -= applied
+                payment.applications.append(PaymentApplication(invoiceId: event.invoiceId, amount: applied))
+                reduceOpen(of: event.invoiceId, by: applied, date: date)
+            }
+            payments[allocation.paymentId] = payment
+        }
+        for pending in returns {
+            applyReturn(invoiceId: event.invoiceId, shipmentId: pending.shipmentId, amount: pending.amount, date: date)
+        }
+    }
+
+    private mutating func returnGoods(_ event: ShipmentReturned, date: LocalDate) {
+        var invoice = invoices[event.invoiceId] ?? Invoice(invoiceId: event.invoiceId)
+        guard invoice.issued else {
+            invoice.pendingReturns.append(PendingReturn(shipmentId: event.shipmentId, amount: event.amount.amount))
+            invoices[event.invoiceId] = invoice
+            return
+        }
+        applyReturn(invoiceId: event.invoiceId, shipmentId: event.shipmentId, amount: event.amount.amount, date: date)
+    }
+
+    /// A credit note reduces what is open; any excess is a credit (unapplied cash) for the customer.
+    private mutating func applyReturn(invoiceId: String, shipmentId: String, amount: DecimalAmount, date: LocalDate) {
+        let open = invoices[invoiceId]!.openAmount
+        let applied = DecimalAmount.min(amount, open)
+        invoices[invoiceId]!.returned += applied
+        if applied.isPositive { reduceOpen(of: invoiceId, by: applied, date: date) }
+        let excess = amount - applied
+        if excess.isPositive {
+            creditNotes.append(CreditNote(shipmentId: shipmentId, invoiceId: invoiceId, amount: excess))
+        }
+    }
+
+    private mutating func reduceOpen(of invoiceId: String, by amount: DecimalAmount, date: LocalDate) {
+        var invoice = invoices[invoiceId]!
+        invoice.openAmount -= amount
+        if invoice.openAmount.isZero && invoice.paidDate == nil { invoice.paidDate = date }
+        invoices[invoiceId] = invoice
+    }
+
+    private mutating func receive(_ event: PaymentReceived, date: LocalDate) {
+        var payment = payments[event.paymentId] ?? PaymentRecord(paymentId: event.paymentId)
+        guard !payment.received else { return }  // a second payment with the same id: the first stands
+        payment.received = true
+        payment.amount = event.amount.amount
+        if payment.reversed {
+            // Its reversal came first: the payment arrives already undone.
+            payments[event.paymentId] = payment
+            return
+        }
+        var remaining = payment.amount
+        var reserved = DecimalAmount.zero
+        // Named allocations first.
+        for allocation in event.allocations where remaining.isPositive {
+            let wanted = DecimalAmount.min(allocation.amount.amount, remaining)
+            var invoice = invoices[allocation.invoiceId] ?? Invoice(invoiceId: allocation.invoiceId)
+            if !invoice.issued {
+                invoice.pendingAllocations.append(PendingAllocation(paymentId: event.paymentId, amount: wanted))
+                invoices[allocation.invoiceId] = invoice
+                if !payment.pendingInvoiceIds.contains(allocation.invoiceId) { payment.pendingInvoiceIds.append(allocation.invoiceId) }
+                reserved += wanted
+                remaining -= wanted
+                continue
+            }
+            let applied = DecimalAmount.min(wanted, invoice.openAmount)
+            if applied.isPositive {
+                payment.applications.append(PaymentApplication(invoiceId: allocation.invoiceId, amount: applied))
+                reduceOpen(of: allocation.invoiceId, by: applied, date: date)
+                remaining -= applied
+            }
+        }
+        // Then undisputed open invoices, oldest due date first, ties by invoice id.
+        if remaining.isPositive {
+            let candidates = invoices.values
+                .filter { $0.isCollectible }
+                .sorted { a, b in
+                    let dueA = a.dueDate ?? LocalDate(daysSinceEpoch: Int.max / 2)
+                    let dueB = b.dueDate ?? LocalDate(daysSinceEpoch: Int.max / 2)
+                    return dueA != dueB ? dueA < dueB : a.invoiceId.utf8.lexicographicallyPrecedes(b.invoiceId.utf8)
+                }
+            for candidate in candidates where remaining.isPositive {
+                let applied = DecimalAmount.min(remaining, candidate.openAmount)
+                payment.applications.append(PaymentApplication(invoiceId: candidate.invoiceId, amount: applied))
+                reduceOpen(of: candidate.invoiceId, by: applied, date: date)
+                remaining -= applied
+            }
+        }
+        payment.unapplied = remaining + reserved
+        payments[event.paymentId] = payment
+    }
+
+    private mutating func reverse(_ event: PaymentReversed) {
+        var payment = payments[event.paymentId] ?? PaymentRecord(paymentId: event.paymentId)
+        guard !payment.reversed else { return }
+        payment.reversed = true
+        payment.reversalReason = event.reason
+        if payment.received {
+            for application in payment.applications {
+                guard var invoice = invoices[application.invoiceId] else { continue }
+                invoice.openAmount += application.amount
+                if invoice.openAmount.isPositive { invoice.paidDate = nil }
+                invoices[application.invoiceId] = invoice
+            }
+            for invoiceId in payment.pendingInvoiceIds {
+                invoices[invoiceId]?.pendingAllocations.removeAll { $0.paymentId == event.paymentId }
+            }
+            payment.pendingInvoiceIds = []
+            payment.unapplied = .zero
+        }
+        payments[event.paymentId] = payment
+    }
+}

@@ -1,0 +1,115 @@
+import CreditCore
+import Foundation
+
+/// Reads typed values by key path from a `ConfigNode` tree, letting `CREDITD_<PATH>` environment
+/// variables win, and collects every problem (with its key path) instead of stopping at the first.
+struct ConfigReader {
+    let tree: ConfigNode
+    let environment: [String: String]
+    private(set) var problems: [String] = []
+    private var consumed: Set<String> = []
+
+    init(tree: ConfigNode, environment: [String: String]) {
+        self.tree = tree
+        self.environment = environment
+    }
+
+    mutating func problem(_ path: String, _ message: String) {
+        problems.append("\(path): \(message)")
+    }
+
+    static func environmentName(_ path: String) -> String {
+        "CREDITD_" + path.uppercased().replacingOccurrences(of: ".", with: "_")
+    }
+
+    private func node(_ path: String) -> ConfigNode? {
+        var current = tree
+        for part in path.split(separator: ".") {
+            guard case .mapping(let pairs) = current, let next = pairs.first(where: { $0.0 == part })?.1 else { return nil }
+            current = next
+        }
+        return current
+    }
+
+    mutating func isNull(_ path: String) -> Bool {
+        if environment[Self.environmentName(path)] != nil { return false }
+        if case .null = node(path) { consumed.insert(path); return true }
+        return false
+    }
+
+    mutating func string(_ path: String) -> String? {
+        consumed.insert(path)
+        if let value = environment[Self.environmentName(path)] { return value }
+        switch node(path) {
+        case nil, .null?: return nil
+        case .scalar(let text, _)?:
+            if text.isEmpty { problem(path, "must not be empty") }
+            return text
+        case .some:
+            problem(path, "must be a single value")
+            return nil
+        }
+    }
+
+    mutating func int(_ path: String, range: ClosedRange<Int>) -> Int? {
+        guard let text = string(path) else { return nil }
+        guard let value = Int(text) else {
+            problem(path, "must be a whole number, not \(text)")
+            return nil
+        }
+        guard range.contains(value) else {
+            problem(path, "must be between \(range.lowerBound) and \(range.upperBound), not \(value)")
+            return nil
+        }
+        return value
+    }
+
+    /// A mapping of plain values (librdkafka properties). Environment variables
+    /// `CREDITD_KAFKA_PROPERTIES_SASL_MECHANISM` add `sasl.mechanism` (lower case, `_` → `.`).
+    mutating func stringMap(_ path: String) -> [String: String] {
+        consumed.insert(path)
+        var result: [String: String] = [:]
+        switch node(path) {
+        case nil, .null?: break
+        case .mapping(let pairs)?:
+            for (key, value) in pairs {
+                if case .scalar(let text, _) = value { result[key] = text } else {
+                    problem("\(path).\(key)", "must be a single value")
+                }
+            }
+        case .some:
+            problem(path, "must be a mapping of names to values")
+        }
+        let prefix = Self.environmentName(path) + "_"
+        for (name, value) in environment where name.hasPrefix(prefix) {
+            let key = name.dropFirst(prefix.count).lowercased().replacingOccurrences(of: "_", with: ".")
+            result[key] = value
+        }
+        return result
+    }
+
+    mutating func secret(fromFile path: String, key: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            problem(key, "cannot read the secret file \(path)")
+            return nil
+        }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Unknown keys are errors: a typo must not silently fall back to a default.
+    mutating func reportUnknownKeys() {
+        func walk(_ node: ConfigNode, _ prefix: String) {
+            guard case .mapping(let pairs) = node else { return }
+            for (key, value) in pairs {
+                let path = prefix.isEmpty ? key : "\(prefix).\(key)"
+                if consumed.contains(path) { continue }
+                if consumed.contains(where: { $0.hasPrefix(path + ".") }) {
+                    walk(value, path)
+                } else {
+                    problem(path, "unknown key")
+                }
+            }
+        }
+        walk(tree, "")
+    }
+}

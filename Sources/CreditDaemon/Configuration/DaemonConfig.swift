@@ -1,0 +1,113 @@
+import CreditCore
+import Foundation
+
+/// The daemon's configuration file (operations.md), after environment overrides and validation.
+public struct DaemonConfig: Sendable, Equatable {
+    public enum Clock: String, Sendable { case wall, event }
+
+    public struct Topics: Sendable, Equatable {
+        public var orders = "orders"
+        public var shipments = "shipments"
+        public var payments = "payments"
+        public var decisions = "credit.decisions"
+        public var dunning = "credit.dunning"
+        public var alerts = "credit.alerts"
+        public var deadLetter = "credit.deadletter"
+        /// The input topics, each once: orders, shipments and payments may share one topic (then a
+        /// customer's events keep their produced order across all three kinds).
+        public var inputs: [String] {
+            var seen: Set<String> = []
+            return [orders, shipments, payments].filter { seen.insert($0).inserted }
+        }
+    }
+
+    public var instance = "creditd"
+    public var bootstrapServers = "127.0.0.1:9092"
+    public var groupId = "creditd"
+    public var topics = Topics()
+    public var maxMessageBytes = 1_048_576
+    /// Passed through to librdkafka as they are (security.protocol, sasl.*, ssl.* ...).
+    public var kafkaProperties: [String: String] = [:]
+    /// Largest number of input messages applied in one SQLite transaction.
+    public var batchMaxMessages = 2000
+    public var databasePath = "/var/lib/creditd/creditd.sqlite"
+    /// `full` (default) syncs every commit; `normal` trades power-loss durability for speed.
+    public var databaseSynchronous = "full"
+    public var httpListen = "127.0.0.1:8470"
+    public var adminTokenFile: String? = "/run/credentials/creditd.service/admin-token"
+    public var clock = Clock.wall
+    public var policyFile = "/etc/creditd/policy.yaml"
+
+    public init() {}
+
+    /// Where the file was read from; relative paths in it are relative to its folder.
+    public var sourceFile: String?
+
+    public struct Problems: Error, CustomStringConvertible, Sendable {
+        public let file: String
+        public let problems: [String]
+        public var description: String { problems.map { "\(file): \($0)" }.joined(separator: "\n") }
+    }
+
+    /// Reads the file, applies `CREDITD_*` environment overrides and validates every key.
+    public static func load(file: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DaemonConfig {
+        let tree: ConfigNode
+        do {
+            tree = try YAMLLoader.load(file: file)
+        } catch {
+            throw Problems(file: file, problems: [error.message])
+        }
+        return try parse(tree, file: file, environment: environment)
+    }
+
+    public static func parse(_ tree: ConfigNode, file: String, environment: [String: String]) throws -> DaemonConfig {
+        var reader = ConfigReader(tree: tree, environment: environment)
+        var config = DaemonConfig()
+        config.sourceFile = file
+        config.instance = reader.string("instance") ?? config.instance
+        config.bootstrapServers = reader.string("kafka.bootstrap_servers") ?? config.bootstrapServers
+        config.groupId = reader.string("kafka.group_id") ?? config.groupId
+        config.topics.orders = reader.string("kafka.topics.orders") ?? config.topics.orders
+        config.topics.shipments = reader.string("kafka.topics.shipments") ?? config.topics.shipments
+        config.topics.payments = reader.string("kafka.topics.payments") ?? config.topics.payments
+        config.topics.decisions = reader.string("kafka.topics.decisions") ?? config.topics.decisions
+        config.topics.dunning = reader.string("kafka.topics.dunning") ?? config.topics.dunning
+        config.topics.alerts = reader.string("kafka.topics.alerts") ?? config.topics.alerts
+        config.topics.deadLetter = reader.string("kafka.topics.dead_letter") ?? config.topics.deadLetter
+        config.maxMessageBytes = reader.int("kafka.max_message_bytes", range: 1024...100_000_000) ?? config.maxMessageBytes
+        config.batchMaxMessages = reader.int("kafka.batch_max_messages", range: 1...100_000) ?? config.batchMaxMessages
+        config.kafkaProperties = reader.stringMap("kafka.properties")
+        for (property, path) in reader.stringMap("kafka.secret_files") {
+            if let secret = reader.secret(fromFile: path, key: "kafka.secret_files.\(property)") {
+                config.kafkaProperties[property] = secret
+            }
+        }
+        let base = (file as NSString).deletingLastPathComponent
+        if let path = reader.string("database.path") { config.databasePath = resolve(path, base: base) }
+        if let sync = reader.string("database.synchronous") {
+            if ["full", "normal"].contains(sync) { config.databaseSynchronous = sync } else {
+                reader.problem("database.synchronous", "must be full or normal, not \(sync)")
+            }
+        }
+        config.httpListen = reader.string("http.listen") ?? config.httpListen
+        if reader.isNull("http.admin_token_file") {
+            config.adminTokenFile = nil
+        } else if let path = reader.string("http.admin_token_file") {
+            config.adminTokenFile = resolve(path, base: base)
+        }
+        if let clock = reader.string("clock") {
+            if let value = Clock(rawValue: clock) { config.clock = value } else {
+                reader.problem("clock", "must be wall or event, not \(clock)")
+            }
+        }
+        if let path = reader.string("policy.file") { config.policyFile = resolve(path, base: base) }
+        reader.reportUnknownKeys()
+        if !reader.problems.isEmpty { throw Problems(file: file, problems: reader.problems) }
+        return config
+    }
+
+    static func resolve(_ path: String, base: String) -> String {
+        if path.hasPrefix("/") || base.isEmpty { return path }
+        return (base as NSString).appendingPathComponent(path)
+    }
+}

@@ -1,0 +1,65 @@
+import CreditCore
+import Foundation
+import Yams
+
+/// Turns YAML text into the core's neutral `ConfigNode` tree, so that validation (with key paths)
+/// stays in plain Swift and the core never sees Yams.
+public enum YAMLLoader {
+    public struct Failure: Error, CustomStringConvertible, Sendable {
+        public let file: String
+        public let message: String
+        public var description: String { "\(file): \(message)" }
+    }
+
+    public static func load(file: String) throws(Failure) -> ConfigNode {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw Failure(file: file, message: "cannot read the file (missing or not readable)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw Failure(file: file, message: "is not UTF-8 text")
+        }
+        return try parse(text, file: file)
+    }
+
+    public static func parse(_ text: String, file: String = "<yaml>") throws(Failure) -> ConfigNode {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch {
+            throw Failure(file: file, message: "not valid YAML: \(error)")
+        }
+        guard let node else { return .mapping([]) }
+        return try convert(node, file: file, path: "")
+    }
+
+    private static func convert(_ node: Node, file: String, path: String) throws(Failure) -> ConfigNode {
+        switch node {
+        case .scalar(let scalar):
+            let quoted = scalar.style != .plain
+            if !quoted, Node.scalar(scalar).tag == Tag(.null) { return .null }
+            return .scalar(scalar.string, quoted: quoted)
+        case .sequence(let sequence):
+            var items: [ConfigNode] = []
+            for (i, item) in sequence.enumerated() {
+                items.append(try convert(item, file: file, path: "\(path)[\(i)]"))
+            }
+            return .sequence(items)
+        case .mapping(let mapping):
+            var pairs: [(String, ConfigNode)] = []
+            var seen: Set<String> = []
+            for (key, value) in mapping {
+                guard case .scalar(let k) = key else {
+                    throw Failure(file: file, message: "\(path.isEmpty ? "" : path + ": ")keys must be plain strings")
+                }
+                let childPath = path.isEmpty ? k.string : "\(path).\(k.string)"
+                if !seen.insert(k.string).inserted {
+                    throw Failure(file: file, message: "\(childPath): key appears twice")
+                }
+                pairs.append((k.string, try convert(value, file: file, path: childPath)))
+            }
+            return .mapping(pairs)
+        case .alias:
+            throw Failure(file: file, message: "\(path): YAML aliases are not supported")
+        }
+    }
+}

@@ -1,0 +1,141 @@
+import CreditCore
+import CreditStore
+import Foundation
+import GRDB
+
+/// The single writer: applies a batch of input messages to the credit state in ONE SQLite
+/// transaction together with their offsets, dedup keys, dead letters and output events (the
+/// outbox). Either all of it commits or none of it does, so a crash at any point repeats work
+/// but never loses or doubles an effect. Kafka and replay both drive this same type.
+public final class BatchProcessor: @unchecked Sendable {
+    // @unchecked: used by one task at a time (the consume loop); `policy` changes only between
+    // batches, on that same task, through `reload(policy:)`.
+    public let database: CreditDatabase
+    public let config: DaemonConfig
+    public private(set) var policy: Policy
+    private var decoder: EventDecoder
+    /// The policy's YAML, written to `meta` with the first batch decided under it.
+    private var unrecordedPolicySource: String?
+
+    public init(database: CreditDatabase, config: DaemonConfig, policy: Policy, policySource: String?) {
+        self.database = database
+        self.config = config
+        self.policy = policy
+        self.decoder = EventDecoder(policy: policy, maxMessageBytes: config.maxMessageBytes)
+        self.unrecordedPolicySource = policySource
+    }
+
+    public func reload(policy: Policy, source: String?) {
+        self.policy = policy
+        self.decoder = EventDecoder(policy: policy, maxMessageBytes: config.maxMessageBytes)
+        self.unrecordedPolicySource = source
+    }
+
+    /// What one batch did, for logs, metrics and replay's stdout/stderr.
+    public struct Outcome: Sendable {
+        public var applied = 0
+        public var repeated = 0
+        public var appliedByType: [String: Int] = [:]
+        public var deadLetters: [DeadLetter] = []
+        public var outputs: [OutputEvent] = []
+        public var keyMismatches = 0
+        public var watermark: Timestamp?
+    }
+
+    public struct DeadLetter: Sendable {
+        public var message: IncomingMessage
+        public var code: DeadLetterCode
+        public var detail: String
+    }
+
+    /// Applies `messages` (in order) and commits. `wallNow` is the system clock's now, used when
+    /// the configured clock is `wall`.
+    public func process(_ messages: [IncomingMessage], wallNow: Timestamp) throws(StoreError) -> Outcome {
+        let policy = self.policy
+        let decoder = self.decoder
+        let config = self.config
+        let policySource = unrecordedPolicySource
+        let outcome = try database.write { db in
+            if let policySource {
+                try Meta.set(db, "policy_yaml", policySource)
+                try Meta.set(db, "policy_version", policy.version)
+                try Meta.set(db, "clock", config.clock.rawValue)
+            }
+            var outcome = Outcome()
+            var customers = CustomerCache()
+            var watermark = try Meta.get(db, "watermark").flatMap { Timestamp(rfc3339: $0) }
+            var arrival = try Meta.int(db, "arrival_seq") ?? 0
+            var offsets: [OffsetStore.Key: Int64] = [:]
+            let stamp = wallNow.rfc3339
+
+            for message in messages {
+                offsets[.init(topic: message.topic, partition: message.partition)] = message.offset + 1
+                let decoded: DecodedEvent
+                switch decoder.decode(message.value) {
+                case .failure(let error):
+                    try Self.deadLetter(db, message, error.code, error.detail, config: config, stamp: stamp, into: &outcome)
+                    continue
+                case .success(let value):
+                    decoded = value
+                }
+                let event = decoded.event
+                switch try ProcessedEvents.check(db, source: event.source, id: event.id, sha256: decoded.canonicalHash) {
+                case .repeated:
+                    outcome.repeated += 1
+                    continue
+                case .conflicting:
+                    try Self.deadLetter(db, message, .conflictingDuplicate,
+                                        "event \(event.source)/\(event.id) was already applied with different content",
+                                        config: config, stamp: stamp, into: &outcome)
+                    continue
+                case .new:
+                    break
+                }
+                if message.key.map({ String(decoding: $0, as: UTF8.self) }) != event.customerId {
+                    outcome.keyMismatches += 1
+                }
+                if watermark == nil || event.time > watermark! { watermark = event.time }
+                let now = config.clock == .event ? watermark! : wallNow
+                arrival += 1
+                var state = try customers.state(db, event.customerId, policy: policy)
+                let context = DecisionContext(policy: policy, now: now, instance: config.instance, arrivalSequence: arrival)
+                let outputs = CreditEngine.apply(event, to: &state, context: context)
+                customers.update(state)
+                try ProcessedEvents.record(db, source: event.source, id: event.id, sha256: decoded.canonicalHash, customerId: event.customerId)
+                for output in outputs {
+                    try Outbox.append(db, OutboxRendering.message(for: output, topics: config.topics), createdAt: stamp)
+                }
+                outcome.outputs += outputs
+                outcome.applied += 1
+                outcome.appliedByType[event.type.rawValue, default: 0] += 1
+            }
+
+            try customers.flush(db, updatedAt: stamp, today: (config.clock == .event ? watermark : nil)?.utcDate ?? wallNow.utcDate)
+            for (key, next) in offsets { try OffsetStore.advance(db, key, to: next) }
+            if let watermark { try Meta.set(db, "watermark", watermark.rfc3339) }
+            try Meta.set(db, "arrival_seq", String(arrival))
+            outcome.watermark = watermark
+            return outcome
+        }
+        unrecordedPolicySource = nil
+        return outcome
+    }
+
+    private static func deadLetter(_ db: Database, _ message: IncomingMessage, _ code: DeadLetterCode, _ detail: String,
+                                   config: DaemonConfig, stamp: String, into outcome: inout Outcome) throws {
+        let row = OutboxMessage(
+            messageId: "deadletter:\(message.topic):\(message.partition):\(message.offset)",
+            topic: config.topics.deadLetter,
+            key: message.key,
+            value: message.value,
+            headers: [
+                .init("creditd-error", code.rawValue),
+                .init("creditd-error-detail", detail),
+                .init("creditd-source-topic", message.topic),
+                .init("creditd-source-partition", String(message.partition)),
+                .init("creditd-source-offset", String(message.offset)),
+            ])
+        try Outbox.append(db, row, createdAt: stamp)
+        outcome.deadLetters.append(.init(message: message, code: code, detail: detail))
+    }
+}

@@ -1,0 +1,114 @@
+import CreditCore
+import CreditStore
+import Foundation
+
+/// `creditd replay`: the daemon's engine over a JSON-lines file instead of Kafka, always with the
+/// event clock, so a year of history under a new policy gives the decisions it would have given
+/// live. It drives the very same `BatchProcessor` as `creditd run`; only the transport differs.
+public struct ReplayRunner {
+    public struct Failure: Error, CustomStringConvertible, Sendable {
+        public let message: String
+        public var description: String { message }
+    }
+
+    public struct Summary: Sendable {
+        public var lines = 0
+        public var applied = 0
+        public var repeated = 0
+        public var deadLetters = 0
+        public var outputs = 0
+    }
+
+    public var config: DaemonConfig
+    public var policy: Policy
+    /// Where the state goes; nil means a temporary database removed at the end.
+    public var databasePath: String?
+    public var policySource: String?
+
+    public init(config: DaemonConfig, policy: Policy, policySource: String?, databasePath: String?) {
+        var config = config
+        config.clock = .event
+        self.config = config
+        self.policy = policy
+        self.policySource = policySource
+        self.databasePath = databasePath
+    }
+
+    /// Runs the file. Output events go to `output` as CloudEvent lines in the order produced;
+    /// dead letters go to `deadLetters` as `{"line":N,"error":CODE,"detail":TEXT}` lines.
+    public func run(eventsFile: String, output: (Data) -> Void, deadLetters: (Data) -> Void) throws -> Summary {
+        let (path, temporaryFolder) = try prepareDatabase()
+        defer { if let temporaryFolder { try? FileManager.default.removeItem(atPath: temporaryFolder) } }
+        guard let data = FileManager.default.contents(atPath: eventsFile) else {
+            throw Failure(message: "cannot read the events file \(eventsFile)")
+        }
+        let database = try CreditDatabase(path: path, durability: .normal)
+        let processor = BatchProcessor(database: database, config: config, policy: policy, policySource: policySource)
+        var summary = Summary()
+        var batch: [IncomingMessage] = []
+        batch.reserveCapacity(config.batchMaxMessages)
+
+        func flush() throws {
+            guard !batch.isEmpty else { return }
+            // The wall clock is never read in a replay: `now` is the event watermark.
+            let outcome = try processor.process(batch, wallNow: Timestamp(microsecondsSinceEpoch: 0))
+            var out = Data()
+            for event in outcome.outputs {
+                out.append(contentsOf: event.jsonBytes())
+                out.append(0x0A)
+            }
+            if !out.isEmpty { output(out) }
+            var errors = Data()
+            for letter in outcome.deadLetters {
+                errors.append(contentsOf: JSONValue.object([
+                    JSONMember("line", .number(String(letter.message.offset))),
+                    JSONMember("error", .string(letter.code.rawValue)),
+                    JSONMember("detail", .string(letter.detail)),
+                ]).serialized())
+                errors.append(0x0A)
+            }
+            if !errors.isEmpty { deadLetters(errors) }
+            try database.write { db in try Outbox.clear(db) }
+            summary.applied += outcome.applied
+            summary.repeated += outcome.repeated
+            summary.deadLetters += outcome.deadLetters.count
+            summary.outputs += outcome.outputs.count
+            batch.removeAll(keepingCapacity: true)
+        }
+
+        var lineNumber: Int64 = 0
+        var start = data.startIndex
+        while start < data.endIndex {
+            let end = data[start...].firstIndex(of: 0x0A) ?? data.endIndex
+            lineNumber += 1
+            var line = data[start..<end]
+            if line.last == 0x0D { line = line.dropLast() }
+            start = end < data.endIndex ? data.index(after: end) : end
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+            batch.append(IncomingMessage(topic: "replay", partition: 0, offset: lineNumber, key: nil, value: [UInt8](line)))
+            if batch.count >= config.batchMaxMessages { try flush() }
+        }
+        try flush()
+        summary.lines = Int(lineNumber)
+        return summary
+    }
+
+    /// The replay never writes to the live database: a given path must be new or empty.
+    private func prepareDatabase() throws -> (path: String, temporaryFolder: String?) {
+        guard let databasePath else {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("creditd-replay-\(UUID().uuidString)").path
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            return ((folder as NSString).appendingPathComponent("replay.sqlite"), folder)
+        }
+        let live = URL(fileURLWithPath: config.databasePath).resolvingSymlinksInPath().path
+        let given = URL(fileURLWithPath: databasePath).resolvingSymlinksInPath().path
+        if live == given {
+            throw Failure(message: "--database \(databasePath) is the daemon's live database (database.path); replay needs a new or empty file")
+        }
+        if let attributes = try? FileManager.default.attributesOfItem(atPath: databasePath),
+           let size = attributes[.size] as? NSNumber, size.intValue > 0 {
+            throw Failure(message: "--database \(databasePath) already holds data; replay needs a new or empty file")
+        }
+        return (databasePath, nil)
+    }
+}

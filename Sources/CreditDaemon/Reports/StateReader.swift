@@ -1,0 +1,47 @@
+import CreditCore
+import CreditStore
+import Foundation
+import GRDB
+
+/// Read-only access to a daemon's (or a replay's) database for `creditctl`: the customer states
+/// decoded with the policy the daemon recorded, "today" taken from the clock the daemon used.
+public struct StateReader {
+    public let database: CreditDatabase
+    public let policy: Policy
+    public let asOf: LocalDate
+
+    public struct Failure: Error, CustomStringConvertible, Sendable {
+        public let message: String
+        public var description: String { message }
+    }
+
+    /// `asOf` overrides the date; otherwise the event watermark's date for a database written
+    /// with `clock: event` (so a replay's export is stable), else today's UTC date.
+    public init(databasePath: String, asOf: LocalDate? = nil, today: LocalDate) throws {
+        database = try CreditDatabase(readOnlyPath: databasePath)
+        let (source, clock, watermark) = try database.read { db in
+            (try Meta.get(db, "policy_yaml"), try Meta.get(db, "clock"), try Meta.get(db, "watermark"))
+        }
+        guard let source else {
+            throw Failure(message: "the database \(databasePath) holds no decisions yet (no policy recorded); has the daemon processed any event?")
+        }
+        policy = try PolicyLoader.parse(source, file: "\(databasePath) (recorded policy)")
+        if let asOf {
+            self.asOf = asOf
+        } else if clock == "event", let watermark = watermark.flatMap(Timestamp.init(rfc3339:)) {
+            self.asOf = watermark.utcDate
+        } else {
+            self.asOf = today
+        }
+    }
+
+    public func customers(filter: CustomerStore.Filter = .init()) throws -> [CustomerState] {
+        let rows = try database.read { db in try CustomerStore.all(db, filter: filter) }
+        return try rows.map { try StateCodec.decode($0.state, customer: $0.id) }
+    }
+
+    public func customer(_ id: String) throws -> CustomerState? {
+        guard let bytes = try database.read({ db in try CustomerStore.load(db, id: id) }) else { return nil }
+        return try StateCodec.decode(bytes, customer: id)
+    }
+}

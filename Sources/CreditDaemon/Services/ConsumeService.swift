@@ -1,0 +1,122 @@
+import CreditCore
+import CreditKafka
+import CreditStore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// The single-writer loop: takes batches from the Kafka consumer, applies each in one SQLite
+/// transaction (state, offsets, dedup keys, outbox), rings the relay, and mirrors the offsets to
+/// the broker for lag tools. On graceful shutdown it finishes the batch in hand, then leaves the
+/// group cleanly.
+public final class ConsumeService: Service, Sendable {
+    let consumer: KafkaConsumer
+    let processor: BatchProcessor
+    let status: DaemonStatus
+    let doorbell: RelayDoorbell
+    let logger: Logger
+    let decisionLog: DecisionLog
+    let shutdownTimeout: Duration
+
+    public init(consumer: KafkaConsumer, processor: BatchProcessor, status: DaemonStatus, doorbell: RelayDoorbell,
+                logger: Logger, shutdownTimeout: Duration = .seconds(10)) {
+        self.consumer = consumer
+        self.processor = processor
+        self.status = status
+        self.doorbell = doorbell
+        self.logger = logger
+        self.decisionLog = DecisionLog(logger: logger)
+        self.shutdownTimeout = shutdownTimeout
+    }
+
+    /// Builds the consumer whose starting offsets come from the database.
+    public static func makeConsumer(config: DaemonConfig, database: CreditDatabase, logger: Logger,
+                                    statistics: (@Sendable (String) -> Void)? = nil) throws -> KafkaConsumer {
+        var properties = config.kafkaProperties
+        properties["bootstrap.servers"] = config.bootstrapServers
+        properties["group.id"] = config.groupId
+        properties["client.id"] = properties["client.id"] ?? config.instance
+        properties["auto.offset.reset"] = properties["auto.offset.reset"] ?? "earliest"
+        // Larger values than the dead-letter limit must still be fetched to be dead-lettered.
+        properties["fetch.max.bytes"] = properties["fetch.max.bytes"] ?? String(max(52_428_800, config.maxMessageBytes * 2))
+        properties["max.partition.fetch.bytes"] = properties["max.partition.fetch.bytes"] ?? String(max(1_048_576, config.maxMessageBytes + 65_536))
+        return try KafkaConsumer(
+            configuration: KafkaConfiguration(properties: properties),
+            topics: config.topics.inputs,
+            options: KafkaConsumerOptions(maxBatchSize: config.batchMaxMessages, statistics: statistics),
+            logger: logger,
+            startingOffsets: { partitions in
+                let keys = partitions.map { OffsetStore.Key(topic: $0.topic, partition: $0.partition) }
+                let stored = try database.read { db in try OffsetStore.nextOffsets(db, for: keys) }
+                var result: [TopicPartition: Int64] = [:]
+                for (key, next) in stored { result[TopicPartition(topic: key.topic, partition: key.partition)] = next }
+                logger.info("starting offsets from the database", metadata: ["offsets": "\(result.sorted { $0.key < $1.key })"])
+                return result
+            })
+    }
+
+    public func run() async throws {
+        defer { doorbell.ring() }
+        do {
+            for try await event in consumer.events.cancelOnGracefulShutdown() {
+                status.busy()
+                try handle(event)
+                status.idle()
+            }
+        } catch let error as StoreError {
+            logger.critical("storage failure; stopping so that nothing moves past unapplied work",
+                            metadata: ["error.code": "\(error.code.rawValue)", "error": "\(error.message)"])
+            try? await consumer.shutdown(timeout: shutdownTimeout)
+            throw error
+        }
+        logger.info("consumer stopping: leaving the group")
+        do {
+            try await consumer.shutdown(timeout: shutdownTimeout)
+        } catch {
+            logger.warning("consumer did not close cleanly", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func handle(_ event: KafkaConsumerEvent) throws {
+        switch event {
+        case .messages(let messages):
+            if let pending = status.takePendingPolicy() {
+                processor.reload(policy: pending.policy, source: pending.source)
+                logger.notice("policy in force", metadata: ["policy_version": "\(pending.policy.version)"])
+            }
+            let incoming = messages.map {
+                IncomingMessage(topic: $0.topic, partition: $0.partition, offset: $0.offset, key: $0.key, value: $0.value,
+                                timestampMs: $0.timestamp)
+            }
+            let outcome = try processor.process(incoming, wallNow: Timestamp.wallClockNow())
+            doorbell.ring()
+            status.applied(messages.count)
+            decisionLog.record(outcome)
+            var offsets: [TopicPartition: Int64] = [:]
+            for message in messages { offsets[message.topicPartition] = max(offsets[message.topicPartition] ?? 0, message.nextOffset) }
+            do { try consumer.commit(offsets) } catch {
+                logger.debug("offset mirror to the broker failed (the database keeps the truth)", metadata: ["error": "\(error)"])
+            }
+        case .assigned(let partitions):
+            status.assigned(partitions)
+            logger.info("partitions assigned", metadata: ["partitions": "\(partitions.map(\.description))"])
+        case .revoked(let partitions, let lost):
+            status.revoked(partitions)
+            logger.info("partitions revoked", metadata: ["partitions": "\(partitions.map(\.description))", "lost": "\(lost)"])
+        case .endOfPartition:
+            break
+        case .error(let error):
+            status.brokerProblem(error.message)
+            logger.warning("Kafka consumer problem", metadata: ["error.code": "\(error.code)", "error": "\(error.message)"])
+        }
+    }
+}
+
+extension Timestamp {
+    /// The system clock, for `clock: wall`. The core never reads a clock; the shells do.
+    public static func wallClockNow() -> Timestamp {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Timestamp(microsecondsSinceEpoch: Int64(spec.tv_sec) * 1_000_000 + Int64(spec.tv_nsec) / 1_000)
+    }
+}

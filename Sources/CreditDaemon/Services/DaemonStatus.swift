@@ -1,0 +1,105 @@
+import CreditCore
+import CreditKafka
+import Foundation
+import Synchronization
+
+/// What the services share about the running daemon: partitions, progress, a pending policy.
+/// Read by the status line, the watchdog, /readyz and the reload handler; written by the loop.
+public final class DaemonStatus: Sendable {
+    struct State {
+        var assigned: Set<TopicPartition> = []
+        var joined = false
+        var brokerProblem: String?
+        var eventsApplied = 0
+        var batches = 0
+        var lastProgress = ContinuousClock.now
+        var idleSince: ContinuousClock.Instant? = ContinuousClock.now
+        var pendingPolicy: (policy: Policy, source: String)?
+        var policyVersion = ""
+        var outboxBacklog = 0
+        var lag: [TopicPartition: Int64] = [:]
+        var stopping = false
+    }
+
+    private let state = Mutex(State())
+
+    public init(policyVersion: String) {
+        state.withLock { $0.policyVersion = policyVersion }
+    }
+
+    func assigned(_ partitions: [TopicPartition]) {
+        state.withLock {
+            $0.assigned.formUnion(partitions)
+            $0.joined = true
+            $0.brokerProblem = nil
+        }
+    }
+
+    func revoked(_ partitions: [TopicPartition]) {
+        state.withLock { $0.assigned.subtract(partitions) }
+    }
+
+    func brokerProblem(_ text: String?) {
+        state.withLock { $0.brokerProblem = text }
+    }
+
+    func applied(_ events: Int) {
+        state.withLock {
+            $0.eventsApplied += events
+            $0.batches += 1
+            $0.lastProgress = .now
+            $0.brokerProblem = nil
+        }
+    }
+
+    /// The loop is waiting for messages and is healthy while it does.
+    func idle() {
+        state.withLock { if $0.idleSince == nil { $0.idleSince = .now } }
+    }
+
+    /// The loop is working on an event; if it stays here, the watchdog pings stop.
+    func busy() {
+        state.withLock { $0.idleSince = nil }
+    }
+
+    func outboxBacklog(_ count: Int) {
+        state.withLock { $0.outboxBacklog = count }
+    }
+
+    func lag(_ partition: TopicPartition, _ value: Int64) {
+        state.withLock { $0.lag[partition] = value }
+    }
+
+    /// A policy waiting to be picked up between two batches (SIGHUP reload).
+    func offer(policy: Policy, source: String) {
+        state.withLock { $0.pendingPolicy = (policy, source) }
+    }
+
+    func takePendingPolicy() -> (policy: Policy, source: String)? {
+        state.withLock { state in
+            defer { state.pendingPolicy = nil }
+            if let pending = state.pendingPolicy { state.policyVersion = pending.policy.version }
+            return state.pendingPolicy
+        }
+    }
+
+    public var isJoined: Bool { state.withLock { $0.joined } }
+    public var assignedPartitions: [TopicPartition] { state.withLock { $0.assigned.sorted() } }
+    public var brokerProblemText: String? { state.withLock { $0.brokerProblem } }
+    public var eventsApplied: Int { state.withLock { $0.eventsApplied } }
+
+    /// The last time the loop did work, or nil while it idles healthily.
+    public var lastProgress: (at: ContinuousClock.Instant, idle: Bool) {
+        state.withLock { ($0.lastProgress, $0.idleSince != nil) }
+    }
+
+    /// A one-line summary for `STATUS=` and the logs.
+    public func summary(eventsPerSecond: Double) -> String {
+        state.withLock { s in
+            let lag = s.lag.values.reduce(0, +)
+            var line = "\(s.assigned.count) partitions, \(Int(eventsPerSecond.rounded())) events/s, lag \(lag), outbox \(s.outboxBacklog), policy \(s.policyVersion)"
+            if let problem = s.brokerProblem { line += "; broker: \(problem)" }
+            return line
+        }
+    }
+}

@@ -1,0 +1,41 @@
+/// The metric names `/metrics` exposes. They are part of the operating surface (dashboards and
+/// alert rules are written against them), so they live in one place and never change meaning.
+public enum MetricName {
+    /// Counter `{topic, type}`: input events taken off Kafka, including ones later dead-lettered.
+    public static let eventsConsumed = "creditd_events_consumed_total"
+    /// Counter `{type}`: output decisions published (`credit.order.held`, ...).
+    public static let decisions = "creditd_decisions_total"
+    /// Counter `{code}`: messages sent to the dead-letter topic, by error code.
+    public static let deadLetters = "creditd_dead_letters_total"
+    /// Counter: repeated events skipped as already applied.
+    public static let duplicates = "creditd_duplicates_total"
+    /// Counter: messages whose Kafka key is missing or differs from `data.customer_id`.
+    public static let keyMismatches = "creditd_key_mismatches_total"
+    /// Gauge `{topic, partition}`: messages behind the partition's high watermark.
+    public static let consumerLag = "creditd_consumer_lag"
+    /// Histogram (seconds): broker timestamp of the event → its decision committed.
+    public static let processingLatency = "creditd_processing_latency_seconds"
+    /// Histogram: events applied per database transaction.
+    public static let batchSize = "creditd_batch_size"
+    /// Gauge: outbox rows not yet published.
+    public static let outboxBacklog = "creditd_outbox_backlog"
+    /// Counter: scheduler ticks run (dunning, expiries, rescoring).
+    public static let schedulerRuns = "creditd_scheduler_runs_total"
+    /// Counter `{topic}`: outbox messages the relay published.
+    public static let relayPublished = "creditd_relay_published_total"
+    /// Gauge `{broker}` (seconds): librdkafka's average broker round-trip time.
+    public static let kafkaBrokerRTT = "creditd_kafka_broker_rtt_seconds"
+    /// Counter `{broker}`: librdkafka transmit errors.
+    public static let kafkaTxErrors = "creditd_kafka_tx_errors_total"
+    /// Counter `{broker}`: librdkafka receive errors.
+    public static let kafkaRxErrors = "creditd_kafka_rx_errors_total"
+    /// Gauge: librdkafka ops (callbacks, events) waiting in its reply queue; a growing value means
+    /// the daemon is not polling fast enough.
+    public static let kafkaReplyQueue = "creditd_kafka_replyq"
+    /// Gauge: messages in librdkafka's producer queues.
+    public static let kafkaMessageCount = "creditd_kafka_msg_cnt"
+    /// Gauge: partitions assigned to this consumer by the group.
+    public static let kafkaAssignedPartitions = "creditd_kafka_assigned_partitions"
+    /// Counter: consumer-group rebalances.
+    public static let kafkaRebalances = "creditd_kafka_rebalances_total"
+}

@@ -1,0 +1,18 @@
+/// Everything the HTTP surface answers, as resolved from method and path.
+enum Endpoint: Sendable, Equatable {
+    case health
+    case readiness
+    case metrics
+    /// An admin route with its percent-decoded path identifier ("" for routes without one).
+    case admin(AdminRoute, identifier: String)
+}
+
+/// The outcome of matching a request line against the route table.
+enum RouteResolution: Sendable, Equatable {
+    case endpoint(Endpoint)
+    /// The path exists but not for this method; `allowed` feeds the `Allow` header.
+    case methodNotAllowed(allowed: [String])
+    case notFound
+    /// A path segment that is not valid percent-encoding.
+    case badPath
+}

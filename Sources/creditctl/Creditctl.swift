@@ -1,0 +1,76 @@
+import ArgumentParser
+import CreditCore
+import CreditDaemon
+import Foundation
+
+/// `creditctl`: the operator's tool. Read commands open the database read-only (they work while
+/// the daemon runs and when it is down); commands that change something go through the daemon's
+/// admin API so the daemon stays the single writer.
+@main
+struct Creditctl: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "creditctl",
+        abstract: "Inspect and operate creditd.",
+        subcommands: [CustomerCommand.self, OrdersCommand.self, ExportCommand.self])
+
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if error is ExitCode || code == .success { exit(withError: error) }
+            let message = fullMessage(for: error)
+            if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+            Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
+        }
+    }
+}
+
+/// Options every read command takes.
+struct ReadOptions: ParsableArguments {
+    @Option(help: "The daemon's configuration file (its database.path is read).")
+    var config = "/etc/creditd/creditd.yaml"
+    @Option(help: "Read this database file instead of the configured one.")
+    var database: String?
+    @Option(help: "Compute dates (overdue, limits) as of this day, YYYY-MM-DD.")
+    var asOf: String?
+    @Flag(help: "Machine-readable JSON instead of tables.")
+    var json = false
+
+    func reader() throws -> StateReader {
+        let path: String
+        if let database {
+            path = database
+        } else {
+            do {
+                path = try DaemonConfig.load(file: config).databasePath
+            } catch {
+                FileHandle.standardError.write(Data("creditctl: \(error)\n(use --database PATH to read a database directly)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
+        var date: LocalDate?
+        if let asOf {
+            guard let parsed = LocalDate(asOf) else {
+                throw ValidationError("--as-of must be a date YYYY-MM-DD, not \(asOf)")
+            }
+            date = parsed
+        }
+        do {
+            return try StateReader(databasePath: path, asOf: date, today: Timestamp.wallClockNow().utcDate)
+        } catch {
+            FileHandle.standardError.write(Data("creditctl: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+func printJSON(_ value: JSONValue) {
+    FileHandle.standardOutput.write(Data(value.serialized() + [0x0A]))
+}
+
+func fail(_ message: String) -> ExitCode {
+    FileHandle.standardError.write(Data("creditctl: \(message)\n".utf8))
+    return ExitCode(1)
+}

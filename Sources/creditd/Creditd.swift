@@ -1,0 +1,79 @@
+import ArgumentParser
+import CreditDaemon
+import Foundation
+
+/// `creditd`: the credit daemon and its offline tools. Exit codes (operations.md): 0 success,
+/// 1 failure at run time, 2 bad usage or bad configuration.
+@main
+struct Creditd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "creditd",
+        abstract: "Real-time credit management for order-to-cash, on Kafka.",
+        subcommands: [Run.self, CheckConfig.self, Replay.self])
+
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: ExitCodes.normalise(error, fullMessage: fullMessage(for: error), exitCode: exitCode(for: error)))
+        }
+    }
+}
+
+struct CheckConfig: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-config",
+        abstract: "Validate the configuration and the policy; print every problem with its key path.")
+
+    @Option(help: "The configuration file.") var config = "/etc/creditd/creditd.yaml"
+
+    func run() throws {
+        var problems: [String] = []
+        var loaded: DaemonConfig?
+        do { loaded = try DaemonConfig.load(file: config) } catch { problems.append("\(error)") }
+        if let loaded {
+            do {
+                let policy = try PolicyLoader.load(file: loaded.policyFile)
+                if problems.isEmpty {
+                    print("\(config): ok (policy \(loaded.policyFile) version \(policy.version), currency \(policy.currency))")
+                }
+            } catch {
+                problems.append("\(error)")
+            }
+        }
+        if !problems.isEmpty {
+            FileHandle.standardError.write(Data((problems.joined(separator: "\n") + "\n").utf8))
+            throw ExitCode(2)
+        }
+    }
+}
+
+struct Replay: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the engine over a JSON-lines file of CloudEvents with the event clock (a back-test).",
+        discussion: "Output events go to stdout, one CloudEvent per line; dead letters to stderr as JSON lines.")
+
+    @Option(help: "The configuration file (its policy is used; the broker is never touched).")
+    var config = "/etc/creditd/creditd.yaml"
+    @Option(help: "Keep the resulting state in this new or empty SQLite file (default: a temporary one).")
+    var database: String?
+    @Argument(help: "The events, one CloudEvent JSON object per line.") var events: String
+
+    func run() throws {
+        let (daemonConfig, policy, source) = try ExitCodes.loadConfiguration(config)
+        let runner = ReplayRunner(config: daemonConfig, policy: policy, policySource: source, databasePath: database)
+        let stdout = FileHandle.standardOutput
+        let stderr = FileHandle.standardError
+        do {
+            _ = try runner.run(eventsFile: events, output: { stdout.write($0) }, deadLetters: { stderr.write($0) })
+        } catch {
+            stderr.write(Data("creditd replay: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}

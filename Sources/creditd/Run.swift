@@ -1,0 +1,29 @@
+import ArgumentParser
+import CreditDaemon
+import CreditSystemd
+import Foundation
+import Logging
+
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Consume, decide and publish until SIGTERM or SIGINT (Type=notify under systemd).")
+
+    @Option(help: "The configuration file.") var config = "/etc/creditd/creditd.yaml"
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: String?
+
+    func run() async throws {
+        let (daemonConfig, policy, source) = try ExitCodes.loadConfiguration(config)
+        let level = logLevel.flatMap(Logger.Level.init(rawValue:))
+            ?? ProcessInfo.processInfo.environment["CREDITD_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
+            ?? .info
+        CreditLogging.bootstrap(level: level)
+        let logger = Logger(label: "creditd")
+        do {
+            try await DaemonRunner.run(config: daemonConfig, policy: policy, policySource: source, logger: logger)
+        } catch {
+            logger.critical("creditd stopped on an error", metadata: ["error": "\(error)"])
+            FileHandle.standardError.write(Data("creditd: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}

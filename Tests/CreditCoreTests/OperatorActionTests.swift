@@ -1,0 +1,110 @@
+import Testing
+@testable import CreditCore
+
+@Suite("Operator actions")
+struct OperatorActionTests {
+    static let now = Fixtures.time("2026-11-02T09:00:00Z")
+
+    @Test func releaseAHeldOrderRegardlessOfChecks() throws {
+        var h = Harness()
+        h.order("O-1", "12000.00")
+        let outputs = try CreditEngine.releaseOrder("O-1", by: "maria", note: "CFO approved", requestId: "r-1", in: &h.state,
+                                                    context: h.context(at: Self.now)).get()
+        #expect(outputs.types.first == "credit.order.released")
+        let data = try #require(outputs.data(.orderReleased))
+        #expect(data["released_by"] == .string("maria"))
+        #expect(data["note"] == .string("CFO approved"))
+        #expect(data["exposure"] == .string("12000.00"))
+        #expect(data["available_credit"] == .string("-2000.00"))
+        #expect(outputs.first?.causationId == "operator:r-1")
+        #expect(h.status("O-1") == .released)
+    }
+
+    @Test("refused releases", arguments: [
+        ("O-1", "", OperatorError.Code.noteRequired),
+        ("O-1", "  ", .noteRequired),
+        ("O-404", "note", .unknownOrder),
+        ("O-2", "note", .notHeld),
+    ])
+    func refusedReleases(orderId: String, note: String, code: OperatorError.Code) {
+        var h = Harness()
+        h.order("O-1", "12000.00")
+        h.order("O-2", "10.00", at: "2026-11-01T11:00:00Z")
+        let before = h.state
+        let result = CreditEngine.releaseOrder(orderId, by: "maria", note: note, requestId: "r", in: &h.state, context: h.context(at: Self.now))
+        guard case .failure(let error) = result else {
+            Issue.record("released")
+            return
+        }
+        #expect(error.code == code)
+        #expect(h.state == before)
+    }
+
+    @Test func blocksAreIndependent() throws {
+        var h = Harness()
+        h.ship("O-0", invoice: "I-0", "100.00", at: "2026-09-01T10:00:00Z", dueDate: "2026-09-30")
+        h.state.dunningLevel = 4
+        h.state.blockedByDunning = true
+        let context = h.context(at: Fixtures.time("2026-11-01T09:00:00Z"))
+        // Already blocked by dunning: the operator block changes nothing visible.
+        #expect(try CreditEngine.setBlocked(true, reason: "legal", by: "maria", requestId: "r1", in: &h.state, context: context).get().isEmpty)
+        // Lifting the operator block leaves the dunning block.
+        #expect(try CreditEngine.setBlocked(false, reason: "ok", by: "maria", requestId: "r2", in: &h.state, context: context).get().isEmpty)
+        #expect(h.state.isBlocked)
+        #expect(h.order("O-1", "10.00").types.first == "credit.order.held")
+        // Paying the overdue invoice lifts the dunning block: unblocked, and O-1 released.
+        let outputs = h.pay("P-1", "100.00", at: "2026-11-01T12:00:00Z")
+        #expect(outputs.types.prefix(2) == ["credit.customer.unblocked", "credit.order.released"])
+    }
+
+    @Test func blockAndUnblockPublishAndRecheck() throws {
+        var h = Harness()
+        let context = h.context(at: Self.now)
+        let blocked = try CreditEngine.setBlocked(true, reason: "fraud check", by: "maria", requestId: "r1", in: &h.state, context: context).get()
+        #expect(blocked.types == ["credit.customer.blocked"])
+        #expect(blocked.first?.data["reasons"] == .array([.object([JSONMember("code", "OPERATOR_BLOCK"), JSONMember("message", "Blocked by maria: fraud check")])]))
+        h.order("O-1", "10.00")
+        #expect(h.status("O-1") == .held)
+        let unblocked = try CreditEngine.setBlocked(false, reason: "cleared", by: "maria", requestId: "r2", in: &h.state, context: context).get()
+        #expect(unblocked.types == ["credit.customer.unblocked", "credit.order.released"])
+        let refused = CreditEngine.setBlocked(false, reason: "again", by: "maria", requestId: "r3", in: &h.state, context: context)
+        #expect(refused.failureCode == .notBlocked)
+        #expect(CreditEngine.setBlocked(true, reason: "", by: "maria", requestId: "r4", in: &h.state, context: context).failureCode == .reasonRequired)
+    }
+
+    @Test func limitChangePublishesAndReleasesHeldOrders() throws {
+        var h = Harness()
+        h.order("O-1", "12000.00")
+        let outputs = try CreditEngine.setLimit(DecimalAmount("20000.00"), until: nil, reason: "annual review", by: "maria", requestId: "r1",
+                                                in: &h.state, context: h.context(at: Self.now)).get()
+        #expect(outputs.types.prefix(2) == ["credit.limit.changed", "credit.order.released"])
+        let data = try #require(outputs.data(.limitChanged))
+        #expect(data["old_limit"] == .string("10000.00"))
+        #expect(data["new_limit"] == .string("20000.00"))
+        #expect(data["changed_by"] == .string("maria"))
+        #expect(data["expires_on"] == .null)
+    }
+
+    @Test func temporaryLimitExpiresAfterItsDate() throws {
+        var h = Harness()
+        _ = try CreditEngine.setLimit(DecimalAmount("50000.00"), until: LocalDate("2026-11-30"), reason: "season", by: "maria", requestId: "r1",
+                                      in: &h.state, context: h.context(at: Self.now)).get()
+        #expect(h.state.creditLimit(policy: h.policy, today: LocalDate("2026-11-30")!) == DecimalAmount("50000.00"))
+        #expect(h.state.creditLimit(policy: h.policy, today: LocalDate("2026-12-01")!) == DecimalAmount("10000.00"))
+    }
+
+    @Test("refused limits", arguments: [("-1.00", nil), ("1.001", nil), ("100.00", "2026-11-01")] as [(String, String?)])
+    func refusedLimits(amount: String, until: String?) {
+        var h = Harness()
+        let result = CreditEngine.setLimit(DecimalAmount(stringLiteralFree: amount), until: until.flatMap(LocalDate.init), reason: "x", by: "m",
+                                           requestId: "r", in: &h.state, context: h.context(at: Self.now))
+        #expect(result.failureCode == .invalidLimit)
+    }
+}
+
+extension Result where Failure == OperatorError {
+    var failureCode: OperatorError.Code? {
+        if case .failure(let error) = self { return error.code }
+        return nil
+    }
+}

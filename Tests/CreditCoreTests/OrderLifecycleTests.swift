@@ -1,0 +1,241 @@
+import Testing
+@testable import CreditCore
+
+@Suite("Orders: amendments, cancellations, shipments")
+struct OrderLifecycleTests {
+    @Test func raisingAnApprovedOrderThatPassesIsApprovedAgainForTheNewValue() {
+        var h = Harness()
+        h.order("O-1", "1000.00")
+        let outputs = h.amend("O-1", "3000.00", at: "2026-11-02T10:00:00Z")
+        #expect(outputs.types == ["credit.order.approved"])
+        #expect(outputs.data(.orderApproved)?["amount"] == .string("3000.00"))
+        #expect(outputs.data(.orderApproved)?["exposure"] == .string("3000.00"))
+        #expect(h.exposure.openOrders == DecimalAmount("3000.00"))
+    }
+
+    @Test func raisingAnApprovedOrderThatFailsHoldsTheWholeOrder() {
+        var h = Harness()
+        h.order("O-1", "6000.00")
+        h.order("O-2", "3000.00", at: "2026-11-01T11:00:00Z")
+        let outputs = h.amend("O-2", "5000.00", at: "2026-11-02T10:00:00Z")
+        #expect(outputs.types.first == "credit.order.held")
+        #expect(h.status("O-2") == .held)
+        #expect(h.exposure.openOrders == DecimalAmount("6000.00"))
+        #expect(outputs.data(.orderHeld)?["exposure"] == .string("6000.00"))
+    }
+
+    @Test func raisingPartlyShippedOrderChecksTheNewOpenValue() {
+        var h = Harness()
+        h.order("O-1", "8000.00")
+        h.ship("O-1", invoice: "I-1", "5000.00", at: "2026-11-02T10:00:00Z")
+        // New total 11000, shipped 5000: open 6000; exposure without it is 5000 → 11000 > 10000.
+        let outputs = h.amend("O-1", "11000.00", at: "2026-11-03T10:00:00Z")
+        #expect(outputs.types.first == "credit.order.held")
+        #expect(outputs.data(.orderHeld)?["open_amount"] == .string("6000.00"))
+        #expect(h.exposure.total == DecimalAmount("5000.00"))
+    }
+
+    @Test func raisingAHeldOrderThatNowPassesIsReleased() {
+        var h = Harness()
+        h.order("O-1", "12000.00")
+        #expect(h.status("O-1") == .held)
+        h.state.permanentLimit = DecimalAmount("50000.00")  // changed without a re-check
+        let outputs = h.amend("O-1", "13000.00", at: "2026-11-02T10:00:00Z")
+        #expect(outputs.types.first == "credit.order.released")
+        #expect(outputs.data(.orderReleased)?["released_by"] == .string("auto"))
+        #expect(outputs.data(.orderReleased)?["amount"] == .string("13000.00"))
+        #expect(h.status("O-1") == .released)
+    }
+
+    @Test func raisingAHeldOrderThatStillFailsIsHeldAgain() {
+        var h = Harness()
+        h.order("O-1", "12000.00")
+        let outputs = h.amend("O-1", "13000.00", at: "2026-11-02T10:00:00Z")
+        #expect(outputs.types == ["credit.order.held"])
+        #expect(outputs.data(.orderHeld)?["amount"] == .string("13000.00"))
+    }
+
+    @Test func loweringPublishesNothingByItselfButCanReleaseOthers() {
+        var h = Harness()
+        h.order("O-1", "6000.00")
+        h.order("O-2", "5000.00", at: "2026-11-01T11:00:00Z")
+        #expect(h.status("O-2") == .held)
+        let outputs = h.amend("O-1", "4000.00", at: "2026-11-02T10:00:00Z")
+        #expect(outputs.types == ["credit.order.released", "credit.alert", "credit.alert"])  // 90 %: crosses 80 and 90
+        #expect(outputs.data(.orderReleased)?["order_id"] == .string("O-2"))
+        #expect(outputs.data(.orderReleased)?["exposure"] == .string("9000.00"))
+        let quiet = h.amend("O-1", "3000.00", at: "2026-11-03T10:00:00Z")
+        #expect(quiet.isEmpty)
+    }
+
+    @Test func loweringAHeldOrderBelowTheLimitReleasesIt() {
+        var h = Harness()
+        h.order("O-1", "12000.00")
+        let outputs = h.amend("O-1", "9000.00", at: "2026-11-02T10:00:00Z")
+        #expect(outputs.types.first == "credit.order.released")
+    }
+
+    @Test func staleAmendmentIsIgnored() {
+        var h = Harness()
+        h.order("O-1", "1000.00", at: "2026-11-01T10:00:00Z")
+        h.amend("O-1", "2000.00", at: "2026-11-03T10:00:00Z")
+        let outputs = h.amend("O-1", "9000.00", at: "2026-11-02T10:00:00Z")
+        #expect(outputs.isEmpty)
+        #expect(h.state.ledger.orders["O-1"]?.total == DecimalAmount("2000.00"))
+        let older = h.amend("O-1", "500.00", at: "2026-10-01T10:00:00Z")  // older than the order itself
+        #expect(older.isEmpty)
+        #expect(h.state.ledger.orders["O-1"]?.total == DecimalAmount("2000.00"))
+    }
+
+    @Test func releasesGoOldestFirstEachEnteringTheExposure() {
+        var h = Harness()
+        h.order("O-1", "9000.00")
+        h.order("O-2", "600.00", at: "2026-11-01T11:00:00Z")
+        h.order("O-3", "1500.00", at: "2026-11-01T12:00:00Z")
+        h.order("O-4", "500.00", at: "2026-11-01T13:00:00Z")
+        // 9000 + 600 = 9600; O-3 and O-4 held. Cancel O-1: O-3 (1500) then O-4 (500) → 2600.
+        #expect(h.status("O-2") == .approved)
+        #expect(h.status("O-3") == .held && h.status("O-4") == .held)
+        let outputs = h.cancel("O-1", at: "2026-11-02T10:00:00Z")
+        #expect(outputs.filter { $0.type == .orderReleased }.compactMap { $0.data["order_id"]?.stringValue } == ["O-3", "O-4"])
+        #expect(outputs.filter { $0.type == .orderReleased }.compactMap { $0.data["exposure"]?.stringValue } == ["2100.00", "2600.00"])
+    }
+
+    @Test func heldOrdersReleaseOnlyWhileThereIsRoom() {
+        var h = Harness()
+        h.order("O-1", "9000.00")
+        h.order("O-2", "800.00", at: "2026-11-01T11:00:00Z")
+        h.order("O-3", "700.00", at: "2026-11-01T12:00:00Z")
+        h.order("O-4", "300.00", at: "2026-11-01T13:00:00Z")
+        #expect(h.status("O-3") == .held)
+        // Ship-and-pay 1000 of O-1: room 1000 → O-3 (700) released, O-4 (300) released (exactly at limit).
+        h.ship("O-1", invoice: "I-1", "1000.00", at: "2026-11-02T10:00:00Z")
+        let outputs = h.pay("P-1", "1000.00", at: "2026-11-03T10:00:00Z")
+        #expect(outputs.filter { $0.type == .orderReleased }.compactMap { $0.data["order_id"]?.stringValue } == ["O-3", "O-4"])
+    }
+
+    @Test func cancellationRemovesWhatIsLeftOpen() {
+        var h = Harness()
+        h.order("O-1", "1000.00")
+        h.ship("O-1", invoice: "I-1", "400.00", at: "2026-11-02T10:00:00Z")
+        h.cancel("O-1", at: "2026-11-03T10:00:00Z")
+        #expect(h.exposure.openOrders == .zero)
+        #expect(h.exposure.openReceivables == DecimalAmount("400.00"))
+    }
+
+    @Test("partial and over-shipment", arguments: [
+        ("400.00", "600.00", "400.00"), ("1000.00", "0.00", "1000.00"), ("1200.00", "0.00", "1200.00"),
+    ])
+    func shipments(shipped: String, openOrder: String, receivable: String) {
+        var h = Harness()
+        h.order("O-1", "1000.00")
+        h.ship("O-1", invoice: "I-1", shipped, at: "2026-11-02T10:00:00Z")
+        #expect(h.exposure.openOrders == DecimalAmount(stringLiteralFree: openOrder))
+        #expect(h.exposure.openReceivables == DecimalAmount(stringLiteralFree: receivable))
+        #expect(h.state.ledger.orders["O-1"]!.openAmount >= .zero)
+    }
+
+    @Test func shipmentForAnUnknownOrderStillCreatesTheInvoice() {
+        var h = Harness()
+        h.ship("O-7", invoice: "I-7", "300.00", at: "2026-11-02T10:00:00Z")
+        #expect(h.open("I-7") == DecimalAmount("300.00"))
+        #expect(h.exposure.total == DecimalAmount("300.00"))
+        let outputs = h.order("O-7", "1000.00", at: "2026-11-01T10:00:00Z")
+        #expect(outputs.data(.orderApproved)?["open_amount"] == .string("700.00"))
+        #expect(h.exposure.total == DecimalAmount("1000.00"))
+    }
+
+    @Test func shipmentAgainstAHeldOrderAlertsAndStaysHeldForTheRest() {
+        var h = Harness()
+        h.order("O-1", "12000.00")
+        let outputs = h.ship("O-1", invoice: "I-1", "5000.00", at: "2026-11-02T10:00:00Z")
+        #expect(outputs.alertCodes.first == "SHIPPED_WHILE_HELD")
+        let alert = outputs.first { $0.type == .alert }
+        #expect(alert?.data["severity"] == .string("critical"))
+        #expect(alert?.data["open_amount"] == .string("7000.00"))
+        #expect(h.open("I-1") == DecimalAmount("5000.00"))
+        #expect(h.status("O-1") == .held)
+        // 5000 receivable + 7000 open would be 12000 > 10000: still held.
+        #expect(h.exposure.total == DecimalAmount("5000.00"))
+        #expect(h.exportText(asOf: "2026-11-02").contains(#""held_orders":[{"order_id":"O-1","open_amount":"7000.00","reasons":["OVER_LIMIT"]}]"#))
+    }
+
+    @Test("due date: explicit, order terms, customer terms, policy default", arguments: [
+        (nil, nil, nil, "2026-12-02"),
+        (nil, 45, nil, "2026-12-17"),
+        ("2026-11-20", 45, nil, "2026-11-20"),
+        (nil, nil, 60, "2027-01-01"),
+        (nil, 10, 60, "2026-11-12"),
+    ] as [(String?, Int?, Int?, String)])
+    func dueDates(explicit: String?, orderTerms: Int?, customerTerms: Int?, expected: String) {
+        var h = Harness()
+        h.state.paymentTermsDays = customerTerms
+        h.order("O-1", "100.00", terms: orderTerms)
+        h.ship("O-1", invoice: "I-1", "100.00", at: "2026-11-02T10:00:00Z", dueDate: explicit)
+        let invoice = h.state.ledger.invoices["I-1"]!
+        #expect(invoice.invoiceDate == LocalDate("2026-11-02"))
+        #expect(invoice.dueDate == LocalDate(expected))
+    }
+
+    @Test func invoiceDateIsTheUTCDateOfTime() {
+        var h = Harness()
+        h.order("O-1", "100.00")
+        h.ship("O-1", invoice: "I-1", "100.00", at: "2026-11-02T23:30:00-02:00")
+        #expect(h.state.ledger.invoices["I-1"]?.invoiceDate == LocalDate("2026-11-03"))
+        #expect(h.state.ledger.invoices["I-1"]?.dueDate == LocalDate("2026-12-03"))
+    }
+
+    @Test func overrideSeedsLimitTermsAndBlock() {
+        var policy = Fixtures.policy()
+        policy.customers.overrides = [CustomerOverride(customerId: "C-1", limit: DecimalAmount("250000.00"), paymentTermsDays: 45, blocked: false),
+                                      CustomerOverride(customerId: "C-2", blocked: true)]
+        var h = Harness(policy: policy)
+        #expect(h.order("O-1", "40000.00").types.first == "credit.order.approved")  // over the 10000.00 default
+        h.ship("O-1", invoice: "I-1", "100.00", at: "2026-11-01T10:00:00Z")
+        #expect(h.state.ledger.invoices["I-1"]?.dueDate == LocalDate("2026-12-16"))
+        var blocked = Harness(customerId: "C-2", policy: policy)
+        #expect(blocked.order("O-1", "1.00").types.first == "credit.order.held")
+    }
+
+    @Test func reseedRespectsOperatorChanges() {
+        var policy = Fixtures.policy()
+        policy.customers.overrides = [CustomerOverride(customerId: "C-1", limit: DecimalAmount("5000.00"), paymentTermsDays: 45)]
+        var state = CreditEngine.newCustomer(id: "C-1", policy: policy)
+        _ = CreditEngine.setLimit(DecimalAmount("7000.00"), until: nil, reason: "review", by: "maria", requestId: "r1", in: &state,
+                                  context: DecisionContext(policy: policy, now: Fixtures.time("2026-11-01T00:00:00Z"), instance: "t", arrivalSequence: 0))
+        policy.customers.overrides = [CustomerOverride(customerId: "C-1", limit: DecimalAmount("9000.00"), paymentTermsDays: 60)]
+        CreditEngine.reseed(&state, policy: policy)
+        #expect(state.permanentLimit == DecimalAmount("7000.00"))
+        #expect(state.paymentTermsDays == 60)
+    }
+
+    @Test func cancellationBeforeTheOrderArrivesTakesEffectWhenItDoes() {
+        var h = Harness()
+        h.cancel("O-1", at: "2026-11-02T10:00:00Z")
+        let outputs = h.order("O-1", "1000.00", at: "2026-11-01T10:00:00Z")
+        #expect(outputs.filter { $0.type.topic == .decisions }.isEmpty)
+        #expect(h.exposure.total == .zero)
+    }
+
+    @Test func amendmentBeforeItsOrderAtTheSameTimeApplies() {
+        var h = Harness()
+        h.amend("O-1", "1500.00", at: "2026-11-01T10:00:00Z")
+        let outputs = h.order("O-1", "1000.00", at: "2026-11-01T10:00:00Z")
+        #expect(outputs.data(.orderApproved)?["amount"] == .string("1500.00"))
+    }
+
+    @Test func repeatedOrderIdIsDecidedOnce() {
+        var h = Harness()
+        h.order("O-1", "1000.00", id: "a")
+        let outputs = h.order("O-1", "5000.00", at: "2026-11-01T11:00:00Z", id: "b")
+        #expect(outputs.filter { $0.type.topic == .decisions }.isEmpty)
+        #expect(h.exposure.openOrders == DecimalAmount("1000.00"))
+    }
+
+    @Test func foreignCurrencyOrdersAreConverted() {
+        var h = Harness()
+        let outputs = h.order("O-1", "1000.00", currency: "USD")
+        #expect(outputs.data(.orderApproved)?["amount"] == .string("920.00"))
+        #expect(outputs.data(.orderApproved)?["currency"] == .string("EUR"))
+    }
+}

@@ -1,0 +1,30 @@
+import CreditHTTP
+import Synchronization
+
+/// A readiness probe that answers a fixed report.
+struct FixedReadiness: ReadinessProbe {
+    let report: ReadinessReport
+
+    static let ready = FixedReadiness(
+        report: ReadinessReport(partitionsAssigned: true, databaseWritable: true, brokerReachable: true, detail: "ok")
+    )
+
+    func readiness() async -> ReadinessReport { report }
+}
+
+/// An admin backend that records every command it receives and answers with `answer`.
+final class RecordingBackend: AdminBackend {
+    private let received = Mutex<[AdminCommand]>([])
+    private let answer: @Sendable (AdminCommand) -> AdminResult
+
+    init(answer: @escaping @Sendable (AdminCommand) -> AdminResult = { _ in .success(json: #"{"ok":true}"#) }) {
+        self.answer = answer
+    }
+
+    func perform(_ command: AdminCommand) async -> AdminResult {
+        received.withLock { $0.append(command) }
+        return answer(command)
+    }
+
+    var commands: [AdminCommand] { received.withLock { $0 } }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import Testing
+
+/// The real broker the suite runs against (scripts/test starts Tansu on loopback), driven with the
+/// real command-line tools: topics through `tansu topic create`, records through kcat.
+struct TestBroker {
+    static let address = ProcessInfo.processInfo.environment["CREDITD_TEST_BROKER"] ?? "127.0.0.1:19092"
+
+    /// Fails the test (never skips it) when the broker is not there.
+    static func require() throws {
+        let parts = address.split(separator: ":")
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(parts.last.flatMap { UInt16($0) } ?? 19092)).bigEndian
+        inet_pton(AF_INET, String(parts.first ?? "127.0.0.1"), &addr.sin_addr)
+        let connected = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        if connected != 0 {
+            throw TestFailure("no broker at \(address): run the suite with scripts/test (it starts Tansu), or scripts/broker start")
+        }
+    }
+
+    /// A fresh, unique topic name prefix for one test.
+    static func uniquePrefix(_ name: String) -> String {
+        "it-\(name)-\(UInt32.random(in: 0...UInt32.max))"
+    }
+
+    static func createTopics(_ names: [String], partitions: Int = 3) throws {
+        let tansu = ProcessInfo.processInfo.environment["TANSU_BIN"] ?? "\(repositoryRoot)/.tools/bin/tansu"
+        for name in names {
+            let result = try run(tansu, ["topic", "create", name, "--partitions", String(partitions), "--broker", "tcp://\(address)"])
+            if result.status != 0 && !result.output.contains("already") {
+                throw TestFailure("tansu topic create \(name) failed: \(result.output)")
+            }
+        }
+    }
+
+    /// Produces `key<TAB>value` records with kcat, in order.
+    static func produce(topic: String, records: [(key: String, value: String)], partition: Int? = nil) throws {
+        var input = Data()
+        for record in records {
+            precondition(!record.value.contains("\n"), "one record per line")
+            input.append(Data("\(record.key)\t\(record.value)\n".utf8))
+        }
+        var args = ["-P", "-b", address, "-t", topic, "-K", "\t", "-z", "none", "-X", "message.max.bytes=10000000"]
+        if let partition { args += ["-p", String(partition)] }
+        let result = try run("/usr/bin/kcat", args, input: input)
+        guard result.status == 0 else { throw TestFailure("kcat -P failed: \(result.output)") }
+    }
+
+    /// Everything on a topic now, read with kcat in JSON envelope mode (key, payload, headers).
+    static func consumeAll(topic: String) throws -> [ConsumedRecord] {
+        let result = try run("/usr/bin/kcat", ["-C", "-b", address, "-t", topic, "-o", "beginning", "-e", "-q", "-J",
+                                                "-X", "fetch.message.max.bytes=10000000"])
+        guard result.status == 0 else { throw TestFailure("kcat -C failed: \(result.output)") }
+        return result.stdout.split(separator: "\n").compactMap { line in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
+            var headers: [String: String] = [:]
+            if let list = object["headers"] as? [String] {
+                var i = 0
+                while i + 1 < list.count { headers[list[i]] = list[i + 1]; i += 2 }
+            }
+            return ConsumedRecord(partition: object["partition"] as? Int ?? -1, offset: object["offset"] as? Int ?? -1,
+                                  key: object["key"] as? String, payload: object["payload"] as? String ?? "", headers: headers)
+        }
+    }
+
+    /// Polls `consumeAll` until `predicate` holds or `timeout` passes.
+    static func waitFor(topic: String, timeout: Duration = .seconds(60), _ predicate: ([ConsumedRecord]) -> Bool) async throws -> [ConsumedRecord] {
+        let deadline = ContinuousClock.now + timeout
+        var records: [ConsumedRecord] = []
+        while ContinuousClock.now < deadline {
+            records = try consumeAll(topic: topic)
+            if predicate(records) { return records }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        return records
+    }
+}
+
+struct ConsumedRecord {
+    var partition: Int
+    var offset: Int
+    var key: String?
+    var payload: String
+    var headers: [String: String]
+
+    /// The payload as a JSON object (CloudEvents are).
+    var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(payload.utf8))) as? [String: Any] ?? [:] }
+    var data: [String: Any] { json["data"] as? [String: Any] ?? [:] }
+    var type: String { json["type"] as? String ?? "" }
+    var id: String { json["id"] as? String ?? "" }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+let repositoryRoot: String = {
+    var url = URL(fileURLWithPath: #filePath)
+    while url.path != "/" {
+        url.deleteLastPathComponent()
+        if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url.path }
+    }
+    return FileManager.default.currentDirectoryPath
+}()
+
+struct ProcessResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+    var output: String { stdout + stderr }
+}
+
+/// Runs a program to completion, feeding `input` on stdin.
+@discardableResult
+func run(_ program: String, _ arguments: [String], input: Data? = nil, environment: [String: String]? = nil) throws -> ProcessResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: program)
+    process.arguments = arguments
+    if let environment { process.environment = environment }
+    let out = Pipe(), err = Pipe(), inPipe = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = input == nil ? FileHandle.nullDevice : inPipe
+    try process.run()
+    if let input {
+        DispatchQueue.global().async {
+            inPipe.fileHandleForWriting.write(input)
+            try? inPipe.fileHandleForWriting.close()
+        }
+    }
+    // Read both pipes concurrently so a chatty child never blocks on a full pipe.
+    let errReader = Task.detached { err.fileHandleForReading.readDataToEndOfFile() }
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = try blockingWait(errReader)
+    process.waitUntilExit()
+    return ProcessResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                         stderr: String(decoding: errData, as: UTF8.self))
+}
+
+/// Waits synchronously for a detached task (test helpers run outside async contexts too).
+private func blockingWait<T: Sendable>(_ task: Task<T, Never>) throws -> T {
+    let box = ResultBox<T>()
+    let semaphore = DispatchSemaphore(value: 0)
+    Task.detached {
+        box.value = await task.value
+        semaphore.signal()
+    }
+    semaphore.wait()
+    return box.value!
+}
+
+private final class ResultBox<T>: @unchecked Sendable {
+    var value: T?
+}
