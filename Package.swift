@@ -61,7 +61,7 @@ let package = Package(
         .target(
             name: "CreditDaemon",
             dependencies: [
-                "CreditCore", "CreditKafka", "CreditStore", "CreditSystemd",
+                "CreditCore", "CreditKafka", "CreditStore", "CreditSystemd", "CreditHTTP",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -89,7 +89,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "creditctl",
-            dependencies: ["CreditDaemon", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "CreditDaemon", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: strict
         ),
 

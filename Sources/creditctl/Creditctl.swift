@@ -7,16 +7,20 @@ import Foundation
 /// the daemon runs and when it is down); commands that change something go through the daemon's
 /// admin API so the daemon stays the single writer.
 @main
-struct Creditctl: ParsableCommand {
+struct Creditctl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "creditctl",
         abstract: "Inspect and operate creditd.",
-        subcommands: [CustomerCommand.self, OrdersCommand.self, ExportCommand.self])
+        subcommands: [CustomerCommand.self, OrdersCommand.self, OrderCommand.self, LimitCommand.self, ExportCommand.self])
 
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch {
             let code = exitCode(for: error)
             if error is ExitCode || code == .success { exit(withError: error) }

@@ -4,10 +4,10 @@ import CreditDaemon
 import CreditStore
 import Foundation
 
-struct CustomerCommand: ParsableCommand {
+struct CustomerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "customer", abstract: "Customers' credit positions.",
-        subcommands: [Show.self, List.self])
+        subcommands: [Show.self, List.self, BlockCustomer.self, UnblockCustomer.self])
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "One customer: limit, exposure, open orders, held orders, open invoices.")

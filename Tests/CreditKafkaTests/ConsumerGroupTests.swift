@@ -1,4 +1,4 @@
-import CreditKafka
+@testable import CreditKafka
 import Foundation
 import Synchronization
 import Testing
@@ -125,14 +125,15 @@ struct ConsumerGroupTests {
         try await TestBroker.createTopic(topic, partitions: 4)
         let clock = ContinuousClock()
         let acknowledgedAt = Mutex<ContinuousClock.Instant?>(nil)
-        let holdRevocation = Duration.milliseconds(1500)
+        let holdRevocation = Duration.seconds(5)
 
         let first = try KafkaConsumer(
-            configuration: TestBroker.consumerConfiguration(group: group), topics: [topic],
-            options: KafkaConsumerOptions(revocationTimeout: .seconds(3)), logger: testLogger
+            configuration: TestBroker.consumerConfiguration(group: group, ["max.poll.interval.ms": "10000"]), topics: [topic],
+            options: KafkaConsumerOptions(revocationTimeout: .seconds(8)), logger: testLogger
         ) { _ in [:] }
         // The first member takes its time to "commit" on revocation: the hold is the behaviour under
-        // test, not a way to wait for something.
+        // test, not a way to wait for something. It is longer than Tansu needs to rebalance (about
+        // 3 s), so partitions released early would reach the second member during the hold.
         let firstDriver = ConsumerDriver(first) { event in
             guard case .revoked = event, acknowledgedAt.withLock({ $0 }) == nil else { return }
             try? await Task.sleep(for: holdRevocation)
@@ -144,7 +145,7 @@ struct ConsumerGroupTests {
         #expect(first.assignment.count == 4)
 
         let second = try KafkaConsumer(
-            configuration: TestBroker.consumerConfiguration(group: group), topics: [topic], logger: testLogger
+            configuration: TestBroker.consumerConfiguration(group: group, ["max.poll.interval.ms": "10000"]), topics: [topic], logger: testLogger
         ) { _ in [:] }
         let secondDriver = ConsumerDriver(second)
         try await secondDriver.waitUntil("the second member gets partitions") { log in
@@ -210,6 +211,34 @@ struct ConsumerGroupTests {
 
         _ = await measureShutdown { () throws(KafkaError) in try await consumer.shutdown(timeout: .seconds(5)) }
         await #expect(throws: KafkaError.self) { try await consumer.seek([partition: 0]) }
+    }
+
+    @Test("a seek drops the partition's messages already waiting in the buffer or in hand")
+    func seekDropsBufferedMessages() async throws {
+        try TestBroker.require()
+        let topic = TestBroker.unique("seek-buffer")
+        try await TestBroker.createTopic(topic, partitions: 1)
+        try await Kcat.produce(topic: topic, keyedLines: (0..<10).map { "k:m-\($0)" })
+        let partition = TopicPartition(topic: topic, partition: 0)
+        let firstBatch = OneShot<Void>()
+        let release = OneShot<Void>()
+
+        // Batches of 2 and room for one: while the application sits on its first batch, the next
+        // waits in the buffer and the one after in the polling thread's hands.
+        let consumer = try KafkaConsumer(
+            configuration: TestBroker.consumerConfiguration(group: TestBroker.unique("seek-buffer-group")), topics: [topic],
+            options: KafkaConsumerOptions(maxBatchSize: 2, bufferedBatches: 1), logger: testLogger
+        ) { _ in [:] }
+        let driver = ConsumerDriver(consumer) { event in
+            guard case .messages = event, firstBatch.complete(()) else { return }
+            await release.value
+        }
+        try #require(await firstBatch.value(timeout: .seconds(20)) != nil, "no first batch")
+        try await consumer.seek([partition: 0])
+        release.complete(())
+        try await driver.waitForMessages(12)
+        #expect(driver.messages.map(\.offset) == [0, 1] + Array(0..<10), "stale messages after the seek")
+        _ = await measureShutdown { () throws(KafkaError) in try await consumer.shutdown(timeout: .seconds(5)) }
     }
 
     @Test("a failing offset store stops the consumer with a fatal error instead of guessing")

@@ -11,6 +11,7 @@ struct Arguments {
     var group = "bench-\(UUID().uuidString.prefix(8))"
     var mode = "consume"
     var batchSize = 1000
+    var properties: [String: String] = [:]
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -23,10 +24,13 @@ struct Arguments {
             case "--group": group = value
             case "--mode": mode = value
             case "--batch-size": batchSize = Int(value) ?? 1000
+            case "--set":
+                let parts = value.split(separator: "=", maxSplits: 1).map(String.init)
+                if parts.count == 2 { properties[parts[0]] = parts[1] } else { fail("--set expects NAME=VALUE") }
             default: fail("unknown option \(flag)")
             }
         }
-        if topic.isEmpty || count <= 0 { fail("usage: bench-consume --topic T --count N [--group G] [--broker B] [--mode consume|produce] [--batch-size B]") }
+        if topic.isEmpty || count <= 0 { fail("usage: bench-consume --topic T --count N [--group G] [--broker B] [--mode consume|produce] [--batch-size B] [--set NAME=VALUE ...]") }
     }
 }
 
@@ -40,13 +44,16 @@ func seconds(_ duration: Duration) -> Double {
     return Double(whole) + Double(fraction) / 1e18
 }
 
-var logger = Logger(label: "bench") { StreamLogHandler.standardError(label: $0) }
-logger.logLevel = .warning
+let logger: Logger = {
+    var logger = Logger(label: "bench") { StreamLogHandler.standardError(label: $0) }
+    logger.logLevel = .warning
+    return logger
+}()
 let arguments = Arguments(CommandLine.arguments)
 let clock = ContinuousClock()
 
 func consume() async throws {
-    var configuration = KafkaConfiguration(bootstrapServers: arguments.broker)
+    var configuration = KafkaConfiguration(bootstrapServers: arguments.broker, properties: arguments.properties)
     configuration.groupID = arguments.group
     configuration.autoOffsetReset = .earliest
     configuration.sessionTimeout = .seconds(6)
@@ -81,12 +88,12 @@ func consume() async throws {
     }
     let finished = clock.now
     try await consumer.shutdown(timeout: .seconds(10))
-    guard received >= arguments.count, let assignedAt else { fail("consumed only \(received) of \(arguments.count)") }
+    guard received >= arguments.count, let assignedAt, let firstAt else { fail("consumed only \(received) of \(arguments.count)") }
     let consuming = finished - assignedAt
     print(
         "messages=\(received) bytes=\(bytes) batches=\(batches)",
-        String(format: "join_s=%.3f consume_s=%.3f total_s=%.3f rate=%.0f rate_total=%.0f",
-               seconds(assignedAt - started), seconds(consuming), seconds(finished - started),
+        String(format: "join_s=%.3f first_s=%.3f consume_s=%.3f total_s=%.3f rate=%.0f rate_total=%.0f",
+               seconds(assignedAt - started), seconds(firstAt - assignedAt), seconds(consuming), seconds(finished - started),
                Double(received) / seconds(consuming), Double(received) / seconds(finished - started))
     )
 }

@@ -8,11 +8,21 @@ import GRDB
 /// outbox). Either all of it commits or none of it does, so a crash at any point repeats work
 /// but never loses or doubles an effect. Kafka and replay both drive this same type.
 public final class BatchProcessor: @unchecked Sendable {
-    // @unchecked: used by one task at a time (the consume loop); `policy` changes only between
-    // batches, on that same task, through `reload(policy:)`.
+    // @unchecked: every entry point (a batch, an operator action, a policy swap) runs under
+    // `writerLock`, so the mutable policy and decoder are only touched by one thread at a time.
+    private let writerLock = NSLock()
+
+    func withWriterLock<T>(_ body: () throws -> T) rethrows -> T {
+        writerLock.lock()
+        defer { writerLock.unlock() }
+        return try body()
+    }
     public let database: CreditDatabase
     public let config: DaemonConfig
-    public private(set) var policy: Policy
+    private(set) var policy: Policy
+
+    /// The policy in force, safe to read from any thread.
+    public var currentPolicy: Policy { withWriterLock { policy } }
     private var decoder: EventDecoder
     /// The policy's YAML, written to `meta` with the first batch decided under it.
     private var unrecordedPolicySource: String?
@@ -26,9 +36,11 @@ public final class BatchProcessor: @unchecked Sendable {
     }
 
     public func reload(policy: Policy, source: String?) {
-        self.policy = policy
-        self.decoder = EventDecoder(policy: policy, maxMessageBytes: config.maxMessageBytes)
-        self.unrecordedPolicySource = source
+        withWriterLock {
+            self.policy = policy
+            self.decoder = EventDecoder(policy: policy, maxMessageBytes: config.maxMessageBytes)
+            self.unrecordedPolicySource = source
+        }
     }
 
     /// What one batch did, for logs, metrics and replay's stdout/stderr.
@@ -36,6 +48,8 @@ public final class BatchProcessor: @unchecked Sendable {
         public var applied = 0
         public var repeated = 0
         public var appliedByType: [String: Int] = [:]
+        /// Applied events by input topic and type (metrics).
+        public var appliedByTopic: [String: [String: Int]] = [:]
         public var deadLetters: [DeadLetter] = []
         public var outputs: [OutputEvent] = []
         public var keyMismatches = 0
@@ -51,6 +65,8 @@ public final class BatchProcessor: @unchecked Sendable {
     /// Applies `messages` (in order) and commits. `wallNow` is the system clock's now, used when
     /// the configured clock is `wall`.
     public func process(_ messages: [IncomingMessage], wallNow: Timestamp) throws(StoreError) -> Outcome {
+        writerLock.lock()
+        defer { writerLock.unlock() }
         let policy = self.policy
         let decoder = self.decoder
         let config = self.config
@@ -101,6 +117,11 @@ public final class BatchProcessor: @unchecked Sendable {
                 let context = DecisionContext(policy: policy, now: now, instance: config.instance, arrivalSequence: arrival)
                 let outputs = CreditEngine.apply(event, to: &state, context: context)
                 customers.update(state)
+                switch event.payload {
+                case .orderCreated(let order): try OrderIndex.record(db, orderId: order.orderId, customerId: event.customerId)
+                case .orderAmended(let order): try OrderIndex.record(db, orderId: order.orderId, customerId: event.customerId)
+                default: break
+                }
                 try ProcessedEvents.record(db, source: event.source, id: event.id, sha256: decoded.canonicalHash, customerId: event.customerId)
                 for output in outputs {
                     try Outbox.append(db, OutboxRendering.message(for: output, topics: config.topics), createdAt: stamp)
@@ -108,6 +129,7 @@ public final class BatchProcessor: @unchecked Sendable {
                 outcome.outputs += outputs
                 outcome.applied += 1
                 outcome.appliedByType[event.type.rawValue, default: 0] += 1
+                outcome.appliedByTopic[message.topic, default: [:]][event.type.rawValue, default: 0] += 1
             }
 
             try customers.flush(db, updatedAt: stamp, today: (config.clock == .event ? watermark : nil)?.utcDate ?? wallNow.utcDate)

@@ -1,4 +1,5 @@
 import CreditCore
+import CreditHTTP
 import CreditKafka
 import CreditStore
 import Foundation
@@ -17,9 +18,11 @@ public final class ConsumeService: Service, Sendable {
     let logger: Logger
     let decisionLog: DecisionLog
     let shutdownTimeout: Duration
+    let metrics: CreditMetrics?
 
     public init(consumer: KafkaConsumer, processor: BatchProcessor, status: DaemonStatus, doorbell: RelayDoorbell,
-                logger: Logger, shutdownTimeout: Duration = .seconds(10)) {
+                logger: Logger, metrics: CreditMetrics? = nil, shutdownTimeout: Duration = .seconds(10)) {
+        self.metrics = metrics
         self.consumer = consumer
         self.processor = processor
         self.status = status
@@ -37,6 +40,7 @@ public final class ConsumeService: Service, Sendable {
         properties["group.id"] = config.groupId
         properties["client.id"] = properties["client.id"] ?? config.instance
         properties["auto.offset.reset"] = properties["auto.offset.reset"] ?? "earliest"
+        if statistics != nil { properties["statistics.interval.ms"] = properties["statistics.interval.ms"] ?? "5000" }
         // Larger values than the dead-letter limit must still be fetched to be dead-lettered.
         properties["fetch.max.bytes"] = properties["fetch.max.bytes"] ?? String(max(52_428_800, config.maxMessageBytes * 2))
         properties["max.partition.fetch.bytes"] = properties["max.partition.fetch.bytes"] ?? String(max(1_048_576, config.maxMessageBytes + 65_536))
@@ -92,6 +96,7 @@ public final class ConsumeService: Service, Sendable {
             doorbell.ring()
             status.applied(messages.count)
             decisionLog.record(outcome)
+            record(outcome, messages: messages)
             var offsets: [TopicPartition: Int64] = [:]
             for message in messages { offsets[message.topicPartition] = max(offsets[message.topicPartition] ?? 0, message.nextOffset) }
             do { try consumer.commit(offsets) } catch {
@@ -109,6 +114,26 @@ public final class ConsumeService: Service, Sendable {
             status.brokerProblem(error.message)
             logger.warning("Kafka consumer problem", metadata: ["error.code": "\(error.code)", "error": "\(error.message)"])
         }
+    }
+}
+
+extension ConsumeService {
+    /// Counters and histograms for /metrics.
+    func record(_ outcome: BatchProcessor.Outcome, messages: [KafkaMessage]) {
+        guard let metrics else { return }
+        for (topic, types) in outcome.appliedByTopic {
+            for (type, count) in types {
+                for _ in 0..<count { metrics.eventConsumed(topic: topic, type: type) }
+            }
+        }
+        for output in outcome.outputs { metrics.decision(type: output.type.rawValue) }
+        for letter in outcome.deadLetters { metrics.deadLetter(code: letter.code.rawValue) }
+        for _ in 0..<outcome.repeated { metrics.duplicate() }
+        for _ in 0..<outcome.keyMismatches { metrics.keyMismatch() }
+        // Latency: from the input's broker timestamp to its decision committed (now).
+        let nowMs = Timestamp.wallClockNow().microsecondsSinceEpoch / 1000
+        let latencies = messages.compactMap { $0.timestamp }.map { Duration.milliseconds(max(0, nowMs - $0)) }
+        metrics.batch(size: messages.count, latencies: latencies)
     }
 }
 

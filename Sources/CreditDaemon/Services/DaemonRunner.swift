@@ -1,4 +1,5 @@
 import CreditCore
+import CreditHTTP
 import CreditKafka
 import CreditStore
 import CreditSystemd
@@ -22,16 +23,33 @@ public enum DaemonRunner {
         let processor = BatchProcessor(database: database, config: config, policy: policy, policySource: policySource)
         let doorbell = RelayDoorbell()
         let notifier = SystemdNotifier()
-        let producer = try RelayService.makeProducer(config: config, logger: logger)
-        let consumer = try ConsumeService.makeConsumer(config: config, database: database, logger: logger)
+        let metrics = CreditMetrics.bootstrapped
+        let statistics: @Sendable (String) -> Void = { json in _ = metrics.recordKafkaStatistics(json) }
+        let producer = try RelayService.makeProducer(config: config, logger: logger, statistics: statistics)
+        let consumer = try ConsumeService.makeConsumer(config: config, database: database, logger: logger, statistics: statistics)
 
-        let relay = RelayService(producer: producer, database: database, doorbell: doorbell, status: status, logger: logger)
-        let consume = ConsumeService(consumer: consumer, processor: processor, status: status, doorbell: doorbell, logger: logger)
+        let relay = RelayService(producer: producer, database: database, doorbell: doorbell, status: status, logger: logger,
+                                 onPublished: { topic, count in metrics.relayPublished(topic: topic, count: count) })
+        let consume = ConsumeService(consumer: consumer, processor: processor, status: status, doorbell: doorbell,
+                                     logger: logger, metrics: metrics)
         let reload = ReloadService(policyFile: config.policyFile, status: status, notifier: notifier, logger: logger)
-        let supervisor = SupervisorService(status: status, notifier: notifier, logger: logger)
+        let supervisor = SupervisorService(status: status, notifier: notifier, logger: logger, database: database, metrics: metrics)
+        var token: String?
+        if let file = config.adminTokenFile {
+            token = try AdminToken.load(fromFile: file)
+        }
+        if token == nil { logger.notice("admin API disabled: no admin token configured (http.admin_token_file)") }
+        let http = HTTPServer(
+            configuration: try HTTPServerConfiguration(listen: config.httpListen, adminToken: token),
+            readiness: DaemonReadiness(status: status),
+            backend: DaemonAdmin(processor: processor, doorbell: doorbell, logger: logger),
+            metrics: metrics, logger: logger,
+            onListening: { address in
+                logger.notice("HTTP listening", metadata: ["address": "\(address.host):\(address.port)"])
+            })
 
         var groupConfig = ServiceGroupConfiguration(
-            services: ([relay, consume, reload, supervisor] as [any Service]).map { .init(service: $0) },
+            services: ([relay, consume, http, reload, supervisor] as [any Service]).map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         groupConfig.maximumGracefulShutdownDuration = Duration.seconds(25)

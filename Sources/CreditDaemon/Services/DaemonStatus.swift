@@ -19,6 +19,7 @@ public final class DaemonStatus: Sendable {
         var outboxBacklog = 0
         var lag: [TopicPartition: Int64] = [:]
         var stopping = false
+        var databaseWritable = true
     }
 
     private let state = Mutex(State())
@@ -83,6 +84,11 @@ public final class DaemonStatus: Sendable {
         }
     }
 
+    func databaseWritable(_ writable: Bool) {
+        state.withLock { $0.databaseWritable = writable }
+    }
+
+    public var databaseWritable: Bool { state.withLock { $0.databaseWritable } }
     public var isJoined: Bool { state.withLock { $0.joined } }
     public var assignedPartitions: [TopicPartition] { state.withLock { $0.assigned.sorted() } }
     public var brokerProblemText: String? { state.withLock { $0.brokerProblem } }

@@ -42,6 +42,7 @@ public final class RelayService: Service, Sendable {
         properties["bootstrap.servers"] = config.bootstrapServers
         properties["client.id"] = properties["client.id"] ?? config.instance
         properties["enable.idempotence"] = "true"
+        if statistics != nil { properties["statistics.interval.ms"] = properties["statistics.interval.ms"] ?? "5000" }
         properties["linger.ms"] = properties["linger.ms"] ?? "5"
         // Dead letters are copied byte for byte, so the producer must accept what was consumed.
         properties["message.max.bytes"] = properties["message.max.bytes"] ?? String(max(1_000_000, config.maxMessageBytes * 2 + 65_536))

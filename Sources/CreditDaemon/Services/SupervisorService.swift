@@ -1,3 +1,5 @@
+import CreditHTTP
+import CreditStore
 import CreditSystemd
 import Logging
 import ServiceLifecycle
@@ -10,8 +12,13 @@ public final class SupervisorService: Service, Sendable {
     let notifier: SystemdNotifier
     let logger: Logger
     let statusInterval: Duration
+    let database: CreditDatabase?
+    let metrics: CreditMetrics?
 
-    public init(status: DaemonStatus, notifier: SystemdNotifier, logger: Logger, statusInterval: Duration = .seconds(5)) {
+    public init(status: DaemonStatus, notifier: SystemdNotifier, logger: Logger, database: CreditDatabase? = nil,
+                metrics: CreditMetrics? = nil, statusInterval: Duration = .seconds(5)) {
+        self.database = database
+        self.metrics = metrics
         self.status = status
         self.notifier = notifier
         self.logger = logger
@@ -19,13 +26,20 @@ public final class SupervisorService: Service, Sendable {
     }
 
     public func run() async throws {
-        let watchdog = notifier.watchdogInterval
-        let tick = min(statusInterval, watchdog.map { $0 / 2 } ?? statusInterval, .milliseconds(500))
+        let watchdog = WatchdogService.fromEnvironment(notifier: notifier)
+        if let watchdog {
+            logger.info("systemd watchdog armed", metadata: ["interval": "\(watchdog.interval)"])
+        }
+        let tick = min(statusInterval, watchdog.map { $0.interval / 4 } ?? statusInterval, .milliseconds(500))
+        let pinger = Task { await watchdog?.run() }
+        defer { pinger.cancel() }
         var ready = false
         var lastStatus = ContinuousClock.now - statusInterval
         var lastCount = status.eventsApplied
         var lastCountAt = ContinuousClock.now
         var rate = 0.0
+        var lastSeenProgress = ContinuousClock.now
+        var stallReported = false
         await withGracefulShutdownHandler {
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
                 let now = ContinuousClock.now
@@ -42,15 +56,36 @@ public final class SupervisorService: Service, Sendable {
                     lastCount = count
                     lastCountAt = now
                     lastStatus = now
+                    if let database {
+                        let writable = database.isWritable()
+                        if !writable && status.databaseWritable {
+                            logger.error("the database is not writable", metadata: ["database": "\(database.path)"])
+                        }
+                        status.databaseWritable(writable)
+                        if let backlog = try? database.read({ db in try Outbox.backlog(db) }) {
+                            status.outboxBacklog(backlog)
+                            metrics?.outboxBacklog(backlog)
+                        }
+                    }
                     _ = notifier.status(status.summary(eventsPerSecond: rate))
                 }
                 if let watchdog {
+                    // Progress is reported by the loop itself after each batch; here we vouch only
+                    // for a loop that is waiting for messages. A loop stuck inside a batch gets
+                    // neither, so the pings stop and systemd restarts the process.
                     let progress = status.lastProgress
-                    if progress.idle || now - progress.at < watchdog {
-                        _ = notifier.watchdog()
-                    } else {
+                    if progress.at > lastSeenProgress {
+                        lastSeenProgress = progress.at
+                        stallReported = false
+                        watchdog.report(.progressMade)
+                    } else if progress.idle {
+                        stallReported = false
+                        watchdog.report(.idleHealthy)
+                    } else if now - progress.at > watchdog.interval, !stallReported {
+                        stallReported = true
                         logger.critical("processing loop stalled; withholding the watchdog ping",
                                         metadata: ["stalled_for": "\(now - progress.at)"])
+                        watchdog.report(.loopStalled)
                     }
                 }
                 try? await Task.sleep(for: tick)

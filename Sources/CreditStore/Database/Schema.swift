@@ -60,6 +60,15 @@ enum Schema {
                 );
                 """)
         }
+        migrator.registerMigration("2026-11-29-02-order-index") { db in
+            // Which customer an order belongs to, so an operator can release an order by its id.
+            try db.execute(sql: """
+                CREATE TABLE order_customers (
+                    order_id TEXT PRIMARY KEY NOT NULL,
+                    customer_id TEXT NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

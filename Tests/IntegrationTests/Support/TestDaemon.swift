@@ -28,8 +28,12 @@ final class TestDaemon: @unchecked Sendable {
 
     /// `singleTopic`: orders, shipments and payments share one one-partition topic, so the daemon
     /// sees events in exactly the order they were produced (the same order as a replay file).
+    let adminToken: String?
+    var tokenPath: String { folder.appendingPathComponent("admin-token").path }
+
     init(name: String, clock: String = "event", singleTopic: Bool = false, policy: String? = nil,
-         extraKafka: String = "", batchMax: Int = 500) throws {
+         extraKafka: String = "", batchMax: Int = 500, adminToken: String? = nil) throws {
+        self.adminToken = adminToken
         try TestBroker.require()
         prefix = TestBroker.uniquePrefix(name)
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("creditd-it-\(prefix)")
@@ -52,6 +56,7 @@ final class TestDaemon: @unchecked Sendable {
             try FileManager.default.copyItem(atPath: "\(repositoryRoot)/config/policy.yaml", toPath: policyPath)
         }
         configPath = folder.appendingPathComponent("creditd.yaml").path
+        if let adminToken { try (adminToken + "\n").write(toFile: tokenPath, atomically: true, encoding: .utf8) }
         let yaml = """
             instance: creditd-it
             kafka:
@@ -76,7 +81,7 @@ final class TestDaemon: @unchecked Sendable {
               synchronous: normal
             http:
               listen: "127.0.0.1:0"
-              admin_token_file: null
+              admin_token_file: \(adminToken == nil ? "null" : tokenPath)
             clock: \(clock)
             policy:
               file: \(policyPath)
@@ -115,6 +120,18 @@ final class TestDaemon: @unchecked Sendable {
             try await Task.sleep(for: .milliseconds(100))
         }
         throw TestFailure("creditd was not ready within \(timeout):\n\(log.suffix(3000))")
+    }
+
+    /// The HTTP port the daemon bound (it listens on 127.0.0.1:0 in tests and logs the port).
+    func httpBase(timeout: Duration = .seconds(30)) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let range = log.range(of: #"address=127\.0\.0\.1:[0-9]+"#, options: .regularExpression) {
+                return "http://" + log[range].dropFirst("address=".count)
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw TestFailure("the daemon logged no HTTP address:\n\(log.suffix(2000))")
     }
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }

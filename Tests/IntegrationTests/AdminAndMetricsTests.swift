@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+
+/// The operator's path: creditctl → admin API → the daemon's single writer → decision on the topic;
+/// and /healthz, /readyz, /metrics over real HTTP.
+@Suite(.serialized) struct AdminAndMetricsTests {
+    func creditctl(_ daemon: TestDaemon, base: String, _ arguments: [String], token: String? = nil) throws -> ProcessResult {
+        let tokenFile = daemon.folder.appendingPathComponent("ctl-token-\(UUID().uuidString)").path
+        try (token ?? daemon.adminToken ?? "").write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        return try run(TestDaemon.creditctl, arguments + ["--url", base, "--token-file", tokenFile, "--by", "alice"])
+    }
+
+    @Test func anOperatorReleasesAHeldOrderAndBlocksACustomer() async throws {
+        let daemon = try TestDaemon(name: "admin", singleTopic: true, adminToken: "s3cret-\(UUID().uuidString)")
+        defer { daemon.cleanup() }
+        try daemon.start()
+        try await daemon.waitUntilReady()
+        let base = try await daemon.httpBase()
+        var events = Events()
+        try daemon.produce([events.order("C-OP", "O-1", "9000.00", at: 0), events.order("C-OP", "O-2", "5000.00", at: 5)])
+        try await daemon.waitUntilProcessed(2)
+
+        let wrong = try creditctl(daemon, base: base, ["order", "release", "O-2", "--note", "x"], token: "wrong")
+        #expect(wrong.status == 1)
+        #expect(wrong.stderr.contains("forbidden"))
+        let noNote = try creditctl(daemon, base: base, ["order", "release", "O-2", "--note", " "])
+        #expect(noNote.status == 1)
+        let unknown = try creditctl(daemon, base: base, ["order", "release", "O-404", "--note", "paid by wire"])
+        #expect(unknown.status == 1 && unknown.stderr.contains("not_found"))
+
+        let release = try creditctl(daemon, base: base, ["order", "release", "O-2", "--note", "CFO approved, prepayment received"])
+        #expect(release.status == 0, "\(release.stderr)")
+        let again = try creditctl(daemon, base: base, ["order", "release", "O-2", "--note", "twice"])
+        #expect(again.status == 1 && again.stderr.contains("not_held"))
+
+        let block = try creditctl(daemon, base: base, ["customer", "block", "C-OP", "--reason", "insolvency notice"])
+        #expect(block.status == 0, "\(block.stderr)")
+        let limit = try creditctl(daemon, base: base, ["limit", "set", "C-OP", "20000.00", "--reason", "annual review"])
+        #expect(limit.status == 0, "\(limit.stderr)")
+        let badAmount = try creditctl(daemon, base: base, ["limit", "set", "C-OP", "12,00", "--reason", "typo"])
+        #expect(badAmount.status == 1 && badAmount.stderr.contains("invalid_amount"))
+
+        let decisions = try await TestBroker.waitFor(topic: daemon.topics["decisions"]!) { $0.count >= 5 }
+        #expect(decisions.map(\.type) == ["credit.order.approved", "credit.order.held", "credit.order.released",
+                                          "credit.customer.blocked", "credit.limit.changed"])
+        let released = decisions[2]
+        #expect(released.data["order_id"] as? String == "O-2")
+        #expect(released.data["released_by"] as? String == "alice")
+        #expect(released.data["note"] as? String == "CFO approved, prepayment received")
+        #expect(released.data["exposure"] as? String == "14000.00")
+        let changed = decisions[4]
+        #expect(changed.data["old_limit"] as? String == "10000.00")
+        #expect(changed.data["new_limit"] as? String == "20000.00")
+        #expect(changed.data["changed_by"] as? String == "alice")
+
+        // A blocked customer's next order is held for it.
+        try daemon.produce([events.order("C-OP", "O-3", "10.00", at: 10)])
+        try await daemon.waitUntilProcessed(3)
+        let after = try await TestBroker.waitFor(topic: daemon.topics["decisions"]!) { $0.count >= 6 }
+        let reasons = (after.last?.data["reasons"] as? [[String: Any]])?.compactMap { $0["code"] as? String }
+        #expect(after.last?.type == "credit.order.held")
+        #expect(reasons == ["CUSTOMER_BLOCKED"])
+        #expect(daemon.log.contains("operator action applied"))
+        #expect(try await daemon.stop() == 0)
+    }
+
+    @Test func healthReadinessAndMetricsOverHTTP() async throws {
+        let daemon = try TestDaemon(name: "metrics", singleTopic: true)
+        defer { daemon.cleanup() }
+        try daemon.start()
+        try await daemon.waitUntilReady()
+        let base = try await daemon.httpBase()
+        var events = Events()
+        let good = (0..<5).map { events.order("C-M\($0)", "O-\($0)", "100.00", at: $0) }
+        try daemon.produce(good + ["not json", good[0]])
+        try await daemon.waitUntilProcessed(7)
+
+        let health = try run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "\(base)/healthz"])
+        #expect(health.stdout == "200")
+        let ready = try run("/usr/bin/curl", ["-s", "\(base)/readyz"])
+        #expect(ready.stdout.contains("\"status\":\"ready\""))
+        let admin = try run("/usr/bin/curl", ["-s", "-X", "POST", "\(base)/v1/customers/C-M0/block"])
+        #expect(admin.stdout.contains("admin_disabled"))
+
+        // Parse the exposition with the Prometheus project's own Python parser.
+        let script = """
+            import sys, urllib.request
+            from prometheus_client.parser import text_string_to_metric_families
+            text = urllib.request.urlopen(sys.argv[1] + "/metrics").read().decode()
+            for family in text_string_to_metric_families(text):
+                for s in family.samples:
+                    labels = ",".join(f"{k}={v}" for k, v in sorted(s.labels.items()))
+                    print(f"{s.name}|{labels}|{s.value}")
+            """
+        let parsed = try run("/usr/bin/env", ["python3", "-c", script, base])
+        #expect(parsed.status == 0, "\(parsed.stderr)")
+        var samples: [String: Double] = [:]
+        for line in parsed.stdout.split(separator: "\n") {
+            let parts = line.split(separator: "|", omittingEmptySubsequences: false)
+            if parts.count == 3 { samples["\(parts[0])|\(parts[1])"] = Double(parts[2]) }
+        }
+        let input = daemon.topics["orders"]!
+        #expect(samples["creditd_events_consumed_total|topic=\(input),type=order.created"] == 5)
+        #expect(samples["creditd_decisions_total|type=credit.order.approved"] == 5)
+        #expect(samples["creditd_dead_letters_total|code=invalid_json"] == 1)
+        #expect(samples["creditd_duplicates_total|"] == 1)
+        #expect((samples["creditd_batch_size_count|"] ?? 0) >= 1)
+        #expect(samples.keys.contains { $0.hasPrefix("creditd_processing_latency_seconds_bucket") })
+        #expect(try await daemon.stop() == 0)
+    }
+}
