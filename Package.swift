@@ -104,11 +104,17 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Test helpers shared by several suites (a real unix datagram socket, as systemd holds it).
+        .target(name: "CreditTestSupport", path: "Tests/CreditTestSupport", swiftSettings: strict),
         .testTarget(name: "CreditCoreTests", dependencies: ["CreditCore"], swiftSettings: strict),
-        .testTarget(name: "CreditKafkaTests", dependencies: ["CreditKafka"], swiftSettings: strict),
+        .testTarget(
+            name: "CreditKafkaTests",
+            dependencies: ["CreditKafka", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "CreditSystemdTests",
-            dependencies: ["CreditSystemd", "journal-probe", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CreditSystemd", "journal-probe", "CreditTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(name: "CreditStoreTests", dependencies: ["CreditStore"], swiftSettings: strict),
@@ -123,7 +129,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "IntegrationTests", dependencies: ["CreditDaemon", "CreditKafka"], swiftSettings: strict),
+        .testTarget(name: "IntegrationTests", dependencies: ["CreditDaemon", "CreditKafka", "CreditTestSupport"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

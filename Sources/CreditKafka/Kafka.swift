@@ -1,4 +1,4 @@
-import CRDKafka
+internal import CRDKafka
 import Logging
 
 /// Process-wide facts and one-off operations that need no long-lived client.

@@ -108,3 +108,26 @@ extension Result where Failure == OperatorError {
         return nil
     }
 }
+
+@Suite("Scheduler-facing hooks")
+struct HookTests {
+    @Test func recheckUnderATickCause() {
+        var h = Harness()
+        h.order("O-1", "12000.00")
+        h.state.permanentLimit = DecimalAmount("20000.00")
+        let tick = Fixtures.time("2026-11-02T00:00:00Z")
+        let outputs = CreditEngine.recheckHeldOrders(in: &h.state, cause: .tick(tick), context: h.context(at: tick))
+        #expect(outputs.first?.type == .orderReleased)
+        #expect(outputs.first?.causationId == "tick:2026-11-02T00:00:00Z")
+        #expect(outputs.first?.time == tick)
+        #expect(CreditEngine.recheckHeldOrders(in: &h.state, cause: .tick(tick), context: h.context(at: tick)).isEmpty)
+    }
+
+    @Test func decoderAcceptsAnyByteCollection() throws {
+        let text = Fixtures.event("order.cancelled", id: "x", data: #"{"order_id":"O-1","customer_id":"C-1"}"#)
+        let lazy = Array(text.utf8).lazy.map { $0 }  // not contiguous: exercises the copying path
+        let decoded = try EventDecoder(policy: Fixtures.policy()).decode(lazy).get()
+        #expect(decoded.event.payload == .orderCancelled(OrderCancelled(orderId: "O-1")))
+        #expect(decoded.canonicalHash == (try EventDecoder(policy: Fixtures.policy()).decode(Array(text.utf8)).get().canonicalHash))
+    }
+}

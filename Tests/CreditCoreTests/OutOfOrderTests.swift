@@ -139,3 +139,11 @@ struct SplitMix64: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+@Suite("Stored state")
+struct StoredStateTests {
+    @Test func aStateWithOnlyItsIdLoadsWithDefaults() throws {
+        let state = try JSONEncoderShim.decode(CustomerState.self, from: #"{"customerId":"C-9"}"#)
+        #expect(state == CustomerState(customerId: "C-9"))
+    }
+}

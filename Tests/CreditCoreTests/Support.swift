@@ -1,3 +1,4 @@
+import Testing
 @testable import CreditCore
 
 /// Shared fixtures: a policy close to policy.md's example and a way to feed JSON events.
@@ -64,7 +65,12 @@ struct Harness {
     mutating func send(_ json: String) -> [OutputEvent] {
         let event = decode(json)
         sequence += 1
-        return CreditEngine.apply(event, to: &state, context: context(at: event.time))
+        let outputs = CreditEngine.apply(event, to: &state, context: context(at: event.time))
+        // The ledger's running totals must always equal the sums of its items.
+        let totals = state.ledger.recomputedTotals()
+        #expect(totals.openReceivables == state.ledger.openReceivables, "receivables drifted after \(event.id)")
+        #expect(totals.unappliedCash == state.ledger.unappliedCash, "unapplied cash drifted after \(event.id)")
+        return outputs
     }
 
     // Shorthands for the usual events, amounts in EUR unless given.

@@ -182,6 +182,39 @@ struct ConsumerGroupTests {
         _ = await measureShutdown { () throws(KafkaError) in try await first.shutdown(timeout: .seconds(5)) }
     }
 
+    @Test("with cooperative-sticky assignment only the moved partitions are revoked")
+    func cooperativeRebalance() async throws {
+        try TestBroker.require()
+        let topic = TestBroker.unique("cooperative")
+        let group = TestBroker.unique("cooperative-group")
+        try await TestBroker.createTopic(topic, partitions: 4)
+        let configuration = TestBroker.consumerConfiguration(group: group, ["partition.assignment.strategy": "cooperative-sticky"])
+        let first = try KafkaConsumer(configuration: configuration, topics: [topic], logger: testLogger) { _ in [:] }
+        let firstDriver = ConsumerDriver(first)
+        try await firstDriver.waitUntil("the first member owns all 4 partitions") { log in
+            log.contains { if case .assigned(let partitions) = $0.event { partitions.count == 4 } else { false } }
+        }
+        let second = try KafkaConsumer(configuration: configuration, topics: [topic], logger: testLogger) { _ in [:] }
+        let secondDriver = ConsumerDriver(second)
+        try await secondDriver.waitUntil("the second member gets partitions") { log in
+            log.contains { if case .assigned(let partitions) = $0.event { !partitions.isEmpty } else { false } }
+        }
+        let revoked = firstDriver.log.flatMap { recorded -> [TopicPartition] in
+            if case .revoked(let partitions, _) = recorded.event { return partitions }
+            return []
+        }
+        let secondShare = secondDriver.log.flatMap { recorded -> [TopicPartition] in
+            if case .assigned(let partitions) = recorded.event { return partitions }
+            return []
+        }
+        #expect(!revoked.isEmpty && revoked.count < 4, "cooperative revocation should move a subset, revoked \(revoked)")
+        #expect(Set(revoked) == Set(secondShare))
+        #expect(Set(first.assignment).isDisjoint(with: secondShare))
+        #expect(Set(first.assignment).union(secondShare).count == 4)
+        _ = await measureShutdown { () throws(KafkaError) in try await second.shutdown(timeout: .seconds(5)) }
+        _ = await measureShutdown { () throws(KafkaError) in try await first.shutdown(timeout: .seconds(5)) }
+    }
+
     @Test("batches respect their bound, end of partition is reported, and seek re-reads from the offset")
     func batchesEndOfPartitionAndSeek() async throws {
         try TestBroker.require()

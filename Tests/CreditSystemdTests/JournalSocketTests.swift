@@ -1,3 +1,4 @@
+import CreditTestSupport
 import Foundation
 import Synchronization
 import Testing

@@ -1,3 +1,4 @@
+import CreditTestSupport
 import CreditSystemd
 import Foundation
 import Testing

@@ -88,6 +88,7 @@ public struct JSONParser {
         if depth > maxDepth { throw fail("nesting deeper than \(maxDepth)") }
         index += 1
         var members: [JSONMember] = []
+        members.reserveCapacity(8)
         skipWhitespace()
         if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
             index += 1

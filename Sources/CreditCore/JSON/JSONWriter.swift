@@ -51,6 +51,16 @@ public struct JSONWriter {
     /// other control characters); non-ASCII text is written as UTF-8, unescaped.
     public mutating func writeString(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
+        // Fast path: most strings (ids, codes, amounts) need no escaping and are copied whole.
+        let copied = text.utf8.withContiguousStorageIfAvailable { buffer -> Bool in
+            for byte in buffer where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return false }
+            bytes.append(contentsOf: buffer)
+            return true
+        }
+        if copied == true {
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): bytes.append(0x5C); bytes.append(0x22)

@@ -71,8 +71,11 @@ public struct CustomerState: Sendable, Codable, Equatable {
     public func exposure(excluding orderId: String? = nil) -> Exposure {
         let ledger = journal.current
         var openOrders = DecimalAmount.zero
-        for decision in orderDecisions.values where decision.countsInExposure && decision.orderId != orderId {
-            if let order = ledger.orders[decision.orderId] { openOrders += order.openAmount }
+        // Walk the ledger's orders (most are fully shipped: no hashing needed for those) and ask
+        // the decision only for those with something open.
+        for order in ledger.orders.values where order.created && !order.cancelled && order.total > order.shipped {
+            guard order.orderId != orderId, orderDecisions[order.orderId]?.countsInExposure == true else { continue }
+            openOrders += order.openAmount
         }
         return Exposure(openOrders: openOrders, openReceivables: ledger.openReceivables, unappliedCash: ledger.unappliedCash)
     }
@@ -125,5 +128,33 @@ public struct OperatorBlock: Sendable, Codable, Equatable {
         self.reason = reason
         self.by = by
         self.at = at
+    }
+}
+
+extension CustomerState {
+    /// Decodes tolerantly: every field but the id may be absent and takes its default, so that a
+    /// state stored before a field was added still loads (add fields, never rename them).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(customerId: try container.decode(String.self, forKey: .customerId))
+        name = try container.decodeIfPresent(String.self, forKey: .name)
+        temporaryLimit = try container.decodeIfPresent(TemporaryLimit.self, forKey: .temporaryLimit)
+        permanentLimit = try container.decodeIfPresent(DecimalAmount.self, forKey: .permanentLimit)
+        permanentLimitSetBy = try container.decodeIfPresent(String.self, forKey: .permanentLimitSetBy)
+        classLimit = try container.decodeIfPresent(DecimalAmount.self, forKey: .classLimit)
+        paymentTermsDays = try container.decodeIfPresent(Int.self, forKey: .paymentTermsDays)
+        paymentTermsSetBy = try container.decodeIfPresent(String.self, forKey: .paymentTermsSetBy)
+        operatorBlock = try container.decodeIfPresent(OperatorBlock.self, forKey: .operatorBlock)
+        blockedByDunning = try container.decodeIfPresent(Bool.self, forKey: .blockedByDunning) ?? false
+        dunningLevel = try container.decodeIfPresent(Int.self, forKey: .dunningLevel) ?? 0
+        lastDunningRise = try container.decodeIfPresent(LocalDate.self, forKey: .lastDunningRise)
+        riskClass = try container.decodeIfPresent(String.self, forKey: .riskClass)
+        score = try container.decodeIfPresent(Int.self, forKey: .score)
+        reviewDate = try container.decodeIfPresent(LocalDate.self, forKey: .reviewDate)
+        orderDecisions = try container.decodeIfPresent([String: OrderDecision].self, forKey: .orderDecisions) ?? [:]
+        utilizationCrossed = try container.decodeIfPresent([DecimalAmount].self, forKey: .utilizationCrossed) ?? []
+        journal = try container.decodeIfPresent(LedgerJournal.self, forKey: .journal) ?? LedgerJournal()
+        lastEventTime = try container.decodeIfPresent(Timestamp.self, forKey: .lastEventTime)
+        firstSeen = try container.decodeIfPresent(Timestamp.self, forKey: .firstSeen)
     }
 }

@@ -11,19 +11,21 @@ public struct Ledger: Sendable, Codable, Equatable {
 
     public init() {}
 
-    /// Invoiced and not yet paid, overdue included.
-    public var openReceivables: DecimalAmount {
-        var total = DecimalAmount.zero
-        for invoice in invoices.values where invoice.issued { total += invoice.openAmount }
-        return total
-    }
-
+    /// Invoiced and not yet paid, overdue included. Kept as a running total (every change to an
+    /// issued invoice's open amount goes through this type) because exposure is read several times
+    /// per event; `recomputedTotals()` re-derives it for tests.
+    public private(set) var openReceivables: DecimalAmount = .zero
     /// Payments not matched to an invoice, plus credits from returns larger than what was open.
-    public var unappliedCash: DecimalAmount {
-        var total = DecimalAmount.zero
-        for payment in payments.values where payment.isEffective { total += payment.unapplied }
-        for note in creditNotes { total += note.amount }
-        return total
+    public private(set) var unappliedCash: DecimalAmount = .zero
+
+    /// Both totals summed from the items, to check the running totals.
+    public func recomputedTotals() -> (openReceivables: DecimalAmount, unappliedCash: DecimalAmount) {
+        var receivables = DecimalAmount.zero
+        for invoice in invoices.values where invoice.issued { receivables += invoice.openAmount }
+        var unapplied = DecimalAmount.zero
+        for payment in payments.values where payment.isEffective { unapplied += payment.unapplied }
+        for note in creditNotes { unapplied += note.amount }
+        return (receivables, unapplied)
     }
 
     /// Applies one entry. Must be called in (time, sequence) order for the result to be the
@@ -86,6 +88,7 @@ public struct Ledger: Sendable, Codable, Equatable {
             // A further shipment on the same invoice adds to it.
             invoice.amount += amount
             invoice.openAmount += amount
+            openReceivables += amount
             invoice.paidDate = nil
             invoices[event.invoiceId] = invoice
             return
@@ -94,6 +97,7 @@ public struct Ledger: Sendable, Codable, Equatable {
         invoice.orderId = event.orderId
         invoice.amount = amount
         invoice.openAmount = amount
+        openReceivables += amount
         let invoiceDate = event.invoiceDate ?? date
         invoice.invoiceDate = invoiceDate
         let terms = (order.created ? order.paymentTermsDays : nil) ?? customerTermsDays
@@ -110,6 +114,7 @@ public struct Ledger: Sendable, Codable, Equatable {
             let applied = DecimalAmount.min(DecimalAmount.min(allocation.amount, payment.unapplied), invoices[event.invoiceId]!.openAmount)
             if applied.isPositive {
                 payment.unapplied -= applied
+                unappliedCash -= applied
                 payment.applications.append(PaymentApplication(invoiceId: event.invoiceId, amount: applied))
                 reduceOpen(of: event.invoiceId, by: applied, date: date)
             }
@@ -139,12 +144,14 @@ public struct Ledger: Sendable, Codable, Equatable {
         let excess = amount - applied
         if excess.isPositive {
             creditNotes.append(CreditNote(shipmentId: shipmentId, invoiceId: invoiceId, amount: excess))
+            unappliedCash += excess
         }
     }
 
     private mutating func reduceOpen(of invoiceId: String, by amount: DecimalAmount, date: LocalDate) {
         var invoice = invoices[invoiceId]!
         invoice.openAmount -= amount
+        openReceivables -= amount
         if invoice.openAmount.isZero && invoice.paidDate == nil { invoice.paidDate = date }
         invoices[invoiceId] = invoice
     }
@@ -197,6 +204,7 @@ public struct Ledger: Sendable, Codable, Equatable {
             }
         }
         payment.unapplied = remaining + reserved
+        unappliedCash += payment.unapplied
         payments[event.paymentId] = payment
     }
 
@@ -209,6 +217,7 @@ public struct Ledger: Sendable, Codable, Equatable {
             for application in payment.applications {
                 guard var invoice = invoices[application.invoiceId] else { continue }
                 invoice.openAmount += application.amount
+                openReceivables += application.amount
                 if invoice.openAmount.isPositive { invoice.paidDate = nil }
                 invoices[application.invoiceId] = invoice
             }
@@ -216,6 +225,7 @@ public struct Ledger: Sendable, Codable, Equatable {
                 invoices[invoiceId]?.pendingAllocations.removeAll { $0.paymentId == event.paymentId }
             }
             payment.pendingInvoiceIds = []
+            unappliedCash -= payment.unapplied
             payment.unapplied = .zero
         }
         payments[event.paymentId] = payment

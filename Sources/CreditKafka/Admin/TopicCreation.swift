@@ -1,4 +1,4 @@
-import CRDKafka
+internal import CRDKafka
 
 /// The admin API's CreateTopics round trip, on a client the caller owns.
 enum TopicCreation {

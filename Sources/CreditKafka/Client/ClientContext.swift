@@ -1,4 +1,4 @@
-import CRDKafka
+internal import CRDKafka
 import Logging
 
 /// The Swift side of librdkafka's `opaque`: what C callbacks need to reach back into Swift.

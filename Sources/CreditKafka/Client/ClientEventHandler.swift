@@ -1,4 +1,4 @@
-import CRDKafka
+internal import CRDKafka
 
 /// What a client's owner hears from librdkafka's callbacks. Every method runs on the thread that
 /// polls the client (never on librdkafka's internal threads), so handlers may keep thread-confined

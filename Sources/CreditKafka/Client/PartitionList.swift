@@ -1,4 +1,4 @@
-import CRDKafka
+internal import CRDKafka
 
 /// Converts between `[TopicPartition: offset]` and librdkafka's `rd_kafka_topic_partition_list_t`.
 enum PartitionList {

@@ -1,4 +1,4 @@
-import CRDKafka
+internal import CRDKafka
 
 /// librdkafka properties by their documented names (CONFIGURATION.md). Any property passes through
 /// unchanged, so SASL, TLS and tuning need no code here; the typed accessors only spare callers
@@ -124,6 +124,15 @@ public struct KafkaConfiguration: Sendable, Hashable, CustomStringConvertible {
             }
         }
         return conf
+    }
+
+    /// Whether the librdkafka loaded at run time accepts `property` = `value` (newer properties are
+    /// unknown to older builds, and the headers we compile against are older than the runtime).
+    static func runtimeAccepts(_ property: String, _ value: String) -> Bool {
+        guard let conf = rd_kafka_conf_new() else { return false }
+        defer { rd_kafka_conf_destroy(conf) }
+        var errorText = [CChar](repeating: 0, count: 256)
+        return rd_kafka_conf_set(conf, property, value, &errorText, errorText.count) == RD_KAFKA_CONF_OK
     }
 
     /// Secrets never reach a log line through `description`.

@@ -1,4 +1,4 @@
-import CRDKafka
+internal import CRDKafka
 import Logging
 
 /// A consumer-group member whose offsets belong to the application.
@@ -53,6 +53,12 @@ public final class KafkaConsumer: Sendable {
             }
             configuration[property] = "false"
         }
+        // librdkafka >= 2.x pauses fetching for a full second once its prefetch queue passes its
+        // thresholds; a consumer that drains in batches then idles most of that second (measured:
+        // 2-3x lower throughput). A short backoff keeps fetching steady; an explicit value wins.
+        if configuration[Self.fetchBackoff] == nil, KafkaConfiguration.runtimeAccepts(Self.fetchBackoff, "100") {
+            configuration[Self.fetchBackoff] = "100"
+        }
 
         let engine = ConsumerEngine(
             options: options, autoOffsetReset: configuration.autoOffsetReset, logger: logger, startingOffsets: startingOffsets
@@ -85,6 +91,8 @@ public final class KafkaConsumer: Sendable {
     deinit {
         engine.requestStop()
     }
+
+    private static let fetchBackoff = "fetch.queue.backoff.ms"
 
     /// The partitions this consumer owns right now (for readiness checks and status lines).
     public var assignment: [TopicPartition] { engine.assignment }

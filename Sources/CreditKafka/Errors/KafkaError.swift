@@ -1,4 +1,4 @@
-import CRDKafka
+internal import CRDKafka
 
 /// A Kafka failure as a value: a stable `code` that logs, metrics and runbooks can key on, the
 /// human message, and whether waiting or restarting can help.

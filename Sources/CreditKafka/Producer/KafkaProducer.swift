@@ -1,4 +1,4 @@
-import CRDKafka
+internal import CRDKafka
 import Logging
 
 /// An idempotent producer: retries inside librdkafka never duplicate or reorder a partition's

@@ -1,4 +1,4 @@
-import CRDKafka
+internal import CRDKafka
 
 /// One `rd_kafka_produceva` call: librdkafka copies key, value and headers before returning, so the
 /// Swift buffers only need to live for the call.

@@ -9,6 +9,8 @@ import GRDB
 public final class CreditDatabase: Sendable {
     public let writer: any DatabaseWriter
     public let path: String
+    /// Opened by `creditctl` with `readOnlyPath:`.
+    public let isReadOnly: Bool
 
     /// How hard SQLite pushes each commit to disk. `full` survives power loss; `normal` (WAL)
     /// survives a process crash but may lose the last commits on power loss — which the
@@ -20,6 +22,7 @@ public final class CreditDatabase: Sendable {
     /// Opens (and migrates) the database for writing.
     public init(path: String, durability: Durability = .full) throws(StoreError) {
         self.path = path
+        isReadOnly = false
         var config = Configuration()
         config.label = "creditd"
         config.busyMode = .timeout(10)
@@ -45,6 +48,7 @@ public final class CreditDatabase: Sendable {
     /// Opens an existing database read-only (operator commands). Never creates or migrates.
     public init(readOnlyPath path: String) throws(StoreError) {
         self.path = path
+        isReadOnly = true
         guard FileManager.default.fileExists(atPath: path) else {
             throw StoreError(.cannotOpen, "no database at \(path); pass --database PATH or --config FILE of a daemon that has run")
         }
@@ -80,8 +84,18 @@ public final class CreditDatabase: Sendable {
         }
     }
 
-    /// True when the file can be written (for /readyz): a read-only or full disk shows here.
+    /// True when the file can be written (for /readyz): write permission on the file, its WAL and
+    /// its folder, on a file system that is mounted read-write and has free space. It takes no
+    /// lock, so it answers at once even while a long transaction runs.
     public func isWritable() -> Bool {
-        (try? writer.write { db in try db.execute(sql: "UPDATE meta SET value = value WHERE key = 'schema'") }) != nil
+        if isReadOnly { return false }
+        let folder = (path as NSString).deletingLastPathComponent
+        for file in [path, path + "-wal", folder.isEmpty ? "." : folder] where FileManager.default.fileExists(atPath: file) {
+            if access(file, W_OK) != 0 { return false }
+        }
+        var stats = statvfs()
+        guard statvfs(path, &stats) == 0 else { return false }
+        if stats.f_flag & UInt(ST_RDONLY) != 0 { return false }
+        return stats.f_bavail > 0
     }
 }
