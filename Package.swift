@@ -129,6 +129,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .testTarget(name: "CreditDaemonTests", dependencies: ["CreditDaemon", "CreditCore"], swiftSettings: strict),
         .testTarget(name: "IntegrationTests", dependencies: ["CreditDaemon", "CreditKafka", "CreditTestSupport"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -99,6 +99,14 @@ public final class ConsumeService: Service, Sendable {
             record(outcome, messages: messages)
             var offsets: [TopicPartition: Int64] = [:]
             for message in messages { offsets[message.topicPartition] = max(offsets[message.topicPartition] ?? 0, message.nextOffset) }
+            for (partition, next) in offsets {
+                // Lag from the high watermark of the last fetch: no extra broker round trip.
+                if let marks = consumer.cachedWatermarks(for: partition) {
+                    let lag = marks.lag(nextOffset: next)
+                    status.lag(partition, lag)
+                    metrics?.lag(topic: partition.topic, partition: Int(partition.partition), value: lag)
+                }
+            }
             do { try consumer.commit(offsets) } catch {
                 logger.debug("offset mirror to the broker failed (the database keeps the truth)", metadata: ["error": "\(error)"])
             }

@@ -1,0 +1,120 @@
+import CreditCore
+@testable import CreditDaemon
+import Foundation
+import Testing
+
+@Suite struct ConfigurationTests {
+    let yaml = """
+        instance: creditd-7
+        kafka:
+          bootstrap_servers: "broker-a:9092,broker-b:9092"
+          group_id: credit
+          topics: {orders: o, shipments: s, payments: p}
+          max_message_bytes: 2048
+          properties:
+            security.protocol: SASL_SSL
+        database:
+          path: state/creditd.sqlite
+        http:
+          listen: "127.0.0.1:9000"
+          admin_token_file: null
+        clock: event
+        policy:
+          file: policy.yaml
+        """
+
+    func parse(_ text: String, environment: [String: String] = [:]) throws -> DaemonConfig {
+        try DaemonConfig.parse(try YAMLLoader.parse(text), file: "/etc/creditd/creditd.yaml", environment: environment)
+    }
+
+    @Test func readsEveryKeyAndResolvesRelativePaths() throws {
+        let config = try parse(yaml)
+        #expect(config.instance == "creditd-7")
+        #expect(config.bootstrapServers == "broker-a:9092,broker-b:9092")
+        #expect(config.topics.inputs == ["o", "s", "p"])
+        #expect(config.topics.decisions == "credit.decisions")
+        #expect(config.maxMessageBytes == 2048)
+        #expect(config.kafkaProperties == ["security.protocol": "SASL_SSL"])
+        #expect(config.databasePath == "/etc/creditd/state/creditd.sqlite")
+        #expect(config.policyFile == "/etc/creditd/policy.yaml")
+        #expect(config.adminTokenFile == nil)
+        #expect(config.clock == .event)
+    }
+
+    @Test func environmentVariablesWin() throws {
+        let config = try parse(yaml, environment: [
+            "CREDITD_KAFKA_BOOTSTRAP_SERVERS": "10.0.0.1:9093",
+            "CREDITD_CLOCK": "wall",
+            "CREDITD_KAFKA_TOPICS_ORDERS": "orders-eu",
+            "CREDITD_KAFKA_PROPERTIES_SASL_MECHANISM": "SCRAM-SHA-512",
+            "CREDITD_DATABASE_PATH": "/var/lib/creditd/other.sqlite",
+        ])
+        #expect(config.bootstrapServers == "10.0.0.1:9093")
+        #expect(config.clock == .wall)
+        #expect(config.topics.orders == "orders-eu")
+        #expect(config.kafkaProperties["sasl.mechanism"] == "SCRAM-SHA-512")
+        #expect(config.databasePath == "/var/lib/creditd/other.sqlite")
+    }
+
+    @Test func everyProblemIsReportedWithItsKeyPath() throws {
+        let bad = """
+            kafka:
+              max_message_bytes: 12
+              topcs: {orders: o}
+            clock: sundial
+            database:
+              synchronous: sometimes
+            """
+        do {
+            _ = try parse(bad)
+            Issue.record("a bad configuration must be refused")
+        } catch let error as DaemonConfig.Problems {
+            let text = error.problems.joined(separator: "\n")
+            #expect(text.contains("kafka.max_message_bytes: must be between 1024"))
+            #expect(text.contains("kafka.topcs: unknown key"))
+            #expect(text.contains("clock: must be wall or event, not sundial"))
+            #expect(text.contains("database.synchronous: must be full or normal"))
+            #expect(error.problems.count == 4)
+        }
+    }
+
+    @Test func secretsAreReadFromFiles() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("creditd-cfg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let secret = dir.appendingPathComponent("sasl-password").path
+        try "hunter2\n".write(toFile: secret, atomically: true, encoding: .utf8)
+        let config = try parse("kafka:\n  secret_files:\n    sasl.password: \(secret)\n")
+        #expect(config.kafkaProperties["sasl.password"] == "hunter2")
+        #expect(throws: DaemonConfig.Problems.self) { _ = try parse("kafka:\n  secret_files:\n    sasl.password: /nonexistent\n") }
+    }
+
+    @Test func theShippedExamplesAreValid() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let config = try DaemonConfig.load(file: root.appendingPathComponent("config/creditd.yaml").path, environment: [:])
+        #expect(config.groupId == "creditd")
+        let policy = try PolicyLoader.load(file: root.appendingPathComponent("config/policy.yaml").path)
+        #expect(policy.version == "2026-11-28.1")
+    }
+
+    @Test func aBrokenPolicyNamesItsKeyPaths() throws {
+        let text = """
+            version: "x"
+            currency: EUR
+            credit_check:
+              max_days_past_due: thirty
+            dunning:
+              levels:
+                - { level: 1, name: a, days_past_due: 10, min_amount: "10.00" }
+                - { level: 2, name: b, days_past_due: 5, min_amount: "10.00" }
+            """
+        do {
+            _ = try PolicyLoader.parse(text, file: "policy.yaml")
+            Issue.record("a broken policy must be refused")
+        } catch {
+            let all = error.problems.joined(separator: "\n")
+            #expect(all.contains("credit_check.max_days_past_due"))
+            #expect(all.contains("dunning.levels[1].days_past_due"))
+        }
+    }
+}
