@@ -84,6 +84,11 @@ struct OutOfOrderTests {
             let h = Self.run(shuffled)
             #expect(h.state.ledger == reference.state.ledger)
             #expect(h.exportText(asOf: "2026-11-30") == referenceExport)
+            // The open sets kept incrementally equal the ones derived from the items.
+            var rebuilt = h.state.ledger
+            rebuilt.rebuildOpenSets()
+            #expect(rebuilt.openOrderIds == h.state.ledger.openOrderIds)
+            #expect(rebuilt.openInvoiceIds == h.state.ledger.openInvoiceIds)
         }
     }
 

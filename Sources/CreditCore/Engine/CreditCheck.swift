@@ -2,8 +2,12 @@
 public enum CreditCheck {
     /// Reasons to hold an order whose total is `orderTotal` and whose value still to ship is
     /// `openAmount`; empty means approve. The order itself is left out of the exposure.
+    /// `exposureWithoutOrder` and `overdue`, when given, are the values the caller already
+    /// computed for this state (a re-check pass over many held orders computes them once).
     public static func evaluate(orderId: String, orderTotal: DecimalAmount, openAmount: DecimalAmount,
-                                state: CustomerState, policy: Policy, today: LocalDate) -> [HoldReason] {
+                                state: CustomerState, policy: Policy, today: LocalDate,
+                                exposureWithoutOrder: DecimalAmount? = nil,
+                                overdue knownOverdue: (oldestDaysPastDue: Int, total: DecimalAmount, count: Int)? = nil) -> [HoldReason] {
         var reasons: [HoldReason] = []
         let money = policy.format
         let currency = policy.currency.code
@@ -16,7 +20,7 @@ public enum CreditCheck {
 
         let limit = state.creditLimit(policy: policy, today: today)
         if let limit {
-            let exposure = state.exposure(excluding: orderId).total
+            let exposure = exposureWithoutOrder ?? state.exposure(excluding: orderId).total
             let after = exposure + openAmount
             if after > limit {
                 reasons.append(HoldReason(code: .overLimit, message:
@@ -26,7 +30,7 @@ public enum CreditCheck {
             reasons.append(HoldReason(code: .noCreditLimit, message: "The customer has no credit limit and the policy sets no default."))
         }
 
-        let overdue = state.overdue(on: today)
+        let overdue = knownOverdue ?? state.overdue(on: today)
         if let maxDays = policy.creditCheck.maxDaysPastDue, overdue.oldestDaysPastDue > maxDays {
             reasons.append(HoldReason(code: .pastDue, message:
                 "The oldest undisputed open invoice is \(overdue.oldestDaysPastDue) days past due, more than the \(maxDays) allowed."))

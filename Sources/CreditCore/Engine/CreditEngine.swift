@@ -237,12 +237,20 @@ public enum CreditEngine {
     /// next one is checked. Those still failing keep their reasons up to date, silently.
     static func recheckHeldOrders(state: inout CustomerState, out: inout OutputBuilder) {
         let policy = out.policy
-        for held in state.heldOrdersOldestFirst {
+        let held = state.heldOrdersOldestFirst
+        guard !held.isEmpty else { return }
+        // Held orders are not in the exposure, so one figure serves every check of the pass;
+        // each release adds its order before the next one is checked. Overdue does not change here.
+        var exposure = state.exposure().total
+        let overdue = state.overdue(on: out.context.today)
+        for held in held {
             guard let order = state.ledger.orders[held.orderId] else { continue }
             let reasons = CreditCheck.evaluate(orderId: held.orderId, orderTotal: order.total, openAmount: order.openAmount,
-                                               state: state, policy: policy, today: out.context.today)
+                                               state: state, policy: policy, today: out.context.today,
+                                               exposureWithoutOrder: exposure, overdue: overdue)
             var decision = held
             if reasons.isEmpty {
+                exposure += order.openAmount
                 decision.status = .released
                 decision.reasons = []
                 decision.releasedBy = "auto"

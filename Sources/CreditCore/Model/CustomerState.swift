@@ -73,8 +73,8 @@ public struct CustomerState: Sendable, Codable, Equatable {
         var openOrders = DecimalAmount.zero
         // Walk the ledger's orders (most are fully shipped: no hashing needed for those) and ask
         // the decision only for those with something open.
-        for order in ledger.orders.values where order.created && !order.cancelled && order.total > order.shipped {
-            guard order.orderId != orderId, orderDecisions[order.orderId]?.countsInExposure == true else { continue }
+        for id in ledger.openOrderIds where id != orderId {
+            guard let order = ledger.orders[id], orderDecisions[id]?.countsInExposure == true else { continue }
             openOrders += order.openAmount
         }
         return Exposure(openOrders: openOrders, openReceivables: ledger.openReceivables, unappliedCash: ledger.unappliedCash)
@@ -85,7 +85,9 @@ public struct CustomerState: Sendable, Codable, Equatable {
         var oldest = 0
         var total = DecimalAmount.zero
         var count = 0
-        for invoice in journal.current.invoices.values where invoice.isCollectible {
+        let ledger = journal.current
+        for id in ledger.openInvoiceIds {
+            guard let invoice = ledger.invoices[id], invoice.isCollectible else { continue }
             let days = invoice.daysPastDue(on: today)
             if days > 0 {
                 oldest = max(oldest, days)
@@ -99,8 +101,8 @@ public struct CustomerState: Sendable, Codable, Equatable {
     /// Held orders with something left to ship, oldest first (the order in which they are re-checked).
     public var heldOrdersOldestFirst: [OrderDecision] {
         let ledger = journal.current
-        return orderDecisions.values
-            .filter { $0.status == .held && (ledger.orders[$0.orderId]?.openAmount.isPositive ?? false) }
+        return ledger.openOrderIds.compactMap { orderDecisions[$0] }
+            .filter { $0.status == .held }
             .sorted { $0.firstSeenSequence != $1.firstSeenSequence ? $0.firstSeenSequence < $1.firstSeenSequence : $0.orderId < $1.orderId }
     }
 }

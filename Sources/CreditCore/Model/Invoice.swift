@@ -39,6 +39,8 @@ public struct Invoice: Sendable, Codable, Equatable {
 
     /// Issued, unpaid, undisputed: what counts for past-due checks and dunning.
     public var isCollectible: Bool { issued && !disputed && openAmount.isPositive }
+    /// Issued with something open (disputed or not).
+    public var isOpen: Bool { issued && openAmount.isPositive }
 }
 
 public struct PendingReturn: Sendable, Codable, Equatable {

@@ -18,6 +18,41 @@ public struct Ledger: Sendable, Codable, Equatable {
     /// Payments not matched to an invoice, plus credits from returns larger than what was open.
     public private(set) var unappliedCash: DecimalAmount = .zero
 
+    /// Orders with something left to ship, and issued invoices with something open: the few items
+    /// exposure, overdue checks and payments look at, so their cost does not grow with history.
+    /// Kept up to date by `apply`; not stored (rebuilt when a state is loaded).
+    public private(set) var openOrderIds: Set<String> = []
+    public private(set) var openInvoiceIds: Set<String> = []
+
+    enum CodingKeys: String, CodingKey {
+        case orders, invoices, payments, creditNotes, openReceivables, unappliedCash
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        orders = try container.decode([String: LedgerOrder].self, forKey: .orders)
+        invoices = try container.decode([String: Invoice].self, forKey: .invoices)
+        payments = try container.decode([String: PaymentRecord].self, forKey: .payments)
+        creditNotes = try container.decode([CreditNote].self, forKey: .creditNotes)
+        openReceivables = try container.decode(DecimalAmount.self, forKey: .openReceivables)
+        unappliedCash = try container.decode(DecimalAmount.self, forKey: .unappliedCash)
+        rebuildOpenSets()
+    }
+
+    /// Re-derives the open sets from the items (after loading, and in tests).
+    public mutating func rebuildOpenSets() {
+        openOrderIds = Set(orders.values.filter(\.isOpen).map(\.orderId))
+        openInvoiceIds = Set(invoices.values.filter(\.isOpen).map(\.invoiceId))
+    }
+
+    private mutating func refresh(orderId: String) {
+        if orders[orderId]?.isOpen == true { openOrderIds.insert(orderId) } else { openOrderIds.remove(orderId) }
+    }
+
+    private mutating func refresh(invoiceId: String) {
+        if invoices[invoiceId]?.isOpen == true { openInvoiceIds.insert(invoiceId) } else { openInvoiceIds.remove(invoiceId) }
+    }
+
     /// Both totals summed from the items, to check the running totals.
     public func recomputedTotals() -> (openReceivables: DecimalAmount, unappliedCash: DecimalAmount) {
         var receivables = DecimalAmount.zero
@@ -42,6 +77,24 @@ public struct Ledger: Sendable, Codable, Equatable {
         case .paymentReversed(let event): reverse(event)
         case .disputeOpened(let event): invoices[event.invoiceId, default: Invoice(invoiceId: event.invoiceId)].disputed = true
         case .disputeResolved(let event): invoices[event.invoiceId, default: Invoice(invoiceId: event.invoiceId)].disputed = false
+        }
+        // Keep the open sets current for every item this entry can have changed.
+        switch entry.payload {
+        case .orderCreated(let event): refresh(orderId: event.orderId)
+        case .orderAmended(let event): refresh(orderId: event.orderId)
+        case .orderCancelled(let event): refresh(orderId: event.orderId)
+        case .shipmentShipped(let event):
+            refresh(orderId: event.orderId)
+            refresh(invoiceId: event.invoiceId)
+        case .shipmentReturned(let event): refresh(invoiceId: event.invoiceId)
+        case .paymentReceived(let event):
+            for allocation in event.allocations { refresh(invoiceId: allocation.invoiceId) }
+            for application in payments[event.paymentId]?.applications ?? [] { refresh(invoiceId: application.invoiceId) }
+        case .paymentReversed(let event):
+            for application in payments[event.paymentId]?.applications ?? [] { refresh(invoiceId: application.invoiceId) }
+            for invoiceId in payments[event.paymentId]?.pendingInvoiceIds ?? [] { refresh(invoiceId: invoiceId) }
+        case .disputeOpened(let event): refresh(invoiceId: event.invoiceId)
+        case .disputeResolved(let event): refresh(invoiceId: event.invoiceId)
         }
     }
 
@@ -189,7 +242,7 @@ public struct Ledger: Sendable, Codable, Equatable {
         }
         // Then undisputed open invoices, oldest due date first, ties by invoice id.
         if remaining.isPositive {
-            let candidates = invoices.values
+            let candidates = openInvoiceIds.compactMap { invoices[$0] }
                 .filter { $0.isCollectible }
                 .sorted { a, b in
                     let dueA = a.dueDate ?? LocalDate(daysSinceEpoch: Int.max / 2)

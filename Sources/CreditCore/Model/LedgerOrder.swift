@@ -26,6 +26,9 @@ public struct LedgerOrder: Sendable, Codable, Equatable {
     }
 
     /// What is still to ship: never below zero, nothing for a cancelled or unknown order.
+    /// Created, not cancelled, and not fully shipped: it can count in the exposure.
+    public var isOpen: Bool { created && !cancelled && total > shipped }
+
     public var openAmount: DecimalAmount {
         guard created && !cancelled else { return .zero }
         let open = total - shipped
