@@ -9,15 +9,17 @@ struct CustomerCache {
     private var states: [String: CustomerState] = [:]
     private var dirty: Set<String> = []
 
+    /// The customer's state, moved out of the cache: the caller holds the only reference, so the
+    /// engine mutates its ledger in place instead of copying it (a copy per event would make the
+    /// cost grow with the customer's history). Hand it back with `update`.
     mutating func state(_ db: Database, _ id: String, policy: Policy) throws -> CustomerState {
-        if let cached = states[id] { return cached }
+        if let cached = states.removeValue(forKey: id) { return cached }
         let state: CustomerState
         if let bytes = try CustomerStore.load(db, id: id) {
             state = try StateCodec.decode(bytes, customer: id)
         } else {
             state = CreditEngine.newCustomer(id: id, policy: policy)
         }
-        states[id] = state
         return state
     }
 
