@@ -134,27 +134,28 @@ func run(_ program: String, _ arguments: [String], input: Data? = nil, environme
             try? inPipe.fileHandleForWriting.close()
         }
     }
-    // Read both pipes concurrently so a chatty child never blocks on a full pipe.
-    let errReader = Task.detached { err.fileHandleForReading.readDataToEndOfFile() }
+    // Read both pipes concurrently so a chatty child never blocks on a full pipe. The second
+    // reader is a GCD thread, not a task: blocking the cooperative pool's few threads while
+    // waiting for a task on that same pool is how test suites deadlock on a 2-core machine.
+    let errBox = DataBox()
+    let group = DispatchGroup()
+    group.enter()
+    DispatchQueue.global().async {
+        errBox.set(err.fileHandleForReading.readDataToEndOfFile())
+        group.leave()
+    }
     let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = try blockingWait(errReader)
+    group.wait()
+    let errData = errBox.get()
     process.waitUntilExit()
     return ProcessResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                          stderr: String(decoding: errData, as: UTF8.self))
 }
 
-/// Waits synchronously for a detached task (test helpers run outside async contexts too).
-private func blockingWait<T: Sendable>(_ task: Task<T, Never>) throws -> T {
-    let box = ResultBox<T>()
-    let semaphore = DispatchSemaphore(value: 0)
-    Task.detached {
-        box.value = await task.value
-        semaphore.signal()
-    }
-    semaphore.wait()
-    return box.value!
-}
-
-private final class ResultBox<T>: @unchecked Sendable {
-    var value: T?
+/// Bytes handed from a GCD reader thread to the caller, under a lock.
+private final class DataBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+    func set(_ value: Data) { lock.lock(); data = value; lock.unlock() }
+    func get() -> Data { lock.lock(); defer { lock.unlock() }; return data }
 }
