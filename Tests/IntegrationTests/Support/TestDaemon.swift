@@ -98,8 +98,11 @@ final class TestDaemon: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: Self.creditd)
         process.arguments = ["run", "--config", configPath, "--log-level", "info"]
         var environment = ProcessInfo.processInfo.environment
-        environment.removeValue(forKey: "NOTIFY_SOCKET")
-        environment.removeValue(forKey: "JOURNAL_STREAM")
+        // Whatever an earlier test in this process left in the environment must not reach the
+        // daemon: a stale WATCHDOG_PID, for one, silently disarms its watchdog.
+        for key in ["NOTIFY_SOCKET", "JOURNAL_STREAM", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_FDS", "LISTEN_PID"] {
+            environment.removeValue(forKey: key)
+        }
         for (key, value) in extra { environment[key] = value }
         process.environment = environment
         process.standardError = handle
