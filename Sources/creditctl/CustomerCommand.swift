@@ -101,8 +101,9 @@ struct CustomerSummary {
         self.exposure = policy.format(exposure)
         available = limit.map { policy.format($0 - exposure) } ?? "-"
         // A ratio, not money: shown as a percentage and a JSON number (operations.md).
-        let utilizationValue = limit.flatMap { $0.isPositive ? exposure.divided(by: $0, roundedToScale: 4).flatMap { Double($0.description) } : nil }
-        utilization = utilizationValue.map { String(format: "%.0f%%", $0 * 100) } ?? "-"
+        // Exact decimal arithmetic throughout: the ratio to 4 places, the percentage to whole points.
+        let utilizationValue = limit.flatMap { $0.isPositive ? exposure.divided(by: $0, roundedToScale: 4) : nil }
+        utilization = utilizationValue.flatMap { $0.multiplied(by: DecimalAmount("100"), roundedToScale: 0) }.map { "\($0.text)%" } ?? "-"
         riskClass = state.riskClass ?? "-"
         dunningLevel = state.dunningLevel
         blocked = state.isBlocked
@@ -114,7 +115,7 @@ struct CustomerSummary {
             JSONMember("credit_limit", limit.map { .string(policy.format($0)) } ?? .null),
             JSONMember("exposure", .string(self.exposure)),
             JSONMember("available_credit", limit.map { .string(policy.format($0 - exposure)) } ?? .null),
-            JSONMember("utilization", utilizationValue.map { .number(String(format: "%.4f", $0)) } ?? .null),
+            JSONMember("utilization", utilizationValue.map { .number($0.formatted(decimals: 4)) } ?? .null),
             JSONMember("risk_class", .optionalString(state.riskClass)),
             JSONMember("dunning_level", .integer(state.dunningLevel)),
             JSONMember("blocked", .bool(state.isBlocked)),
