@@ -7,15 +7,21 @@ public enum CreditCheck {
     public static func evaluate(orderId: String, orderTotal: DecimalAmount, openAmount: DecimalAmount,
                                 state: CustomerState, policy: Policy, today: LocalDate,
                                 exposureWithoutOrder: DecimalAmount? = nil,
-                                overdue knownOverdue: (oldestDaysPastDue: Int, total: DecimalAmount, count: Int)? = nil) -> [HoldReason] {
+                                overdue knownOverdue: (oldestDaysPastDue: Int, total: DecimalAmount, count: Int)? = nil,
+                                withMessages: Bool = true) -> [HoldReason] {
         var reasons: [HoldReason] = []
+        // A re-check pass over many held orders only needs the codes; sentences with formatted
+        // money are built only when a decision is published or the codes change.
+        func add(_ code: HoldReasonCode, _ message: @autoclosure () -> String) {
+            reasons.append(HoldReason(code: code, message: withMessages ? message() : ""))
+        }
         let money = policy.format
         let currency = policy.currency.code
 
         if let block = state.operatorBlock {
-            reasons.append(HoldReason(code: .customerBlocked, message: "The customer is blocked by \(block.by): \(block.reason)."))
+            add(.customerBlocked, "The customer is blocked by \(block.by): \(block.reason).")
         } else if state.blockedByDunning {
-            reasons.append(HoldReason(code: .customerBlocked, message: "The customer is blocked at dunning level \(state.dunningLevel)."))
+            add(.customerBlocked, "The customer is blocked at dunning level \(state.dunningLevel).")
         }
 
         let limit = state.creditLimit(policy: policy, today: today)
@@ -23,33 +29,33 @@ public enum CreditCheck {
             let exposure = exposureWithoutOrder ?? state.exposure(excluding: orderId).total
             let after = exposure + openAmount
             if after > limit {
-                reasons.append(HoldReason(code: .overLimit, message:
-                    "Exposure \(money(exposure)) plus this order's \(money(openAmount)) is \(money(after)) \(currency), over the credit limit of \(money(limit)) \(currency)."))
+                add(.overLimit,
+                    "Exposure \(money(exposure)) plus this order's \(money(openAmount)) is \(money(after)) \(currency), over the credit limit of \(money(limit)) \(currency).")
             }
         } else {
-            reasons.append(HoldReason(code: .noCreditLimit, message: "The customer has no credit limit and the policy sets no default."))
+            add(.noCreditLimit, "The customer has no credit limit and the policy sets no default.")
         }
 
         let overdue = knownOverdue ?? state.overdue(on: today)
         if let maxDays = policy.creditCheck.maxDaysPastDue, overdue.oldestDaysPastDue > maxDays {
-            reasons.append(HoldReason(code: .pastDue, message:
-                "The oldest undisputed open invoice is \(overdue.oldestDaysPastDue) days past due, more than the \(maxDays) allowed."))
+            add(.pastDue,
+                "The oldest undisputed open invoice is \(overdue.oldestDaysPastDue) days past due, more than the \(maxDays) allowed.")
         } else if let maxAmount = policy.creditCheck.maxOverdueAmount, overdue.total > maxAmount {
-            reasons.append(HoldReason(code: .pastDue, message:
-                "Overdue invoices total \(money(overdue.total)) \(currency), more than the \(money(maxAmount)) allowed."))
+            add(.pastDue,
+                "Overdue invoices total \(money(overdue.total)) \(currency), more than the \(money(maxAmount)) allowed.")
         }
 
         if let riskClass = state.riskClass, policy.creditCheck.holdRiskClasses.contains(riskClass) {
-            reasons.append(HoldReason(code: .highRisk, message: "Risk class \(riskClass) is held by policy."))
+            add(.highRisk, "Risk class \(riskClass) is held by policy.")
         }
 
         if let maximum = policy.creditCheck.maxOrderValue(for: state.riskClass), orderTotal > maximum {
-            reasons.append(HoldReason(code: .maxOrderValue, message:
-                "The order value \(money(orderTotal)) \(currency) exceeds the maximum of \(money(maximum)) for risk class \(state.riskClass ?? "default")."))
+            add(.maxOrderValue,
+                "The order value \(money(orderTotal)) \(currency) exceeds the maximum of \(money(maximum)) for risk class \(state.riskClass ?? "default").")
         }
 
         if let reviewDate = state.reviewDate, reviewDate < today {
-            reasons.append(HoldReason(code: .reviewOverdue, message: "The credit review was due on \(reviewDate)."))
+            add(.reviewOverdue, "The credit review was due on \(reviewDate).")
         }
         return reasons
     }

@@ -245,9 +245,13 @@ public enum CreditEngine {
         let overdue = state.overdue(on: out.context.today)
         for held in held {
             guard let order = state.ledger.orders[held.orderId] else { continue }
-            let reasons = CreditCheck.evaluate(orderId: held.orderId, orderTotal: order.total, openAmount: order.openAmount,
-                                               state: state, policy: policy, today: out.context.today,
-                                               exposureWithoutOrder: exposure, overdue: overdue)
+            let codes = CreditCheck.evaluate(orderId: held.orderId, orderTotal: order.total, openAmount: order.openAmount,
+                                             state: state, policy: policy, today: out.context.today,
+                                             exposureWithoutOrder: exposure, overdue: overdue, withMessages: false).map(\.code)
+            if !codes.isEmpty && codes == held.reasons.map(\.code) { continue }  // still held for the same reasons
+            let reasons = codes.isEmpty ? [] : CreditCheck.evaluate(orderId: held.orderId, orderTotal: order.total, openAmount: order.openAmount,
+                                                                    state: state, policy: policy, today: out.context.today,
+                                                                    exposureWithoutOrder: exposure, overdue: overdue)
             var decision = held
             if reasons.isEmpty {
                 exposure += order.openAmount

@@ -57,6 +57,29 @@ public struct LedgerJournal: Sendable, Codable, Equatable {
         return refolded
     }
 
+    enum CodingKeys: String, CodingKey {
+        case base, baseKey, entries, current
+    }
+
+    /// `current` is not stored: it is `base` folded with the window, rebuilt on load. (Storing it
+    /// doubled the bytes written per customer per batch.) Rows written before still carry it.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(base, forKey: .base)
+        try container.encodeIfPresent(baseKey, forKey: .baseKey)
+        try container.encode(entries, forKey: .entries)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        base = try container.decode(Ledger.self, forKey: .base)
+        baseKey = try container.decodeIfPresent(LedgerEntryKey.self, forKey: .baseKey)
+        entries = try container.decode([LedgerEntry].self, forKey: .entries)
+        var ledger = base
+        for entry in entries { ledger.apply(entry) }
+        current = ledger
+    }
+
     /// First index whose key is greater than `key` (after equal keys: arrival breaks ties).
     private func insertionIndex(for key: LedgerEntryKey) -> Int {
         var low = 0

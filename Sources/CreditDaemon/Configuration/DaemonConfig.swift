@@ -33,6 +33,8 @@ public struct DaemonConfig: Sendable, Equatable {
     public var databasePath = "/var/lib/creditd/creditd.sqlite"
     /// `full` (default) syncs every commit; `normal` trades power-loss durability for speed.
     public var databaseSynchronous = "full"
+    /// Customer states kept decoded in memory between batches (hot customers cost no read).
+    public var stateCacheCustomers = 10_000
     public var httpListen = "127.0.0.1:8470"
     public var adminTokenFile: String? = "/run/credentials/creditd.service/admin-token"
     public var clock = Clock.wall
@@ -89,6 +91,7 @@ public struct DaemonConfig: Sendable, Equatable {
                 reader.problem("database.synchronous", "must be full or normal, not \(sync)")
             }
         }
+        config.stateCacheCustomers = reader.int("database.state_cache_customers", range: 0...10_000_000) ?? config.stateCacheCustomers
         config.httpListen = reader.string("http.listen") ?? config.httpListen
         if reader.isNull("http.admin_token_file") {
             config.adminTokenFile = nil

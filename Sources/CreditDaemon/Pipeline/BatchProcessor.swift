@@ -26,6 +26,8 @@ public final class BatchProcessor: @unchecked Sendable {
     private var decoder: EventDecoder
     /// The policy's YAML, written to `meta` with the first batch decided under it.
     private var unrecordedPolicySource: String?
+    /// Decoded customer states kept between batches (only touched under `writerLock`).
+    var stateCache: CustomerCache
 
     public init(database: CreditDatabase, config: DaemonConfig, policy: Policy, policySource: String?) {
         self.database = database
@@ -33,6 +35,18 @@ public final class BatchProcessor: @unchecked Sendable {
         self.policy = policy
         self.decoder = EventDecoder(policy: policy, maxMessageBytes: config.maxMessageBytes)
         self.unrecordedPolicySource = policySource
+        self.stateCache = CustomerCache(capacity: config.stateCacheCustomers)
+    }
+
+    /// Runs `body` in one write transaction; if it fails, cached states may be ahead of the
+    /// database and are forgotten.
+    func writeTransaction<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try database.write(body)
+        } catch {
+            stateCache.discardAll()
+            throw error
+        }
     }
 
     public func reload(policy: Policy, source: String?) {
@@ -71,14 +85,13 @@ public final class BatchProcessor: @unchecked Sendable {
         let decoder = self.decoder
         let config = self.config
         let policySource = unrecordedPolicySource
-        let outcome = try database.write { db in
+        let outcome = try writeTransaction { db in
             if let policySource {
                 try Meta.set(db, "policy_yaml", policySource)
                 try Meta.set(db, "policy_version", policy.version)
                 try Meta.set(db, "clock", config.clock.rawValue)
             }
             var outcome = Outcome()
-            var customers = CustomerCache()
             var watermark = try Meta.get(db, "watermark").flatMap { Timestamp(rfc3339: $0) }
             var arrival = try Meta.int(db, "arrival_seq") ?? 0
             var offsets: [OffsetStore.Key: Int64] = [:]
@@ -113,10 +126,10 @@ public final class BatchProcessor: @unchecked Sendable {
                 if watermark == nil || event.time > watermark! { watermark = event.time }
                 let now = config.clock == .event ? watermark! : wallNow
                 arrival += 1
-                var state = try customers.state(db, event.customerId, policy: policy)
+                var state = try stateCache.state(db, event.customerId, policy: policy)
                 let context = DecisionContext(policy: policy, now: now, instance: config.instance, arrivalSequence: arrival)
                 let outputs = CreditEngine.apply(event, to: &state, context: context)
-                customers.update(state)
+                stateCache.update(state)
                 switch event.payload {
                 case .orderCreated(let order): try OrderIndex.record(db, orderId: order.orderId, customerId: event.customerId)
                 case .orderAmended(let order): try OrderIndex.record(db, orderId: order.orderId, customerId: event.customerId)
@@ -132,7 +145,7 @@ public final class BatchProcessor: @unchecked Sendable {
                 outcome.appliedByTopic[message.topic, default: [:]][event.type.rawValue, default: 0] += 1
             }
 
-            try customers.flush(db, updatedAt: stamp, today: (config.clock == .event ? watermark : nil)?.utcDate ?? wallNow.utcDate)
+            try stateCache.flush(db, updatedAt: stamp, today: (config.clock == .event ? watermark : nil)?.utcDate ?? wallNow.utcDate)
             for (key, next) in offsets { try OffsetStore.advance(db, key, to: next) }
             if let watermark { try Meta.set(db, "watermark", watermark.rfc3339) }
             try Meta.set(db, "arrival_seq", String(arrival))

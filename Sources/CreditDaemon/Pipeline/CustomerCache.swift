@@ -3,50 +3,93 @@ import CreditStore
 import Foundation
 import GRDB
 
-/// The customers touched by one batch: loaded once, changed in memory, written back once at the
-/// end of the transaction (a hot customer with 500 events in a batch costs one read and one write).
+/// Customer states kept decoded between batches, written back once per transaction.
+///
+/// A hot customer with 500 events in a batch costs one write, and a customer seen again in the
+/// next batch costs no read: states stay in memory up to `capacity` customers (least recently
+/// used leave first, only when clean). The owner must call `discardAll()` when a transaction
+/// rolls back, since the cached values may then be ahead of the database.
 struct CustomerCache {
-    private var states: [String: CustomerState] = [:]
+    private var states: [String: Entry] = [:]
     private var dirty: Set<String> = []
+    private var generation: UInt64 = 0
+    let capacity: Int
+
+    private struct Entry {
+        var state: CustomerState?
+        var lastUsed: UInt64
+    }
+
+    init(capacity: Int = 10_000) {
+        self.capacity = max(capacity, 0)
+    }
+
+    var count: Int { states.count }
 
     /// The customer's state, moved out of the cache: the caller holds the only reference, so the
     /// engine mutates its ledger in place instead of copying it (a copy per event would make the
     /// cost grow with the customer's history). Hand it back with `update`.
     mutating func state(_ db: Database, _ id: String, policy: Policy) throws -> CustomerState {
-        if let cached = states.removeValue(forKey: id) { return cached }
-        let state: CustomerState
-        if let bytes = try CustomerStore.load(db, id: id) {
-            state = try StateCodec.decode(bytes, customer: id)
-        } else {
-            state = CreditEngine.newCustomer(id: id, policy: policy)
+        if let cached = states[id]?.state {
+            states[id]!.state = nil
+            return cached
         }
-        return state
+        if let bytes = try CustomerStore.load(db, id: id) {
+            return try StateCodec.decode(bytes, customer: id)
+        }
+        return CreditEngine.newCustomer(id: id, policy: policy)
+    }
+
+    /// A state taken with `state(_:_:policy:)` and left unchanged: back in the cache, not written.
+    mutating func putBack(_ state: CustomerState) {
+        states[state.customerId] = Entry(state: state, lastUsed: generation)
     }
 
     mutating func update(_ state: CustomerState) {
-        states[state.customerId] = state
+        states[state.customerId] = Entry(state: state, lastUsed: generation)
         dirty.insert(state.customerId)
     }
 
+    /// Writes every changed state (in id order, for stable I/O) and trims the cache.
     mutating func flush(_ db: Database, updatedAt: String, today: LocalDate) throws {
         for id in dirty.sorted() {
-            guard let state = states[id] else { continue }
+            guard let state = states[id]?.state else { continue }
             try CustomerStore.save(db, id: id, state: try StateCodec.encode(state), flags: StateCodec.flags(state, today: today), updatedAt: updatedAt)
         }
         dirty.removeAll()
+        generation += 1
+        trim()
+    }
+
+    /// Forgets everything (after a rollback, or when another writer may have changed rows).
+    mutating func discardAll() {
+        states.removeAll()
+        dirty.removeAll()
+    }
+
+    private mutating func trim() {
+        // Entries taken out and never handed back hold nothing: drop them.
+        states = states.filter { $0.value.state != nil }
+        guard states.count > capacity else { return }
+        // Evict down to 90 % so that trimming is rare; oldest generations first.
+        let keep = capacity * 9 / 10
+        let victims = states.sorted { $0.value.lastUsed < $1.value.lastUsed }.prefix(states.count - keep)
+        for (id, _) in victims { states.removeValue(forKey: id) }
     }
 }
 
-/// How a `CustomerState` is stored: JSON (readable with the sqlite3 shell, stable across builds).
+/// How a `CustomerState` is stored: the compact binary format (see `CompactFormat`); rows written
+/// as JSON by earlier versions are still read.
 enum StateCodec {
     static func encode(_ state: CustomerState) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return [UInt8](try encoder.encode(state))
+        try CompactEncoder().encode(state)
     }
 
     static func decode(_ bytes: [UInt8], customer: String) throws -> CustomerState {
         do {
+            if CompactDecoder.recognizes(bytes) {
+                return try CompactDecoder().decode(CustomerState.self, from: bytes)
+            }
             return try JSONDecoder().decode(CustomerState.self, from: Data(bytes))
         } catch {
             throw StoreError(.invalidData, "the stored state of customer \(customer) cannot be read: \(error)")

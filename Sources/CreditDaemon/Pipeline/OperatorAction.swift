@@ -28,7 +28,7 @@ extension BatchProcessor {
         try withWriterLock {
             let policy = self.policy
             let config = self.config
-            return try database.write { db -> Result<(outputs: [OutputEvent], customer: JSONValue), OperatorFailure> in
+            return try writeTransaction { db -> Result<(outputs: [OutputEvent], customer: JSONValue), OperatorFailure> in
                 if try ProcessedEvents.check(db, source: "operator", id: requestId, sha256: "") != .new {
                     return .failure(OperatorFailure(status: 409, code: "conflict", message: "request \(requestId) was already applied"))
                 }
@@ -42,11 +42,10 @@ extension BatchProcessor {
                 case .setLimit(let id, _, _, _), .block(let id, _), .unblock(let id, _):
                     customerId = id
                 }
-                var customers = CustomerCache()
                 if try CustomerStore.load(db, id: customerId) == nil {
                     return .failure(OperatorFailure(status: 404, code: "not_found", message: "no customer \(customerId) is known"))
                 }
-                var state = try customers.state(db, customerId, policy: policy)
+                var state = try stateCache.state(db, customerId, policy: policy)
                 let watermark = try Meta.get(db, "watermark").flatMap { Timestamp(rfc3339: $0) }
                 let now = config.clock == .event ? (watermark ?? wallNow) : wallNow
                 let arrival = (try Meta.int(db, "arrival_seq") ?? 0) + 1
@@ -72,9 +71,9 @@ extension BatchProcessor {
                     }
                     return .failure(OperatorFailure(status: status, code: error.code.rawValue, message: error.detail))
                 case .success(let outputs):
-                    customers.update(state)
+                    stateCache.update(state)
                     let stamp = wallNow.rfc3339
-                    try customers.flush(db, updatedAt: stamp, today: context.today)
+                    try stateCache.flush(db, updatedAt: stamp, today: context.today)
                     try ProcessedEvents.record(db, source: "operator", id: requestId, sha256: "", customerId: customerId)
                     try Meta.set(db, "arrival_seq", String(arrival))
                     for output in outputs {

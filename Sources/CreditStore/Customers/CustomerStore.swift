@@ -1,3 +1,4 @@
+import CreditCore
 import Foundation
 import GRDB
 
@@ -8,10 +9,13 @@ public enum CustomerStore {
         public var hasHeldOrders: Bool
         public var blocked: Bool
         public var overdue: Bool
-        public init(hasHeldOrders: Bool, blocked: Bool, overdue: Bool) {
+        /// The first date a scheduler tick can change the customer; nil when none.
+        public var attentionOn: LocalDate?
+        public init(hasHeldOrders: Bool, blocked: Bool, overdue: Bool, attentionOn: LocalDate? = nil) {
             self.hasHeldOrders = hasHeldOrders
             self.blocked = blocked
             self.overdue = overdue
+            self.attentionOn = attentionOn
         }
     }
 
@@ -22,12 +26,13 @@ public enum CustomerStore {
 
     public static func save(_ db: Database, id: String, state: [UInt8], flags: Flags, updatedAt: String) throws {
         try db.cachedStatement(sql: """
-            INSERT INTO customers (customer_id, state, has_held_orders, blocked, overdue, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO customers (customer_id, state, has_held_orders, blocked, overdue, attention_on, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(customer_id) DO UPDATE SET state = excluded.state,
               has_held_orders = excluded.has_held_orders, blocked = excluded.blocked,
-              overdue = excluded.overdue, updated_at = excluded.updated_at
-            """).execute(arguments: [id, Data(state), flags.hasHeldOrders, flags.blocked, flags.overdue, updatedAt])
+              overdue = excluded.overdue, attention_on = excluded.attention_on, updated_at = excluded.updated_at
+            """).execute(arguments: [id, Data(state), flags.hasHeldOrders, flags.blocked, flags.overdue,
+                                     flags.attentionOn?.description, updatedAt])
     }
 
     public struct Filter: Sendable, Equatable {
@@ -50,6 +55,15 @@ public enum CustomerStore {
         let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         return try Row.fetchAll(db, sql: "SELECT customer_id, state FROM customers\(whereClause) ORDER BY customer_id")
             .map { row in (id: row[0], state: [UInt8](row[1] as Data)) }
+    }
+
+    /// Customers a tick on `today` must visit (attention due), after `cursor` in id order.
+    public static func needingAttention(_ db: Database, on today: LocalDate, after cursor: String?, limit: Int) throws -> [String] {
+        try String.fetchAll(db.cachedStatement(sql: """
+            SELECT customer_id FROM customers
+            WHERE attention_on IS NOT NULL AND attention_on <= ? AND customer_id > ?
+            ORDER BY customer_id LIMIT ?
+            """), arguments: [today.description, cursor ?? "", limit])
     }
 
     public static func ids(_ db: Database) throws -> [String] {

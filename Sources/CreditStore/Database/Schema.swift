@@ -69,6 +69,25 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("2026-11-29-04-scheduler") { db in
+            // attention_on: the first date (YYYY-MM-DD) on which a scheduler tick can change the
+            // customer (an undisputed invoice overdue, a temporary limit expiring, a review due);
+            // NULL when nothing time-based is pending. A tick visits only those rows.
+            // scheduler_ticks: every tick run (each runs exactly once), and for a tick in progress
+            // the last customer done, so that a restart resumes it without repeating a notice.
+            try db.execute(sql: """
+                ALTER TABLE customers ADD COLUMN attention_on TEXT;
+                CREATE INDEX customers_attention ON customers (attention_on) WHERE attention_on IS NOT NULL;
+                CREATE TABLE scheduler_ticks (
+                    tick_time TEXT PRIMARY KEY NOT NULL,
+                    started_at TEXT NOT NULL,
+                    finished_at TEXT,
+                    cursor TEXT,
+                    customers INTEGER NOT NULL DEFAULT 0,
+                    outputs INTEGER NOT NULL DEFAULT 0
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }
