@@ -12,6 +12,9 @@ public final class BatchProcessor: @unchecked Sendable {
     // `writerLock`, so the mutable policy and decoder are only touched by one thread at a time.
     private let writerLock = NSLock()
 
+    func lockWriter() { writerLock.lock() }
+    func unlockWriter() { writerLock.unlock() }
+
     func withWriterLock<T>(_ body: () throws -> T) rethrows -> T {
         writerLock.lock()
         defer { writerLock.unlock() }
@@ -68,6 +71,8 @@ public final class BatchProcessor: @unchecked Sendable {
         public var outputs: [OutputEvent] = []
         public var keyMismatches = 0
         public var watermark: Timestamp?
+        /// Scheduler ticks finished in this transaction.
+        public var ticksRun: [Timestamp] = []
     }
 
     public struct DeadLetter: Sendable {
@@ -94,6 +99,7 @@ public final class BatchProcessor: @unchecked Sendable {
             var outcome = Outcome()
             var watermark = try Meta.get(db, "watermark").flatMap { Timestamp(rfc3339: $0) }
             var arrival = try Meta.int(db, "arrival_seq") ?? 0
+            var lastTick = config.clock == .event ? try TickStore.latest(db)?.time : nil
             var offsets: [OffsetStore.Key: Int64] = [:]
             let stamp = wallNow.rfc3339
 
@@ -122,6 +128,13 @@ public final class BatchProcessor: @unchecked Sendable {
                 }
                 if message.key.map({ String(decoding: $0, as: UTF8.self) }) != event.customerId {
                     outcome.keyMismatches += 1
+                }
+                if config.clock == .event {
+                    // Ticks the event's time has reached run first, each at its own time.
+                    for tick in TickSchedule.due(after: lastTick, upTo: event.time, interval: policy.scheduler.interval) {
+                        try runWholeTick(db, tick: tick, policy: policy, stamp: stamp, into: &outcome)
+                        lastTick = tick
+                    }
                 }
                 if watermark == nil || event.time > watermark! { watermark = event.time }
                 let now = config.clock == .event ? watermark! : wallNow

@@ -97,6 +97,26 @@ enum StateCodec {
     }
 
     static func flags(_ state: CustomerState, today: LocalDate) -> CustomerStore.Flags {
-        .init(hasHeldOrders: !state.heldOrdersOldestFirst.isEmpty, blocked: state.isBlocked, overdue: state.overdue(on: today).count > 0)
+        .init(hasHeldOrders: !state.heldOrdersOldestFirst.isEmpty, blocked: state.isBlocked, overdue: state.overdue(on: today).count > 0,
+              attentionOn: attentionOn(state))
+    }
+
+    /// The first date on which a scheduler tick can change the customer: the day after the
+    /// earliest due date of an undisputed open invoice (dunning), after a temporary limit's
+    /// expiry, after the review date. nil: no tick needs to visit it.
+    static func attentionOn(_ state: CustomerState) -> LocalDate? {
+        var earliest: LocalDate?
+        func consider(_ date: LocalDate?) {
+            guard let date else { return }
+            let next = date.adding(days: 1)
+            if earliest.map({ next < $0 }) ?? true { earliest = next }
+        }
+        let ledger = state.ledger
+        for id in ledger.openInvoiceIds {
+            if let invoice = ledger.invoices[id], invoice.isCollectible { consider(invoice.dueDate) }
+        }
+        consider(state.temporaryLimit?.expiresOn)
+        consider(state.reviewDate)
+        return earliest
     }
 }

@@ -1,0 +1,8 @@
+import CreditCore
+
+/// What one scheduler tick does to one customer, in order: the core's time-driven rules.
+enum TickWork {
+    static func run(_ state: inout CustomerState, tick: Timestamp, context: DecisionContext) -> [OutputEvent] {
+        []
+    }
+}
