@@ -278,3 +278,18 @@ extension JSONValue {
         return nil
     }
 }
+
+@Suite("Dunning candidates")
+struct DunningCandidateTests {
+    @Test func onlyCustomersWithSomethingToDoAreWalked() {
+        var h = Harness(policy: Fixtures.dunningPolicy())
+        #expect(!CreditEngine.needsDunningRun(h.state, on: Fixtures.date("2026-02-01")))
+        h.ship("O-1", invoice: "I-1", "1000.00", at: "2026-01-01T10:00:00Z")
+        #expect(!CreditEngine.needsDunningRun(h.state, on: Fixtures.date("2026-01-31")))  // due today: not overdue
+        #expect(CreditEngine.needsDunningRun(h.state, on: Fixtures.date("2026-02-01")))
+        h.dispute("I-1", at: "2026-01-02T10:00:00Z")
+        #expect(!CreditEngine.needsDunningRun(h.state, on: Fixtures.date("2026-02-01")))
+        h.state.dunningLevel = 1
+        #expect(CreditEngine.needsDunningRun(h.state, on: Fixtures.date("2026-02-01")))
+    }
+}

@@ -89,3 +89,12 @@ extension CreditEngine {
         ]
     }
 }
+
+extension CreditEngine {
+    /// Whether a scheduler run has anything to do for this customer on `today`: an undisputed
+    /// invoice past due (a step may be due), or a level or dunning block left with nothing overdue
+    /// (the tick's safety-net reset). Everyone else can be skipped without loading more than this.
+    public static func needsDunningRun(_ state: CustomerState, on today: LocalDate) -> Bool {
+        state.dunningLevel > 0 || state.blockedByDunning || state.overdue(on: today).count > 0
+    }
+}
