@@ -97,4 +97,47 @@ struct DunningYearTests {
         #expect(first.map(\.id) == second.map(\.id))
         #expect(Set(first.map(\.id)).count == first.count)
     }
+
+    /// The same year live under the wall clock: the daemon wakes at each tick and runs the latest
+    /// tick not yet run. With events every few days this is the same sequence, so the same ids.
+    @Test func wallClockLiveYearGivesTheSameOutputs() {
+        var harness = Harness(policy: Fixtures.dunningPolicy())
+        let schedule = TickSchedule(policy: harness.policy)
+        var log: [OutputEvent] = []
+        var lastRun: Timestamp?
+        let ordered = Self.history().enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
+        var wake = schedule.latestTick(atOrBefore: Fixtures.time(ordered[0].time))  // start-up
+        for step in ordered {
+            while wake <= Fixtures.time(step.time) {
+                if let tick = schedule.tickToRun(lastRun: lastRun, now: wake) {
+                    log += CreditEngine.runDunning(for: &harness.state, tick: tick, policy: harness.policy, instance: "creditd-test")
+                    lastRun = tick
+                }
+                wake = schedule.nextTick(after: wake)
+            }
+            log += step.apply(&harness)
+        }
+        #expect(log.map(\.id) == Self.run().log.map(\.id))
+        #expect(log.count > 20)
+    }
+
+    /// Down for weeks under the wall clock: start-up runs only the latest tick, so the customer gets
+    /// the first reminder, not four letters at once, and the later steps keep their gap.
+    @Test func wallClockStartUpDoesNotCatchUp() {
+        var h = Harness(policy: Fixtures.dunningPolicy())
+        h.ship("O-1", invoice: "I-1", "1000.00", at: "2026-01-01T10:00:00Z")  // due 01-31
+        let schedule = TickSchedule(policy: h.policy)
+        var lastRun: Timestamp? = Fixtures.time("2026-01-20T00:00:00Z")       // the last tick before the outage
+        var notices: [String] = []
+        var now = Fixtures.time("2026-03-20T08:30:00Z")                         // start-up
+        while now < Fixtures.time("2026-04-30T00:00:00Z") {
+            if let tick = schedule.tickToRun(lastRun: lastRun, now: now) {
+                notices += h.tick(tick.rfc3339).filter { $0.type == .dunningNotice }
+                    .map { "\($0.time.utcDate.text) L\($0.data["level"]?.numberText ?? "?")" }
+                lastRun = tick
+            }
+            now = schedule.nextTick(after: now)
+        }
+        #expect(notices == ["2026-03-20 L1", "2026-03-27 L2", "2026-04-03 L3", "2026-04-10 L4"])
+    }
 }
