@@ -29,6 +29,8 @@ public final class BatchProcessor: @unchecked Sendable {
     private var decoder: EventDecoder
     /// The policy's YAML, written to `meta` with the first batch decided under it.
     private var unrecordedPolicySource: String?
+    /// Counts dead letters for the `DEAD_LETTER` burst alert (in memory: a restart re-arms it).
+    private var burstDetector: DeadLetterBurstDetector?
     /// Decoded customer states kept between batches (only touched under `writerLock`).
     var stateCache: CustomerCache
 
@@ -39,6 +41,7 @@ public final class BatchProcessor: @unchecked Sendable {
         self.decoder = EventDecoder(policy: policy, maxMessageBytes: config.maxMessageBytes)
         self.unrecordedPolicySource = policySource
         self.stateCache = CustomerCache(capacity: config.stateCacheCustomers)
+        self.burstDetector = policy.alerts.deadLetterBurst.map { DeadLetterBurstDetector(rule: $0) }
     }
 
     /// Runs `body` in one write transaction; if it fails, cached states may be ahead of the
@@ -57,6 +60,9 @@ public final class BatchProcessor: @unchecked Sendable {
             self.policy = policy
             self.decoder = EventDecoder(policy: policy, maxMessageBytes: config.maxMessageBytes)
             self.unrecordedPolicySource = source
+            if self.burstDetector?.rule != policy.alerts.deadLetterBurst {
+                self.burstDetector = policy.alerts.deadLetterBurst.map { DeadLetterBurstDetector(rule: $0) }
+            }
         }
     }
 
@@ -109,6 +115,8 @@ public final class BatchProcessor: @unchecked Sendable {
                 switch decoder.decode(message.value) {
                 case .failure(let error):
                     try Self.deadLetter(db, message, error.code, error.detail, config: config, stamp: stamp, into: &outcome)
+                    try noteDeadLetter(db, message, error.code, at: config.clock == .event ? (watermark ?? wallNow) : wallNow,
+                                       policy: policy, stamp: stamp, into: &outcome)
                     continue
                 case .success(let value):
                     decoded = value
@@ -122,6 +130,8 @@ public final class BatchProcessor: @unchecked Sendable {
                     try Self.deadLetter(db, message, .conflictingDuplicate,
                                         "event \(event.source)/\(event.id) was already applied with different content",
                                         config: config, stamp: stamp, into: &outcome)
+                    try noteDeadLetter(db, message, .conflictingDuplicate, at: config.clock == .event ? (watermark ?? wallNow) : wallNow,
+                                       policy: policy, stamp: stamp, into: &outcome)
                     continue
                 case .new:
                     break
@@ -131,7 +141,7 @@ public final class BatchProcessor: @unchecked Sendable {
                 }
                 if config.clock == .event {
                     // Ticks the event's time has reached run first, each at its own time.
-                    for tick in TickSchedule.due(after: lastTick, upTo: event.time, interval: policy.scheduler.interval) {
+                    for tick in TickSchedule(policy: policy).ticksDue(lastRun: lastTick, eventTime: event.time).ticks {
                         try runWholeTick(db, tick: tick, policy: policy, stamp: stamp, into: &outcome)
                         lastTick = tick
                     }
@@ -167,6 +177,16 @@ public final class BatchProcessor: @unchecked Sendable {
         }
         unrecordedPolicySource = nil
         return outcome
+    }
+
+    /// Feeds the burst detector; on a burst, publishes the `DEAD_LETTER` alert with the batch.
+    private func noteDeadLetter(_ db: Database, _ message: IncomingMessage, _ code: DeadLetterCode, at time: Timestamp,
+                                policy: Policy, stamp: String, into outcome: inout Outcome) throws {
+        guard let burst = burstDetector?.record(at: time, code: code) else { return }
+        let alert = DeadLetterAlert.outputEvent(for: burst, reference: "\(message.topic)/\(message.partition)/\(message.offset)",
+                                                instance: config.instance, policy: policy)
+        try Outbox.append(db, OutboxRendering.message(for: alert, topics: config.topics), createdAt: stamp)
+        outcome.outputs.append(alert)
     }
 
     private static func deadLetter(_ db: Database, _ message: IncomingMessage, _ code: DeadLetterCode, _ detail: String,

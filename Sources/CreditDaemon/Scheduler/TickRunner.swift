@@ -66,9 +66,10 @@ extension BatchProcessor {
                 if let open = try TickStore.unfinished(db).first {
                     tick = open.time
                 } else {
-                    let latest = TickSchedule.latestTick(atOrBefore: wallNow, interval: policy.scheduler.interval)
-                    if try TickStore.get(db, latest) != nil { return (outcome, false) }
-                    tick = latest
+                    let schedule = TickSchedule(policy: policy)
+                    guard let due = schedule.tickToRun(lastRun: try TickStore.latest(db)?.time, now: wallNow) else { return (outcome, false) }
+                    if try TickStore.get(db, due) != nil { return (outcome, false) }
+                    tick = due
                 }
                 let finished = try runTickChunk(db, tick: tick, limit: Self.tickChunk, policy: policy, stamp: stamp, into: &outcome)
                 return (outcome, !finished)

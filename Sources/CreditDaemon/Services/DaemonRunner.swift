@@ -32,6 +32,7 @@ public enum DaemonRunner {
                                  onPublished: { topic, count in metrics.relayPublished(topic: topic, count: count) })
         let consume = ConsumeService(consumer: consumer, processor: processor, status: status, doorbell: doorbell,
                                      logger: logger, metrics: metrics)
+        let scheduler = SchedulerService(processor: processor, doorbell: doorbell, logger: logger, metrics: metrics)
         let reload = ReloadService(policyFile: config.policyFile, status: status, notifier: notifier, logger: logger)
         let supervisor = SupervisorService(status: status, notifier: notifier, logger: logger, database: database, metrics: metrics)
         var token: String?
@@ -49,7 +50,7 @@ public enum DaemonRunner {
             })
 
         var groupConfig = ServiceGroupConfiguration(
-            services: ([relay, consume, http, reload, supervisor] as [any Service]).map { .init(service: $0) },
+            services: ([relay, consume, scheduler, http, reload, supervisor] as [any Service]).map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         groupConfig.maximumGracefulShutdownDuration = Duration.seconds(25)
