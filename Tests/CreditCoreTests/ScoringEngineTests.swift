@@ -143,7 +143,8 @@ struct ScoringEngineTests {
                 Issue.record("cleared a \(kind) limit that was not set")
                 continue
             }
-            #expect(error.code == .noOperatorLimit)
+            #expect(error.code == .invalidLimit)
+            #expect(error.detail.contains("limit to clear"))
         }
         let noReason = CreditEngine.clearLimit(.all, reason: " ", by: "erin", requestId: "r", in: &desk.state, context: desk.context)
         #expect((try? noReason.get()) == nil)

@@ -60,8 +60,6 @@ public struct OperatorError: Error, Sendable, Equatable, CustomStringConvertible
         case reasonRequired = "reason_required"
         case notBlocked = "not_blocked"
         case invalidLimit = "invalid_limit"
-        /// A clear of an operator limit the customer does not have.
-        case noOperatorLimit = "no_operator_limit"
     }
 
     public var code: Code

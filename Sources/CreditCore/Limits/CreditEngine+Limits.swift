@@ -17,7 +17,7 @@ extension CreditEngine {
         let clearsPermanent = kind != .temporary && state.permanentLimit != nil
         guard clearsTemporary || clearsPermanent else {
             let what = kind == .all ? "an operator" : "a \(kind.rawValue)"
-            return .failure(OperatorError(code: .noOperatorLimit, detail: "customer \(state.customerId) has no \(what) limit to clear"))
+            return .failure(OperatorError(code: .invalidLimit, detail: "customer \(state.customerId) has no \(what) limit to clear"))
         }
         let policy = context.policy
         var out = OutputBuilder(cause: .operatorRequest(requestId), context: context, customerId: state.customerId)
