@@ -225,4 +225,40 @@ struct BureauTests {
             #expect(result.problems.map(\.error.code) == [.missingField])
         }
     }
+
+    // MARK: The gate: breaker and budget together
+
+    @Test func theGateChecksTheBudgetAndTheBreaker() {
+        var policy = BureauPolicy(enabled: true)
+        policy.dailyBudget = 3
+        policy.breaker = CircuitBreakerSettings(failureThreshold: 2, openFor: .seconds(60))
+        var gate = BureauGate(policy: policy)
+        #expect(gate.admit(now: Self.time(0)) == .call)
+        gate.record(succeeded: false, now: Self.time(1))
+        #expect(gate.admit(now: Self.time(2)) == .call)
+        #expect(gate.record(succeeded: false, now: Self.time(3)) == .opened(until: Self.time(63)))
+        #expect(gate.admit(now: Self.time(4)) == .breakerOpen(retryAt: Self.time(63)))
+        #expect(gate.budget.remaining(today: Self.time(4).utcDate) == 1, "a rejected request costs no budget")
+        #expect(gate.admit(now: Self.time(63)) == .call, "the probe")
+        #expect(gate.record(succeeded: true, now: Self.time(64)) == .closed)
+        let today = Self.time(65).utcDate
+        #expect(gate.admit(now: Self.time(65)) == .budgetSpent(nextDay: today.adding(days: 1)))
+        #expect(gate.breaker.state == .closed(consecutiveFailures: 0), "a spent budget takes no probe")
+        #expect(gate.admit(now: Timestamp(microsecondsSinceEpoch: today.adding(days: 1).startOfDay.microsecondsSinceEpoch)) == .call)
+    }
+
+    @Test("retries only what is worth retrying, as often as the policy says", arguments: [
+        (1, BureauResponse.Outcome.retry, true), (2, .retry, true), (3, .retry, false),
+        (1, .report, false), (1, .noReport, false), (1, .reject, false),
+    ])
+    func retries(attempt: Int, outcome: BureauResponse.Outcome, retried: Bool) {
+        var policy = BureauPolicy(enabled: true)
+        policy.retries = 2
+        var random = SeededGenerator(state: 7)
+        let delay = policy.retryDelay(afterAttempt: attempt, outcome: outcome, using: &random)
+        #expect((delay != nil) == retried)
+        if let delay {
+            #expect(delay.microseconds <= policy.backoff.ceilingMicroseconds(attempt: attempt))
+        }
+    }
 }
