@@ -43,7 +43,7 @@ struct AlertTests {
 
     @Test func everyAlertCodeIsTheContractsString() {
         #expect(AlertCode.allCases.map(\.rawValue) == ["LIMIT_UTILIZATION", "LARGE_ORDER_HELD", "PAYMENT_REVERSED", "DUNNING_ESCALATED",
-                                                      "RISK_DOWNGRADE", "SHIPPED_WHILE_HELD", "BUREAU_DEROGATORY", "DEAD_LETTER"])
+                                                      "RISK_DOWNGRADE", "SHIPPED_WHILE_HELD", "BUREAU_DEROGATORY", "DEAD_LETTER", "REVIEW_OVERDUE"])
         #expect(HoldReasonCode.allCases.map(\.rawValue) == ["CUSTOMER_BLOCKED", "NO_CREDIT_LIMIT", "OVER_LIMIT", "PAST_DUE", "HIGH_RISK",
                                                            "MAX_ORDER_VALUE", "REVIEW_OVERDUE"])
     }

@@ -183,23 +183,6 @@ struct PolicyTests {
         })
     }
 
-    @Test func laterSectionsAreKeptAsWritten() throws {
-        let factors = N.sequence([Self.map(("name", .plain("days_late")), ("weight", .plain("2")))])
-        let withFactors = Self.example(setting: ["scoring", "factors"], to: factors)
-        let withBureau = Self.editBureau(withFactors)
-        let policy = try Policy.parse(withBureau).get()
-        #expect(policy.scoring.factors == factors)
-        #expect(policy.bureau.enabled)
-        #expect(policy.bureau.settings.map(\.0) == ["endpoint"])
-    }
-
-    static func editBureau(_ node: N) -> N {
-        guard case .mapping(let pairs) = node else { return node }
-        return .mapping(pairs.map { key, value in
-            key == "bureau" ? (key, map(("enabled", .plain("true")), ("endpoint", .quoted("https://bureau.example/v1")))) : (key, value)
-        })
-    }
-
     @Test func durations() {
         #expect(PolicyDuration("30d") == .days(30))
         #expect(PolicyDuration("12h")?.seconds == 43_200)

@@ -28,6 +28,12 @@ public struct CustomerState: Sendable, Codable, Equatable {
     public var riskClass: String?
     public var score: Int?
     public var reviewDate: LocalDate?
+    /// The reason codes of the published score (`credit.score.changed`).
+    public var scoreReasons: [String] = []
+    /// The review date a `REVIEW_OVERDUE` alert was raised for, so it is raised once.
+    public var reviewAlertedFor: LocalDate?
+    /// The bureau report in force (the latest by `as_of`); nil until one is fetched or imported.
+    public var bureauReport: BureauReport?
 
     // MARK: Orders and ledger
     /// Published decisions per order id.
@@ -153,6 +159,9 @@ extension CustomerState {
         riskClass = try container.decodeIfPresent(String.self, forKey: .riskClass)
         score = try container.decodeIfPresent(Int.self, forKey: .score)
         reviewDate = try container.decodeIfPresent(LocalDate.self, forKey: .reviewDate)
+        scoreReasons = try container.decodeIfPresent([String].self, forKey: .scoreReasons) ?? []
+        reviewAlertedFor = try container.decodeIfPresent(LocalDate.self, forKey: .reviewAlertedFor)
+        bureauReport = try container.decodeIfPresent(BureauReport.self, forKey: .bureauReport)
         orderDecisions = try container.decodeIfPresent([String: OrderDecision].self, forKey: .orderDecisions) ?? [:]
         utilizationCrossed = try container.decodeIfPresent([DecimalAmount].self, forKey: .utilizationCrossed) ?? []
         journal = try container.decodeIfPresent(LedgerJournal.self, forKey: .journal) ?? LedgerJournal()

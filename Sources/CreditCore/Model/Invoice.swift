@@ -14,6 +14,8 @@ public struct Invoice: Sendable, Codable, Equatable {
     public var disputed: Bool
     /// The UTC date of the event that brought the open amount to zero.
     public var paidDate: LocalDate?
+    /// The UTC date of the latest `dispute.opened` for it (scoring counts disputes in its window).
+    public var disputedOn: LocalDate?
     /// Credit notes applied to it.
     public var returned: DecimalAmount
     /// Returns and allocations waiting for the shipment that issues this invoice.

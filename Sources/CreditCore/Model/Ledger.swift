@@ -74,8 +74,10 @@ public struct Ledger: Sendable, Codable, Equatable {
         case .shipmentShipped(let event): ship(event, date: date, customerTermsDays: entry.customerTermsDays)
         case .shipmentReturned(let event): returnGoods(event, date: date)
         case .paymentReceived(let event): receive(event, date: date)
-        case .paymentReversed(let event): reverse(event)
-        case .disputeOpened(let event): invoices[event.invoiceId, default: Invoice(invoiceId: event.invoiceId)].disputed = true
+        case .paymentReversed(let event): reverse(event, date: date)
+        case .disputeOpened(let event):
+            invoices[event.invoiceId, default: Invoice(invoiceId: event.invoiceId)].disputed = true
+            invoices[event.invoiceId]?.disputedOn = date
         case .disputeResolved(let event): invoices[event.invoiceId, default: Invoice(invoiceId: event.invoiceId)].disputed = false
         }
         // Keep the open sets current for every item this entry can have changed.
@@ -261,10 +263,11 @@ public struct Ledger: Sendable, Codable, Equatable {
         payments[event.paymentId] = payment
     }
 
-    private mutating func reverse(_ event: PaymentReversed) {
+    private mutating func reverse(_ event: PaymentReversed, date: LocalDate) {
         var payment = payments[event.paymentId] ?? PaymentRecord(paymentId: event.paymentId)
         guard !payment.reversed else { return }
         payment.reversed = true
+        payment.reversedOn = date
         payment.reversalReason = event.reason
         if payment.received {
             for application in payment.applications {

@@ -12,6 +12,8 @@ public struct PaymentRecord: Sendable, Codable, Equatable {
     public var pendingInvoiceIds: [String]
     public var reversed: Bool
     public var reversalReason: String?
+    /// The UTC date of the reversal (scoring counts reversals in its window).
+    public var reversedOn: LocalDate?
 
     public init(paymentId: String) {
         self.paymentId = paymentId

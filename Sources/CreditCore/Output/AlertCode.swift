@@ -8,6 +8,8 @@ public enum AlertCode: String, Sendable, Codable, CaseIterable {
     case shippedWhileHeld = "SHIPPED_WHILE_HELD"
     case bureauDerogatory = "BUREAU_DEROGATORY"
     case deadLetter = "DEAD_LETTER"
+    /// A customer's credit review date has passed (also a hold reason).
+    case reviewOverdue = "REVIEW_OVERDUE"
 }
 
 public enum AlertSeverity: String, Sendable, Codable, CaseIterable {

@@ -194,8 +194,16 @@ public struct ScoringPolicy: Sendable, Equatable {
         RiskClassThreshold(riskClass: "A", minScore: 80), RiskClassThreshold(riskClass: "B", minScore: 65),
         RiskClassThreshold(riskClass: "C", minScore: 50), RiskClassThreshold(riskClass: "D", minScore: 35),
     ]
-    /// The scorecard, kept as written until the scoring work defines its shape.
-    public var factors: ConfigNode = .sequence([])
+    /// The scorecard (see `ScoringFactor`); empty means customers are not scored.
+    public var factors: [ScoringFactor] = []
+    /// `credit.score.changed` when the score moves by more than this (or the class changes).
+    public var changeStep: Int = 5
+    /// How many reason codes a score carries at most.
+    public var reasonCodeCount: Int = 3
+    /// A derogatory bureau report puts the customer in this class or a worse one.
+    public var derogatoryClass: String = "E"
+    /// Days between credit reviews per class; a class without one is not reviewed on a cycle.
+    public var reviewCycleDays: [String: Int] = [:]
 
     public init() {}
 
@@ -207,19 +215,7 @@ public struct ScoringPolicy: Sendable, Equatable {
 }
 
 public struct LimitsPolicy: Sendable, Equatable {
-    /// Rule-based limits per class, kept as written until the scoring work defines their shape.
-    public var byClass: ConfigNode = .mapping([])
+    /// Rule-based limits per class (see `ClassLimitRule`); a class without a rule has none.
+    public var byClass: [String: ClassLimitRule] = [:]
     public init() {}
-}
-
-public struct BureauPolicy: Sendable, Equatable {
-    public var enabled: Bool = false
-    /// Every other `bureau.*` key, kept as written until the bureau work defines them.
-    public var settings: [(String, ConfigNode)] = []
-
-    public init(enabled: Bool = false) { self.enabled = enabled }
-
-    public static func == (lhs: BureauPolicy, rhs: BureauPolicy) -> Bool {
-        lhs.enabled == rhs.enabled && ConfigNode.mapping(lhs.settings) == ConfigNode.mapping(rhs.settings)
-    }
 }

@@ -2,8 +2,6 @@ extension Policy {
     /// Validates a policy tree; on failure returns **every** problem with its key path.
     ///
     /// Unknown keys are errors: a typo (`max_days_pastdue`) must not silently weaken a rule.
-    /// Only the sections the policy file itself leaves to later work (`scoring.factors`,
-    /// `limits.by_class`, the rest of `bureau`) are kept as written.
     public static func parse(_ node: ConfigNode) -> Result<Policy, PolicyProblems> {
         var reader = PolicyReader()
         let policy = reader.readPolicy(node)
@@ -193,9 +191,7 @@ struct PolicyReader {
         if let node = value(root, "alerts") { policy.alerts = readAlerts(node) }
         if let node = value(root, "scoring") { policy.scoring = readScoring(node) }
         if let node = value(root, "limits"), let members = mapping(node, "limits", allowed: ["by_class"]) {
-            if let byClass = value(members, "by_class") {
-                if case .mapping = byClass { policy.limits.byClass = byClass } else { problem("limits.by_class", "must be a mapping") }
-            }
+            if let byClass = value(members, "by_class") { policy.limits.byClass = readClassLimits(byClass) }
         }
         if let node = value(root, "bureau") { policy.bureau = readBureau(node) }
         return version == nil || currency == nil ? nil : policy
@@ -375,7 +371,7 @@ struct PolicyReader {
 
     mutating func readScoring(_ node: ConfigNode) -> ScoringPolicy {
         var result = ScoringPolicy()
-        guard let members = mapping(node, "scoring", allowed: ["window", "classes", "factors"]) else { return result }
+        guard let members = mapping(node, "scoring", allowed: PolicyReader.scoringKeys) else { return result }
         if let node = value(members, "window") { result.window = duration(node, "scoring.window") ?? result.window }
         if let node = value(members, "classes"), let classes = mapping(node, "scoring.classes", allowed: Array(RiskClasses.all.dropLast())) {
             var thresholds: [RiskClassThreshold] = []
@@ -392,25 +388,8 @@ struct PolicyReader {
             }
             result.classes = thresholds
         }
-        if let node = value(members, "factors") {
-            if case .sequence = node { result.factors = node } else { problem("scoring.factors", "must be a list") }
-        }
-        return result
-    }
-
-    mutating func readBureau(_ node: ConfigNode) -> BureauPolicy {
-        var result = BureauPolicy()
-        guard case .mapping(let pairs) = node else {
-            problem("bureau", "must be a mapping, not \(node.kindName)")
-            return result
-        }
-        for (key, value) in pairs {
-            if key == "enabled" {
-                result.enabled = bool(value, "bureau.enabled") ?? false
-            } else {
-                result.settings.append((key, value))
-            }
-        }
+        if let node = value(members, "factors") { result.factors = readFactors(node) }
+        readScoringOptions(members, into: &result)
         return result
     }
 }

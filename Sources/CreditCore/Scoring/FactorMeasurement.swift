@@ -1,0 +1,113 @@
+/// Measures each scorecard factor from a customer's own history (and bureau report).
+///
+/// Values are exact decimals rounded half-even to 2 places, so a value on a bin's edge lands in
+/// that bin on every machine. nil means the factor cannot be measured for this customer yet
+/// (`ScoringFactor.noDataPoints` says what that is worth).
+public struct FactorMeasurement: Sendable {
+    public let state: CustomerState
+    public let report: BureauReport?
+    public let policy: Policy
+    public let today: LocalDate
+    /// The trailing window is `(windowStart, today]`.
+    public let windowStart: LocalDate
+
+    public init(state: CustomerState, report: BureauReport?, policy: Policy, today: LocalDate) {
+        self.state = state
+        self.report = report
+        self.policy = policy
+        self.today = today
+        let windowDays = max(Int(policy.scoring.window.seconds / 86_400), 1)
+        self.windowStart = today.adding(days: -windowDays)
+    }
+
+    static let scale = 2
+    static let hundred = DecimalAmount(100)
+
+    func inWindow(_ date: LocalDate?) -> Bool {
+        guard let date else { return false }
+        return date > windowStart && date <= today
+    }
+
+    public func value(of name: ScoringFactorName) -> DecimalAmount? {
+        switch name {
+        case .daysLate: daysLate()
+        case .paidLateShare: paidLateShare()
+        case .overdueShare: overdueShare()
+        case .utilization: utilization()
+        case .tenureMonths: tenureMonths()
+        case .reversedPayments: reversedPayments()
+        case .disputes: disputes()
+        case .bureauScore: report.map { DecimalAmount($0.score) }
+        }
+    }
+
+    /// Invoices settled within the window: what was paid (the invoiced amount less credit notes)
+    /// and how many days after the due date. Invoices settled wholly by returns are left out.
+    func paidInWindow() -> [(paid: DecimalAmount, daysLate: Int)] {
+        var result: [(paid: DecimalAmount, daysLate: Int)] = []
+        for invoice in state.ledger.invoices.values where invoice.issued && inWindow(invoice.paidDate) {
+            guard let paidDate = invoice.paidDate, let dueDate = invoice.dueDate else { continue }
+            let paid = invoice.amount - invoice.returned
+            guard paid.isPositive else { continue }
+            result.append((paid, max(paidDate.days(since: dueDate), 0)))
+        }
+        return result
+    }
+
+    func daysLate() -> DecimalAmount? {
+        var weighted = DecimalAmount.zero
+        var total = DecimalAmount.zero
+        for item in paidInWindow() {
+            weighted += item.paid * DecimalAmount(item.daysLate)
+            total += item.paid
+        }
+        return weighted.divided(by: total, roundedToScale: FactorMeasurement.scale)
+    }
+
+    func paidLateShare() -> DecimalAmount? {
+        let paid = paidInWindow()
+        let late = paid.filter { $0.daysLate > 0 }.count
+        return (DecimalAmount(late) * FactorMeasurement.hundred).divided(by: DecimalAmount(paid.count), roundedToScale: FactorMeasurement.scale)
+    }
+
+    var hasInvoices: Bool { state.ledger.invoices.values.contains { $0.issued } }
+
+    /// 0 for a customer who owes nothing now; unmeasured for one never invoiced.
+    func overdueShare() -> DecimalAmount? {
+        guard hasInvoices else { return nil }
+        let open = state.ledger.openReceivables
+        guard open.isPositive else { return DecimalAmount.zero.rounded(toScale: FactorMeasurement.scale) }
+        let overdue = state.overdue(on: today).total
+        return (overdue * FactorMeasurement.hundred).divided(by: open, roundedToScale: FactorMeasurement.scale)
+    }
+
+    /// Exposure (0 when in credit) over the limit in force; unmeasured without a positive limit.
+    func utilization() -> DecimalAmount? {
+        guard let limit = state.creditLimit(policy: policy, today: today), limit.isPositive else { return nil }
+        let exposure = DecimalAmount.max(state.exposure().total, .zero)
+        return (exposure * FactorMeasurement.hundred).divided(by: limit, roundedToScale: FactorMeasurement.scale)
+    }
+
+    /// Whole calendar months from the first day the customer was seen to today.
+    func tenureMonths() -> DecimalAmount? {
+        guard let first = state.firstSeen?.utcDate, first <= today else { return state.firstSeen == nil ? nil : .zero }
+        let from = first.components
+        let to = today.components
+        var months = (to.year - from.year) * 12 + (to.month - from.month)
+        if to.day < from.day { months -= 1 }
+        return DecimalAmount(max(months, 0))
+    }
+
+    /// Unmeasured for a customer who never paid.
+    func reversedPayments() -> DecimalAmount? {
+        let payments = state.ledger.payments.values
+        guard payments.contains(where: \.received) else { return nil }
+        return DecimalAmount(payments.filter { $0.received && $0.reversed && inWindow($0.reversedOn) }.count)
+    }
+
+    /// Unmeasured for a customer never invoiced.
+    func disputes() -> DecimalAmount? {
+        guard hasInvoices else { return nil }
+        return DecimalAmount(state.ledger.invoices.values.filter { inWindow($0.disputedOn) }.count)
+    }
+}
