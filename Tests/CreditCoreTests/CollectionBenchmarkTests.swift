@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import CreditCore
+import CreditCore
 
 /// The report over a generated book of 100,000 customers and 1,000,000 invoices, timed in
 /// process and printed. Slow to generate, so it runs only with `CREDITD_BENCH_ANALYTICS=1`:

@@ -113,7 +113,7 @@ struct CollectionReportRenderTests {
         #expect(html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Söhne, =HYPERLINK"))
         #expect(html.contains("@media print"))
         // The figures are in text too.
-        #expect(html.contains("1234.56"))
+        #expect(html.contains("1,234.56"))
         #expect(html.contains(ReportNumber.fixed(report.dso, decimals: 1)))
     }
 
@@ -139,15 +139,23 @@ struct CollectionReportRenderTests {
         #expect(CSV.quoted("plain") == "plain")
     }
 
+    @Test func moneyForPeopleIsGrouped() {
+        #expect(ReportNumber.grouped("125791197.18") == "125,791,197.18")
+        #expect(ReportNumber.grouped("-1234.5") == "-1,234.5")
+        #expect(ReportNumber.grouped("999.00") == "999.00")
+        #expect(ReportNumber.grouped("100000") == "100,000")
+        #expect(ReportNumber.grouped("0.00") == "0.00")
+    }
+
     @Test func textTableIsAlignedAndClean() {
         var (report, trend) = Self.sample()
         report.topRisk[1].name = "Evil\u{1B}[2J Corp"
         let text = report.textTable(trend: trend)
         #expect(text.hasPrefix("Collection report as of 2026-11-28, period 90 days, EUR\n"))
-        #expect(text.contains("Aging\nBucket        Amount\n"))
-        #expect(text.contains("Over 90      1234.56\n"))
+        #expect(text.contains("Aging\nBucket         Amount\n"))
+        #expect(text.contains("Over 90      1,234.56\n"))
         #expect(!text.contains("\u{1B}"))
         #expect(text.contains("Month-end trend"))
-        #expect(text.contains("Share released automatically   50.0 %"))
+        #expect(text.contains("Share released automatically    50.0 %"))
     }
 }

@@ -20,7 +20,7 @@ extension CollectionReport {
         // Key figures.
         page += "<section class=\"kpis\" aria-label=\"Key figures\">"
         let kpis: [(String, String, String)] = [
-            ("Receivables", money(aging.total), code),
+            ("Receivables", displayMoney(aging.total), code),
             ("DSO", ReportNumber.fixed(dso, decimals: day), "days"),
             ("Countback DSO", ReportNumber.fixed(countbackDSO, decimals: day), "days"),
             ("Best possible DSO", ReportNumber.fixed(bestPossibleDSO, decimals: day), "days"),
@@ -35,13 +35,13 @@ extension CollectionReport {
         // Aging.
         page += "<section class=\"block\"><h2>Aging of open receivables</h2><div class=\"pair\"><figure>"
         page += SVGChart.bars(title: "Aging on \(asOf.text) (\(code))", categories: AgingBuckets.labels,
-                              values: aging.amounts.map(Ratio.double), valueLabels: aging.amounts.map(money),
+                              values: aging.amounts.map(Ratio.double), valueLabels: aging.amounts.map(displayMoney),
                               xAxisLabel: "Days past due", yAxisLabel: "Open amount (\(code))",
                               tickFormat: SVGChart.AxisScale.compact)
         page += "</figure>"
         page += CollectionReportHTML.table(caption: "Aging (\(code))", header: ["Days past due", "Amount", "Share"], numeric: [1, 2],
-            rows: zip(AgingBuckets.labels, aging.amounts).map { [$0.0, money($0.1), CollectionReportHTML.percent(Ratio.of($0.1, aging.total))] }
-                + [["Total", money(aging.total), aging.total.isZero ? "0.0 %" : "100.0 %"]])
+            rows: zip(AgingBuckets.labels, aging.amounts).map { [$0.0, displayMoney($0.1), CollectionReportHTML.percent(Ratio.of($0.1, aging.total))] }
+                + [["Total", displayMoney(aging.total), aging.total.isZero ? "0.0 %" : "100.0 %"]])
         page += "</div></section>\n"
 
         // Trend.
@@ -59,7 +59,7 @@ extension CollectionReport {
         page += "</div>"
         page += CollectionReportHTML.table(caption: "Month-end figures", header: ["Month-end", "Receivables (\(code))", "Credit sales in period (\(code))", "DSO", "Best possible DSO", "ADD", "CEI %"],
             numeric: [1, 2, 3, 4, 5, 6],
-            rows: trend.map { [$0.date.text, money($0.receivables), money($0.creditSales), ReportNumber.fixed($0.dso, decimals: day),
+            rows: trend.map { [$0.date.text, displayMoney($0.receivables), displayMoney($0.creditSales), ReportNumber.fixed($0.dso, decimals: day),
                                ReportNumber.fixed($0.bestPossibleDSO, decimals: day), ReportNumber.fixed($0.averageDaysDelinquent, decimals: day),
                                ReportNumber.fixed($0.cei, decimals: ReportNumber.percentDecimals)] })
         page += "</section>\n"
@@ -67,22 +67,22 @@ extension CollectionReport {
         // Holds and dunning funnel.
         page += "<section class=\"block\"><h2>Holds and dunning</h2><div class=\"pair\"><figure>"
         page += SVGChart.funnel(title: "Credit holds placed in the period", stages: [
-            ("Placed", Double(holds.count), String(holds.count)),
-            ("Released automatically", Double(holds.autoReleased), String(holds.autoReleased)),
-            ("Released by an operator", Double(holds.operatorReleased), String(holds.operatorReleased)),
-            ("Still held", Double(holds.stillHeld), String(holds.stillHeld)),
+            ("Placed", Double(holds.count), String(holds.count), 0),
+            ("Released automatically", Double(holds.autoReleased), String(holds.autoReleased), 5),
+            ("Released by an operator", Double(holds.operatorReleased), String(holds.operatorReleased), 1),
+            ("Still held", Double(holds.stillHeld), String(holds.stillHeld), 3),
         ], xAxisLabel: "Holds", yAxisLabel: "Stage")
         page += "</figure><figure>"
-        var stages: [(label: String, value: Double, valueLabel: String)] = []
+        var stages: [(label: String, value: Double, valueLabel: String, color: Int)] = []
         for row in dunning {
-            stages.append(("Level \(row.level) notices", Double(row.notices), String(row.notices)))
-            stages.append(("Level \(row.level) cured ≤ 30 d", Double(row.cured), "\(row.cured) (\(CollectionReportHTML.percent(row.curedShare)))"))
+            stages.append(("Level \(row.level) notices", Double(row.notices), String(row.notices), 0))
+            stages.append(("Level \(row.level) cured ≤ 30 d", Double(row.cured), "\(row.cured) (\(CollectionReportHTML.percent(row.curedShare)))", 5))
         }
         page += SVGChart.funnel(title: "Dunning notices in the period and cures", stages: stages, xAxisLabel: "Notices", yAxisLabel: "Level")
         page += "</figure></div><div class=\"pair\">"
         page += CollectionReportHTML.table(caption: "Credit holds placed in the period", header: ["Figure", "Value"], numeric: [1], rows: [
             ["Holds", String(holds.count)],
-            ["Value held (\(code))", money(holds.value)],
+            ["Value held (\(code))", displayMoney(holds.value)],
             ["Released automatically", String(holds.autoReleased)],
             ["Released by an operator", String(holds.operatorReleased)],
             ["Still held", String(holds.stillHeld)],
@@ -108,7 +108,7 @@ extension CollectionReport {
         page += "<section class=\"block\"><h2>Top-risk customers</h2>"
         page += CollectionReportHTML.table(caption: "Ranked by overdue amount, then utilization, then customer id",
             header: ["#", "Customer", "Name", "Overdue (\(code))", "Utilization", "Risk class"], numeric: [0, 3, 4],
-            rows: topRisk.enumerated().map { [String($0.offset + 1), $0.element.customerId, $0.element.name ?? "", money($0.element.overdue),
+            rows: topRisk.enumerated().map { [String($0.offset + 1), $0.element.customerId, $0.element.name ?? "", displayMoney($0.element.overdue),
                                               CollectionReportHTML.percent($0.element.utilization), $0.element.riskClass ?? "–"] })
         page += "</section>\n"
 
@@ -158,10 +158,10 @@ enum CollectionReportHTML {
     h2{margin:0 0 10px;font-size:17px}
     .meta{margin:4px 0 0;color:var(--muted)}
     main{max-width:1280px;margin:0 auto;padding:16px 28px 32px}
-    .kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:10px;margin-bottom:16px}
+    .kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(175px,1fr));gap:10px;margin-bottom:16px}
     .kpi{background:#fff;border:1px solid var(--line);border-radius:6px;padding:10px 12px;display:flex;flex-direction:column}
     .kpi .label{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.04em}
-    .kpi .value{font-size:22px;font-weight:600;font-variant-numeric:tabular-nums}
+    .kpi .value{font-size:19px;font-weight:600;font-variant-numeric:tabular-nums;white-space:nowrap}
     .kpi .unit{color:var(--muted);font-size:12px}
     .block{background:#fff;border:1px solid var(--line);border-radius:6px;padding:14px 16px;margin-bottom:16px}
     .pair{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:16px;align-items:start}
@@ -179,7 +179,8 @@ enum CollectionReportHTML {
     caption{text-align:left;font-weight:600;padding:4px 0;color:var(--muted)}
     th,td{padding:4px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
     th{background:var(--bg);font-weight:600}
-    .num{text-align:right}
+    .num{text-align:right;white-space:nowrap}
+    td:first-child{white-space:nowrap}
     td.empty{color:var(--muted);font-style:italic}
     footer{color:var(--muted);font-size:12px}
     @media (max-width:900px){.pair{grid-template-columns:1fr}main{padding:12px}}
@@ -188,9 +189,11 @@ enum CollectionReportHTML {
       body{background:#fff;font-size:10.5pt}
       header{border:0;padding:0 0 8px}
       main{max-width:none;padding:0}
-      .block,.kpi{border:1px solid #999;break-inside:avoid;page-break-inside:avoid}
-      .pair{grid-template-columns:1fr 1fr}
-      .trend{grid-template-columns:1fr}
+      .block,.kpi{border:1px solid #999}
+      .kpi,figure,tr{break-inside:avoid;page-break-inside:avoid}
+      h2,caption{break-after:avoid;page-break-after:avoid}
+      .pair{display:block}
+      figure{max-width:150mm;margin:0 auto 4mm}
       th{background:#eee}
       *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
     }

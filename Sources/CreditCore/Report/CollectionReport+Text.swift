@@ -8,7 +8,7 @@ extension CollectionReport {
         if let customerId { out += ", customer \(TextTable.clean(customerId))" }
         out += "\n\n"
         out += TextTable.render(title: "Aging", header: ["Bucket", "Amount"], rightAligned: [1],
-            rows: zip(AgingBuckets.labels, aging.amounts).map { [$0.0, money($0.1)] } + [["Total", money(aging.total)]])
+            rows: zip(AgingBuckets.labels, aging.amounts).map { [$0.0, displayMoney($0.1)] } + [["Total", displayMoney(aging.total)]])
         out += TextTable.render(title: "Ratios", header: ["Figure", "Value"], rightAligned: [1], rows: [
             ["DSO (days)", ReportNumber.fixed(dso, decimals: day)],
             ["Countback DSO (days)", ReportNumber.fixed(countbackDSO, decimals: day)],
@@ -25,7 +25,7 @@ extension CollectionReport {
         ])
         out += TextTable.render(title: "Credit holds placed in the period", header: ["Figure", "Value"], rightAligned: [1], rows: [
             ["Holds", String(holds.count)],
-            ["Value held", money(holds.value)],
+            ["Value held", displayMoney(holds.value)],
             ["Released automatically", String(holds.autoReleased)],
             ["Released by an operator", String(holds.operatorReleased)],
             ["Still held", String(holds.stillHeld)],
@@ -36,12 +36,12 @@ extension CollectionReport {
             rightAligned: [0, 1, 2, 3],
             rows: dunning.map { [String($0.level), String($0.notices), String($0.cured), TextTable.percent($0.curedShare)] })
         out += TextTable.render(title: "Top risk", header: ["Customer", "Name", "Overdue", "Utilization", "Class"], rightAligned: [2, 3],
-            rows: topRisk.map { [TextTable.clean($0.customerId), TextTable.clean($0.name ?? ""), money($0.overdue),
+            rows: topRisk.map { [TextTable.clean($0.customerId), TextTable.clean($0.name ?? ""), displayMoney($0.overdue),
                                  TextTable.percent($0.utilization), TextTable.clean($0.riskClass ?? "-")] })
         if !trend.isEmpty {
             out += TextTable.render(title: "Month-end trend", header: ["Date", "Receivables", "DSO", "Best DSO", "ADD", "CEI %"],
                 rightAligned: [1, 2, 3, 4, 5],
-                rows: trend.map { [$0.date.text, money($0.receivables), ReportNumber.fixed($0.dso, decimals: day),
+                rows: trend.map { [$0.date.text, displayMoney($0.receivables), ReportNumber.fixed($0.dso, decimals: day),
                                    ReportNumber.fixed($0.bestPossibleDSO, decimals: day),
                                    ReportNumber.fixed($0.averageDaysDelinquent, decimals: day),
                                    ReportNumber.fixed($0.cei, decimals: ReportNumber.percentDecimals)] })

@@ -40,6 +40,9 @@ public struct CollectionReport: Sendable, Equatable {
 
     /// Money as the contract writes it: a decimal string with the currency's minor unit.
     func money(_ amount: DecimalAmount) -> String { amount.formatted(decimals: currency.minorUnit) }
+
+    /// Money for people (text tables, HTML): thousands grouped with `,`, e.g. `125,791,197.18`.
+    func displayMoney(_ amount: DecimalAmount) -> String { ReportNumber.grouped(money(amount)) }
 }
 
 /// The ratios of one month-end, for the 12-month trend.

@@ -26,4 +26,27 @@ enum ReportNumber {
         let bounded = Swift.min(Swift.max(scaled.rounded(.toNearestOrAwayFromZero), -1e30), 1e30)
         return DecimalAmount(mantissa: Int128(bounded), scale: decimals)
     }
+
+    /// `-1234567.89` → `-1,234,567.89`: groups of three in the integer part.
+    static func grouped(_ text: String) -> String {
+        var integer = Substring(text)
+        var sign = ""
+        if integer.hasPrefix("-") {
+            sign = "-"
+            integer = integer.dropFirst()
+        }
+        var fraction = ""
+        if let dot = integer.firstIndex(of: ".") {
+            fraction = String(integer[dot...])
+            integer = integer[..<dot]
+        }
+        var groups: [Substring] = []
+        var end = integer.endIndex
+        while end > integer.startIndex {
+            let start = integer.index(end, offsetBy: -3, limitedBy: integer.startIndex) ?? integer.startIndex
+            groups.append(integer[start..<end])
+            end = start
+        }
+        return sign + groups.reversed().joined(separator: ",") + fraction
+    }
 }

@@ -8,7 +8,7 @@ enum SVGChart {
     static let height = 300.0
     static let left = 78.0
     static let right = 24.0
-    static let top = 40.0
+    static let top = 56.0
     static let bottom = 62.0
 
     struct Series {
@@ -61,9 +61,9 @@ enum SVGChart {
                 let above = seriesIndex % 2 == 0
                 svg += text(x(index), scale.y(value) + (above ? -8 : 16), valueFormat(value), anchor: "middle", cls: "value small")
             }
-            // Legend, top right.
-            let legendX = width - right - 170
-            let legendY = 14.0 + Double(seriesIndex) * 16
+            // Legend: one row under the title, series side by side.
+            let legendX = left + Double(seriesIndex) * 190
+            let legendY = 42.0
             svg += "<line x1=\"\(n(legendX))\" y1=\"\(n(legendY - 4))\" x2=\"\(n(legendX + 22))\" y2=\"\(n(legendY - 4))\" stroke=\"\(line.color)\" stroke-width=\"2.5\"\(line.dashed ? " stroke-dasharray=\"6 4\"" : "")/>"
             svg += text(legendX + 28, legendY, line.name, anchor: "start", cls: "legend")
         }
@@ -72,10 +72,11 @@ enum SVGChart {
     }
 
     /// Horizontal bars, one per stage: a funnel read top to bottom.
-    static func funnel(title: String, stages: [(label: String, value: Double, valueLabel: String)],
+    static func funnel(title: String, stages: [(label: String, value: Double, valueLabel: String, color: Int)],
                        xAxisLabel: String, yAxisLabel: String) -> String {
         let labelWidth = 190.0
         let rowHeight = 30.0
+        let top = 36.0
         let chartHeight = top + Double(Swift.max(1, stages.count)) * rowHeight + 52
         let scale = AxisScale(minimum: 0, maximum: Swift.max(0, stages.map(\.value).max() ?? 0))
         var svg = "<svg class=\"chart\" viewBox=\"0 0 \(n(width)) \(n(chartHeight))\" role=\"img\" aria-label=\"\(HTMLText.escape(title))\"><title>\(HTMLText.escape(title))</title>"
@@ -86,7 +87,7 @@ enum SVGChart {
         for (index, stage) in stages.enumerated() {
             let y = top + Double(index) * rowHeight
             svg += text(plotLeft - 8, y + rowHeight / 2 + 4, stage.label, anchor: "end", cls: "tick")
-            svg += "<rect class=\"bar\" x=\"\(n(plotLeft))\" y=\"\(n(y + 4))\" width=\"\(n(Swift.max(0, x(stage.value) - plotLeft)))\" height=\"\(n(rowHeight - 8))\" fill=\"\(barColor(index))\"><title>\(HTMLText.escape(stage.label)): \(HTMLText.escape(stage.valueLabel))</title></rect>"
+            svg += "<rect class=\"bar\" x=\"\(n(plotLeft))\" y=\"\(n(y + 4))\" width=\"\(n(Swift.max(0, x(stage.value) - plotLeft)))\" height=\"\(n(rowHeight - 8))\" fill=\"\(barColor(stage.color))\"><title>\(HTMLText.escape(stage.label)): \(HTMLText.escape(stage.valueLabel))</title></rect>"
             svg += text(x(stage.value) + 6, y + rowHeight / 2 + 4, stage.valueLabel, anchor: "start", cls: "value")
         }
         let axisY = top + Double(stages.count) * rowHeight + 2
