@@ -117,6 +117,17 @@ struct CollectionReportRenderTests {
         #expect(html.contains(ReportNumber.fixed(report.dso, decimals: 1)))
     }
 
+    @Test func chartAxesCoverNegativeValuesAndStayFinite() {
+        let scale = SVGChart.AxisScale(minimum: -236, maximum: 14)
+        #expect(scale.minimum <= -236 && scale.maximum >= 14)
+        #expect(scale.ticks.contains(0))
+        let broken = SVGChart.AxisScale(minimum: -.infinity, maximum: .nan)
+        #expect(broken.minimum == 0 && broken.maximum == 1)
+        #expect(SVGChart.AxisScale.compact(1_250_000) == "1.3M")
+        #expect(SVGChart.AxisScale.compact(45_000) == "45k")
+        #expect(SVGChart.AxisScale.compact(7.5) == "7.5")
+    }
+
     @Test func htmlOfAnEmptyBookHasNoNaN() {
         let (report, trend) = CollectionAnalytics.reportWithTrend(CollectionBook(currency: Book.eur), asOf: Self.asOf, periodDays: 90)
         let html = report.html(trend: trend)

@@ -147,7 +147,12 @@ enum SVGChart {
         var maximum: Double
         var step: Double
 
-        init(minimum rawMinimum: Double, maximum rawMaximum: Double) {
+        init(minimum givenMinimum: Double, maximum givenMaximum: Double) {
+            // Analytics never yields NaN or infinity; if one ever came, draw an empty 0...1 axis
+            // rather than loop or draw garbage.
+            let finite = givenMinimum.isFinite && givenMaximum.isFinite
+            let rawMinimum = finite ? givenMinimum : 0
+            let rawMaximum = finite ? givenMaximum : 1
             let span = rawMaximum - rawMinimum
             let step = AxisScale.niceStep(span > 0 ? span / 4 : 1)
             self.step = step
