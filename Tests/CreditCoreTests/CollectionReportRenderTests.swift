@@ -128,6 +128,25 @@ struct CollectionReportRenderTests {
         #expect(SVGChart.AxisScale.compact(7.5) == "7.5")
     }
 
+    @Test func htmlTrendChartsHaveTwelvePoints() {
+        let (report, trend) = Self.sample()
+        let html = report.html(trend: trend)
+        // DSO, best possible DSO and CEI: three lines of twelve points each.
+        #expect(html.ranges(of: "<polyline").count == 3)
+        #expect(html.ranges(of: "<circle").count == 36)
+        #expect(html.contains(">Dec 25<") && html.contains(">Nov 26<"))
+        #expect(html.contains("<td>2026-11-28</td>"))
+    }
+
+    @Test func customerReportKeepsOnlyItsHoldsAndNotices() {
+        let report = CollectionAnalytics.report(Self.sampleBook(), asOf: Self.asOf, periodDays: 90, customer: "C-evil")
+        #expect(report.holds.count == 1)
+        #expect(report.holds.value == Book.money("900.00"))
+        #expect(report.dunning.map(\.notices) == [0, 0])
+        #expect(report.aging.total == Book.money("1234.56"))
+        #expect(report.html(trend: []).contains("Customer C-evil"))
+    }
+
     @Test func htmlOfAnEmptyBookHasNoNaN() {
         let (report, trend) = CollectionAnalytics.reportWithTrend(CollectionBook(currency: Book.eur), asOf: Self.asOf, periodDays: 90)
         let html = report.html(trend: trend)
