@@ -1,0 +1,83 @@
+/// One dated change to an invoice's open amount: a payment or credit note (negative), a reversed
+/// payment or a cancelled credit note (positive). Only the UTC date matters for analytics.
+public struct ReceivableMovement: Sendable, Equatable {
+    public var date: LocalDate
+    /// Signed change to the open amount, in the credit currency.
+    public var delta: DecimalAmount
+
+    public init(date: LocalDate, delta: DecimalAmount) {
+        self.date = date
+        self.delta = delta
+    }
+}
+
+/// An issued invoice with the history of its open amount, so that the open amount and the paid
+/// date can be derived as of any date (the daemon's history table, not the live state).
+public struct ReceivableHistory: Sendable, Equatable {
+    public var invoiceId: String
+    public var customerId: String
+    /// The invoiced amount in the credit currency: a credit sale on `invoiceDate`.
+    public var amount: DecimalAmount
+    public var invoiceDate: LocalDate
+    public var dueDate: LocalDate
+    /// Movements in any order; movements dated before the invoice date count on the invoice date.
+    public var movements: [ReceivableMovement]
+    /// Disputed invoices stay in the aging (they are receivables) but are not overdue for top-risk.
+    public var disputed: Bool
+
+    public init(invoiceId: String, customerId: String, amount: DecimalAmount, invoiceDate: LocalDate,
+                dueDate: LocalDate, movements: [ReceivableMovement] = [], disputed: Bool = false) {
+        self.invoiceId = invoiceId
+        self.customerId = customerId
+        self.amount = amount
+        self.invoiceDate = invoiceDate
+        self.dueDate = dueDate
+        self.movements = movements
+        self.disputed = disputed
+    }
+
+    /// What the customer still owed at the end of `date`; zero before the invoice date.
+    public func openAmount(asOf date: LocalDate) -> DecimalAmount {
+        guard invoiceDate <= date else { return .zero }
+        var open = amount
+        for movement in movements where movement.date <= date { open += movement.delta }
+        return open
+    }
+
+    /// The date of the movement that last brought the open amount to zero (or below) and kept it
+    /// there through `date`; nil while something is still open. A reversed payment reopens the
+    /// invoice, so its earlier paid date no longer counts.
+    public func paidDate(asOf date: LocalDate) -> LocalDate? {
+        guard invoiceDate <= date, amount.isPositive else { return nil }
+        var open = amount
+        var paid: LocalDate?
+        if movements.isEmpty { return nil }
+        let ordered = ReceivableHistory.isSortedByDate(movements) ? movements : movements.sorted { $0.date < $1.date }
+        var index = 0
+        while index < ordered.count {
+            let day = ordered[index].date
+            if day > date { break }
+            // Movements of one day are netted: only dates are known, and a same-day payment and
+            // reversal must not leave a paid date behind.
+            while index < ordered.count && ordered[index].date == day {
+                open += ordered[index].delta
+                index += 1
+            }
+            if open.isPositive {
+                paid = nil
+            } else if paid == nil {
+                paid = Swift.max(day, invoiceDate)
+            }
+        }
+        return paid
+    }
+
+    static func isSortedByDate(_ movements: [ReceivableMovement]) -> Bool {
+        var index = 1
+        while index < movements.count {
+            if movements[index].date < movements[index - 1].date { return false }
+            index += 1
+        }
+        return true
+    }
+}
