@@ -96,6 +96,13 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Benchmark of one scheduler run over a large book (scripts/bench-scheduler). Not installed.
+        .executableTarget(
+            name: "bench-book",
+            dependencies: ["CreditDaemon", "CreditStore", "CreditCore"],
+            swiftSettings: strict
+        ),
+
         // Test helper for CreditSystemdTests: logs through JournalLogHandler inside a private mount
         // namespace where the test owns /run/systemd/journal/socket. Not installed.
         .executableTarget(

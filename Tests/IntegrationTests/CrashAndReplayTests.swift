@@ -38,6 +38,7 @@ import Testing
         #expect(expected.count > 100, "the stream must produce a real number of decisions")
         let published = try TestBroker.consumeAll(topic: daemon.topics["decisions"]!)
             + TestBroker.consumeAll(topic: daemon.topics["alerts"]!)
+            + TestBroker.consumeAll(topic: daemon.topics["dunning"]!)
         let actual = outputsById(published.map(\.payload))
         #expect(actual == expected)
 
@@ -50,7 +51,19 @@ import Testing
     @Test func killedAndRestartedItLosesNothingAndDoublesNothing() async throws {
         let daemon = try TestDaemon(name: "crash", singleTopic: true, batchMax: 100)
         defer { daemon.cleanup() }
-        let lines = Events.stream(count: 6000, customers: 40, seed: 42)
+        // Each customer also starts with an invoice due on 2026-10-05 that the stream never
+        // names, so the scheduler's ticks (run by the event clock inside the batches, where the
+        // kills land) have dunning to do.
+        var seed = Events()
+        seed.source = "oms-seed"
+        var lines: [String] = []
+        for n in 1...40 {
+            lines.append(seed.event("shipment.shipped", "C-\(n)", at: 0, [
+                "shipment_id": "S-OD-\(n)", "order_id": "OD-\(n)", "invoice_id": "OD-\(n)", "amount": "50.00",
+                "currency": "EUR", "due_date": "2026-10-05",
+            ]))
+        }
+        lines += Events.stream(count: 6000, customers: 40, seed: 42)
         try daemon.produce(lines)
         // Interrupt at several points: hard kills, and one graceful stop that must exit 0.
         let interruptions: [(after: Int64, signal: Int32)] = [(700, SIGKILL), (2100, SIGTERM), (3500, SIGKILL), (4900, SIGKILL)]
@@ -69,8 +82,13 @@ import Testing
 
         let (replayed, replayDatabase) = try replay(lines, config: daemon.configPath, folder: daemon.folder)
         let expected = outputsById(replayed)
+        // The stream spans two months: invoices fall overdue and the event clock's scheduler ticks
+        // (run inside the batches, so the kills also land in the middle of scheduler work) dun them.
+        let notices = replayed.filter { $0.contains(#""type":"dunning.notice""#) }
+        #expect(notices.count >= 5, "the stream must produce dunning notices (got \(notices.count))")
         let published = try TestBroker.consumeAll(topic: daemon.topics["decisions"]!)
             + TestBroker.consumeAll(topic: daemon.topics["alerts"]!)
+            + TestBroker.consumeAll(topic: daemon.topics["dunning"]!)
         let actual = outputsById(published.map(\.payload))
         #expect(Set(actual.keys) == Set(expected.keys), "every expected decision id is published, and no other")
         let conflicting = actual.filter { $0.value.count > 1 }

@@ -80,12 +80,12 @@ struct CustomerCache {
 
 /// How a `CustomerState` is stored: the compact binary format (see `CompactFormat`); rows written
 /// as JSON by earlier versions are still read.
-enum StateCodec {
-    static func encode(_ state: CustomerState) throws -> [UInt8] {
+public enum StateCodec {
+    public static func encode(_ state: CustomerState) throws -> [UInt8] {
         try CompactEncoder().encode(state)
     }
 
-    static func decode(_ bytes: [UInt8], customer: String) throws -> CustomerState {
+    public static func decode(_ bytes: [UInt8], customer: String) throws -> CustomerState {
         do {
             if CompactDecoder.recognizes(bytes) {
                 return try CompactDecoder().decode(CustomerState.self, from: bytes)
@@ -96,7 +96,7 @@ enum StateCodec {
         }
     }
 
-    static func flags(_ state: CustomerState, today: LocalDate) -> CustomerStore.Flags {
+    public static func flags(_ state: CustomerState, today: LocalDate) -> CustomerStore.Flags {
         .init(hasHeldOrders: !state.heldOrdersOldestFirst.isEmpty, blocked: state.isBlocked, overdue: state.overdue(on: today).count > 0,
               attentionOn: attentionOn(state))
     }
@@ -104,7 +104,7 @@ enum StateCodec {
     /// The first date on which a scheduler tick can change the customer: the day after the
     /// earliest due date of an undisputed open invoice (dunning), after a temporary limit's
     /// expiry, after the review date. nil: no tick needs to visit it.
-    static func attentionOn(_ state: CustomerState) -> LocalDate? {
+    public static func attentionOn(_ state: CustomerState) -> LocalDate? {
         var earliest: LocalDate?
         func consider(_ date: LocalDate?) {
             guard let date else { return }

@@ -25,7 +25,11 @@ public final class SchedulerService: Service, Sendable {
     }
 
     public func run() async throws {
-        guard processor.config.clock == .wall else { return }
+        guard processor.config.clock == .wall else {
+            // Nothing to drive; stay up until shutdown (a finished service would stop the group).
+            try? await gracefulShutdown()
+            return
+        }
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let now = Timestamp.wallClockNow()
             let step: (outcome: BatchProcessor.Outcome, busy: Bool)
