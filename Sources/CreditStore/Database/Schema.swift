@@ -88,6 +88,7 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration(AuditSchema.migrationName, migrate: AuditSchema.migrate)
         return migrator
     }
 }
