@@ -39,7 +39,10 @@ struct AuditTamperTests {
         ("DELETE FROM audit_log WHERE sequence = 6;", 6, .truncatedTail),
         ("DELETE FROM audit_log WHERE sequence >= 4;", 4, .truncatedTail),
         ("DELETE FROM audit_log;", 1, .truncatedTail),
+        ("UPDATE audit_log SET body = X'FF00' WHERE sequence = 2;", 2, .hashMismatch),
+        ("UPDATE audit_log SET kind = 42 WHERE sequence = 2;", 2, .hashMismatch),
         ("DELETE FROM meta WHERE key = 'audit_head';", 6, .headMissing),
+        ("UPDATE meta SET value = 'none' WHERE key = 'audit_head';", 7, .headMismatch),
         ("UPDATE meta SET value = '5 ' || (SELECT hash FROM audit_log WHERE sequence = 5) WHERE key = 'audit_head';", 6, .headMismatch),
         ("UPDATE audit_log SET sequence = 7 WHERE sequence = 6; UPDATE meta SET value = '7 ' || (SELECT hash FROM audit_log WHERE sequence = 7) WHERE key = 'audit_head';", 6, .missingEntries),
     ])
@@ -68,6 +71,23 @@ struct AuditTamperTests {
         #expect(result.firstBreak?.sequence == 4)
         #expect(result.firstBreak?.kind == .brokenLink)
         #expect(result.lastIntact?.sequence == 3)
+    }
+
+    @Test func theWriterStopsOnAnUnreadableHeadRecordRatherThanEraseIt() throws {
+        let (db, dir, _) = try sixEntries()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try #require(try AuditFixture.sqlite3(db.path, "UPDATE meta SET value = 'none' WHERE key = 'audit_head';").status == 0)
+        do {
+            _ = try db.write { try AuditLog.append($0, AuditEntry(event: AuditFixture.decision(6))) }
+            Issue.record("the append went through")
+        } catch {
+            #expect(error.code == .invalidData)
+            #expect(error.message.contains("tampered"))
+        }
+        #expect(try db.read { try AuditLog.entries($0) }.count == 6)
+        // Reading still works, and shows what is stored.
+        try #require(try AuditFixture.sqlite3(db.path, AuditFixture.dropTriggers + "UPDATE audit_log SET time = X'00FF' WHERE sequence = 2;").status == 0)
+        #expect(try db.read { try AuditLog.verify($0) }.firstBreak?.sequence == 2)
     }
 
     @Test func appendingAfterTheTailWasCutKeepsTheGapVisible() throws {

@@ -52,13 +52,19 @@ public enum AuditLog {
     }
 
     /// The head recorded in `meta` (nil before the first append).
+    ///
+    /// An unreadable record throws: only someone editing the file produces one, and appending
+    /// past it would erase the evidence, so the writer stops until an operator has looked.
     public static func recordedHead(_ db: Database) throws -> AuditHead? {
-        guard let value = try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM meta WHERE key = ?"),
-                                              arguments: [AuditHead.metaKey]) else { return nil }
+        guard let value = try recordedHeadText(db) else { return nil }
         guard let head = AuditHead(metaValue: value) else {
-            throw StoreError(.invalidData, "meta.\(AuditHead.metaKey) is \"\(value)\", not \"<sequence> <hash>\"")
+            throw StoreError(.invalidData, "meta.\(AuditHead.metaKey) is \"\(value)\", not \"<sequence> <hash>\": the audit trail was tampered with; run creditctl audit verify")
         }
         return head
+    }
+
+    private static func recordedHeadText(_ db: Database) throws -> String? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM meta WHERE key = ?"), arguments: [AuditHead.metaKey])
     }
 
     /// The table's last row as a head.
@@ -116,17 +122,30 @@ public enum AuditLog {
 
     private static func entry(_ row: Row) throws -> AuditEntry {
         let sequence: Int64 = row[0]
-        let timeText: String = row[1]
+        let timeText = text(row, 1)
         guard let time = Timestamp(rfc3339: timeText) else {
-            throw StoreError(.invalidData, "audit entry \(sequence) has the time \"\(timeText)\", which is not RFC 3339")
+            throw StoreError(.invalidData, "audit entry \(sequence) has the time \"\(timeText)\", which is not RFC 3339 (run audit verify)")
         }
-        var entry = AuditEntry(time: time, customerId: row[2], kind: AuditKind(rawValue: row[3]), actor: row[4],
-                               causationId: row[5], policyVersion: row[6], body: .null)
+        var entry = AuditEntry(time: time, customerId: text(row, 2), kind: AuditKind(rawValue: text(row, 3)), actor: text(row, 4),
+                               causationId: text(row, 5), policyVersion: text(row, 6), body: .null)
         entry.sequence = sequence
-        entry.body = row[7]
-        entry.previousHash = row[8]
-        entry.hash = row[9]
+        entry.body = text(row, 7)
+        entry.previousHash = text(row, 8)
+        entry.hash = text(row, 9)
         return entry
+    }
+
+    /// A column as text whatever a tamperer stored in it (a number, bytes, NULL after rebuilding
+    /// the table without its constraints), so reading and verifying never trap on bad data.
+    private static func text(_ row: Row, _ index: Int) -> String {
+        let value: DatabaseValue = row[index]
+        switch value.storage {
+        case .string(let text): return text
+        case .int64(let number): return String(number)
+        case .double(let number): return String(number)
+        case .blob(let data): return String(decoding: data, as: UTF8.self)
+        case .null: return ""
+        }
     }
 
     // MARK: - Verifying
@@ -139,7 +158,8 @@ public enum AuditLog {
     /// rewrites every entry from some point on *and* the head record is not detected: compare the
     /// head this returns with one noted earlier (or exported) to rule that out.
     public static func verify(_ db: Database) throws -> AuditVerification {
-        let recorded = try recordedHead(db)
+        let recordedText = try recordedHeadText(db)
+        let recorded = recordedText.flatMap(AuditHead.init(metaValue:))
         var result = AuditVerification(entriesChecked: 0, lastIntact: nil, recordedHead: recorded, firstBreak: nil)
         var previous = AuditHead(sequence: 0, hash: AuditEntry.genesisHash)
         let rows = try Row.fetchCursor(db, sql: """
@@ -157,17 +177,17 @@ public enum AuditLog {
                     : "entry \(sequence) is out of sequence (expected \(expected))")
                 return result
             }
-            let previousHash: String = row[8]
+            let previousHash = text(row, 8)
             if previousHash != previous.hash {
                 let before = previous.sequence == 0 ? "the start of the trail" : "entry \(previous.sequence)'s hash"
                 result.firstBreak = AuditChainBreak(sequence: sequence, kind: .brokenLink, detail:
                     "its previous hash \(previousHash) is not \(before) \(previous.hash): an entry was altered and re-hashed, or replaced")
                 return result
             }
-            let stored: String = row[9]
+            let stored = text(row, 9)
             let computed = AuditEntry.chainHash(previousHash: previousHash, canonical: AuditEntry.canonicalBytes(
-                sequence: sequence, time: row[1], customerId: row[2], kind: row[3], actor: row[4],
-                causationId: row[5], policyVersion: row[6], body: row[7]))
+                sequence: sequence, time: text(row, 1), customerId: text(row, 2), kind: text(row, 3), actor: text(row, 4),
+                causationId: text(row, 5), policyVersion: text(row, 6), body: text(row, 7)))
             if computed != stored {
                 result.firstBreak = AuditChainBreak(sequence: sequence, kind: .hashMismatch, detail:
                     "its contents hash to \(computed) but it stores \(stored): the entry or its hash was changed")
@@ -177,6 +197,11 @@ public enum AuditLog {
             result.lastIntact = previous
         }
         let last = result.lastIntact
+        if let recordedText, recorded == nil {
+            result.firstBreak = AuditChainBreak(sequence: (last?.sequence ?? 0) + 1, kind: .headMismatch, detail:
+                "meta.\(AuditHead.metaKey) is \"\(recordedText)\", not \"<sequence> <hash>\": the head record was changed")
+            return result
+        }
         switch (recorded, last) {
         case (nil, nil):
             break

@@ -35,7 +35,7 @@ enum AuditSchema {
             -- INSERT OR REPLACE deletes without firing delete triggers, so an insert may never
             -- reuse or go below an existing sequence.
             CREATE TRIGGER audit_log_no_rewrite BEFORE INSERT ON audit_log
-            WHEN NEW.sequence IS NULL OR NEW.sequence <= (SELECT coalesce(max(sequence), 0) FROM audit_log)
+            WHEN NEW.sequence IS NULL OR NEW.sequence < 1 OR NEW.sequence <= (SELECT max(sequence) FROM audit_log)
             BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: a new entry must follow the last one'); END;
             """)
     }
