@@ -30,6 +30,11 @@ import Testing
         #expect(result.lastIntact == AuditHead(sequence: 8, hash: sealed[7].hash))
         #expect(result.recordedHead == result.lastIntact)
         #expect(try db.read { try Meta.get($0, "audit_head") } == "8 \(sealed[7].hash)")
+
+        // creditctl opens the file read-only while the daemon holds it.
+        let reader = try CreditDatabase(readOnlyPath: db.path)
+        #expect(try reader.read { try AuditLog.verify($0) } == result)
+        #expect(try reader.read { try AuditLog.entries($0, .init(customerId: "C-1")) }.map(\.sequence) == [2, 5, 8])
     }
 
     @Test func anEmptyTrailVerifies() throws {
