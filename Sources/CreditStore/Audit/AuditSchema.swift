@@ -1,11 +1,11 @@
 import GRDB
 
-/// The audit trail's table, registered in `Schema` as the migration `2026-11-29-03-audit`.
+/// The audit trail's table, registered in `Schema` as the migration `2026-11-29-05-audit`.
 ///
 /// The triggers make the table append-only for everyone who goes through SQLite without dropping
 /// them first; whoever does drop them is caught by the hash chain (`AuditLog.verify`).
 enum AuditSchema {
-    static let migrationName = "2026-11-29-03-audit"
+    static let migrationName = "2026-11-29-05-audit"
 
     static func migrate(_ db: Database) throws {
         try db.execute(sql: """
