@@ -67,7 +67,7 @@ for first in stride(from: 0, to: customers, by: chunk) {
     }
     try database.write { db in
         for state in states {
-            try CustomerStore.save(db, id: state.customerId, state: try StateCodec.encode(state),
+            try CustomerStore.save(db, id: state.customerId, state: try StateCodec.encode(state), journal: try StateCodec.encodeWindow(state.journal),
                                    flags: StateCodec.flags(state, today: now.utcDate), updatedAt: now.rfc3339)
         }
     }

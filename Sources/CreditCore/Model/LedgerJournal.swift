@@ -26,16 +26,44 @@ public struct LedgerJournal: Sendable, Codable, Equatable {
     public private(set) var entries: [LedgerEntry]
     /// `base` folded with every entry of the window: the ledger as of now.
     public private(set) var current: Ledger
+    /// False when only `current` was loaded and the window (`base` and `entries`) stayed in
+    /// storage: enough to read the ledger (a scheduler tick, a report), not to record an entry.
+    public private(set) var hasWindow: Bool
 
     public init() {
         base = Ledger()
         entries = []
         current = Ledger()
+        hasWindow = true
+    }
+
+    /// Which part an encoder writes or a decoder reads, set in its `userInfo` under `partKey`.
+    /// The store keeps the ledger as of now apart from the reorder window, so that a change that
+    /// does not touch the ledger (a dunning step, a score) does not rewrite the window.
+    public enum Part: Sendable {
+        /// The window; `current` is rebuilt by folding on load.
+        case whole
+        /// Only `current`: decodes to a journal without its window.
+        case currentOnly
+        /// Only the window, to be attached to a journal loaded with `currentOnly`.
+        case windowOnly
+    }
+
+    public static let partKey = CodingUserInfoKey(rawValue: "creditd.ledgerJournal.part")!
+
+    /// Completes a journal loaded without its window with the window stored apart (`current` is
+    /// kept as loaded: no re-fold).
+    public mutating func attachWindow(_ window: LedgerJournal) {
+        base = window.base
+        baseKey = window.baseKey
+        entries = window.entries
+        hasWindow = true
     }
 
     /// Adds an entry; returns true when the ledger had to be re-folded (a late entry).
     @discardableResult
     public mutating func record(_ entry: LedgerEntry, capacity: Int = LedgerJournal.defaultCapacity) -> Bool {
+        precondition(hasWindow, "a ledger journal loaded without its window cannot record entries")
         let refolded: Bool
         if entries.last.map({ $0.key <= entry.key }) ?? true {
             current.apply(entry)
@@ -61,20 +89,39 @@ public struct LedgerJournal: Sendable, Codable, Equatable {
         case base, baseKey, entries, current
     }
 
-    /// `current` is not stored: it is `base` folded with the window, rebuilt on load. (Storing it
-    /// doubled the bytes written per customer per batch.) Rows written before still carry it.
+    /// Whole, `current` is not stored: it is `base` folded with the window, rebuilt on load (storing
+    /// both doubled the bytes written per customer per batch). See `Part` for the split form.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(base, forKey: .base)
-        try container.encodeIfPresent(baseKey, forKey: .baseKey)
-        try container.encode(entries, forKey: .entries)
+        switch encoder.userInfo[Self.partKey] as? Part ?? .whole {
+        case .currentOnly:
+            try container.encode(current, forKey: .current)
+        case .whole, .windowOnly:
+            precondition(hasWindow, "a ledger journal loaded without its window cannot be stored whole")
+            try container.encode(base, forKey: .base)
+            try container.encodeIfPresent(baseKey, forKey: .baseKey)
+            try container.encode(entries, forKey: .entries)
+        }
     }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
+        guard container.contains(.entries) else {
+            // Stored with `currentOnly`: the ledger as of now, without its window.
+            base = Ledger()
+            entries = []
+            current = try container.decode(Ledger.self, forKey: .current)
+            hasWindow = false
+            return
+        }
         base = try container.decode(Ledger.self, forKey: .base)
         baseKey = try container.decodeIfPresent(LedgerEntryKey.self, forKey: .baseKey)
         entries = try container.decode([LedgerEntry].self, forKey: .entries)
+        hasWindow = true
+        if decoder.userInfo[Self.partKey] as? Part == .windowOnly {
+            current = Ledger()  // the caller attaches this window to the current it loaded
+            return
+        }
         var ledger = base
         for entry in entries { ledger.apply(entry) }
         current = ledger

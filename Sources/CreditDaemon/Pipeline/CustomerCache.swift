@@ -12,6 +12,11 @@ import GRDB
 struct CustomerCache {
     private var states: [String: Entry] = [:]
     private var dirty: Set<String> = []
+    /// Customers whose ledger window changed (an event was recorded): their `journal` is written too.
+    private var windowDirty: Set<String> = []
+    /// Customers loaded from a row written before the window was stored apart: the window must be
+    /// written with their next save, whatever changed.
+    private var windowUnstored: Set<String> = []
     private var generation: UInt64 = 0
     let capacity: Int
 
@@ -29,15 +34,27 @@ struct CustomerCache {
     /// The customer's state, moved out of the cache: the caller holds the only reference, so the
     /// engine mutates its ledger in place instead of copying it (a copy per event would make the
     /// cost grow with the customer's history). Hand it back with `update`.
-    mutating func state(_ db: Database, _ id: String, policy: Policy) throws -> CustomerState {
+    ///
+    /// `withWindow: false` (a scheduler tick, which only reads the ledger) leaves the ledger's
+    /// reorder window in storage; an event needs it to fold its entry.
+    mutating func state(_ db: Database, _ id: String, policy: Policy, withWindow: Bool = true) throws -> CustomerState {
+        var state: CustomerState
         if let cached = states[id]?.state {
             states[id]!.state = nil
-            return cached
+            state = cached
+        } else if let bytes = try CustomerStore.load(db, id: id) {
+            state = try StateCodec.decode(bytes, customer: id)
+            if state.journal.hasWindow { windowUnstored.insert(id) }
+        } else {
+            return CreditEngine.newCustomer(id: id, policy: policy)
         }
-        if let bytes = try CustomerStore.load(db, id: id) {
-            return try StateCodec.decode(bytes, customer: id)
+        if withWindow && !state.journal.hasWindow {
+            guard let window = try CustomerStore.loadJournal(db, id: id) else {
+                throw StoreError(.invalidData, "the ledger journal of customer \(id) is missing from the database")
+            }
+            try StateCodec.attachWindow(window, to: &state)
         }
-        return CreditEngine.newCustomer(id: id, policy: policy)
+        return state
     }
 
     /// A state taken with `state(_:_:policy:)` and left unchanged: back in the cache, not written.
@@ -45,18 +62,25 @@ struct CustomerCache {
         states[state.customerId] = Entry(state: state, lastUsed: generation)
     }
 
-    mutating func update(_ state: CustomerState) {
+    /// A changed state; `ledgerChanged: false` when only customer-level fields changed (a tick,
+    /// an operator action), so the ledger's window is not rewritten.
+    mutating func update(_ state: CustomerState, ledgerChanged: Bool = true) {
         states[state.customerId] = Entry(state: state, lastUsed: generation)
         dirty.insert(state.customerId)
+        if ledgerChanged { windowDirty.insert(state.customerId) }
     }
 
     /// Writes every changed state (in id order, for stable I/O) and trims the cache.
     mutating func flush(_ db: Database, updatedAt: String, today: LocalDate) throws {
         for id in dirty.sorted() {
             guard let state = states[id]?.state else { continue }
-            try CustomerStore.save(db, id: id, state: try StateCodec.encode(state), flags: StateCodec.flags(state, today: today), updatedAt: updatedAt)
+            let writeWindow = (windowDirty.contains(id) || windowUnstored.remove(id) != nil) && state.journal.hasWindow
+            let window = writeWindow ? try StateCodec.encodeWindow(state.journal) : nil
+            try CustomerStore.save(db, id: id, state: try StateCodec.encode(state), journal: window,
+                                   flags: StateCodec.flags(state, today: today), updatedAt: updatedAt)
         }
         dirty.removeAll()
+        windowDirty.removeAll()
         generation += 1
         trim()
     }
@@ -65,6 +89,8 @@ struct CustomerCache {
     mutating func discardAll() {
         states.removeAll()
         dirty.removeAll()
+        windowDirty.removeAll()
+        windowUnstored.removeAll()
     }
 
     private mutating func trim() {
@@ -78,11 +104,26 @@ struct CustomerCache {
     }
 }
 
-/// How a `CustomerState` is stored: the compact binary format (see `CompactFormat`); rows written
-/// as JSON by earlier versions are still read.
+/// How a `CustomerState` is stored: the compact binary format (see `CompactFormat`), in two
+/// parts: `state` with the ledger as of now, and `journal` with the ledger's reorder window. Rows
+/// written as one JSON or compact value by earlier versions are still read.
 public enum StateCodec {
     public static func encode(_ state: CustomerState) throws -> [UInt8] {
-        try CompactEncoder().encode(state)
+        try CompactEncoder(userInfo: [LedgerJournal.partKey: LedgerJournal.Part.currentOnly]).encode(state)
+    }
+
+    public static func encodeWindow(_ journal: LedgerJournal) throws -> [UInt8] {
+        try CompactEncoder(userInfo: [LedgerJournal.partKey: LedgerJournal.Part.windowOnly]).encode(journal)
+    }
+
+    public static func attachWindow(_ bytes: [UInt8], to state: inout CustomerState) throws {
+        do {
+            let window = try CompactDecoder(userInfo: [LedgerJournal.partKey: LedgerJournal.Part.windowOnly])
+                .decode(LedgerJournal.self, from: bytes)
+            state.journal.attachWindow(window)
+        } catch {
+            throw StoreError(.invalidData, "the ledger journal of customer \(state.customerId) cannot be read: \(error)")
+        }
     }
 
     public static func decode(_ bytes: [UInt8], customer: String) throws -> CustomerState {

@@ -71,7 +71,7 @@ extension BatchProcessor {
                     }
                     return .failure(OperatorFailure(status: status, code: error.code.rawValue, message: error.detail))
                 case .success(let outputs):
-                    stateCache.update(state)
+                    stateCache.update(state, ledgerChanged: false)
                     let stamp = wallNow.rfc3339
                     try stateCache.flush(db, updatedAt: stamp, today: context.today)
                     try ProcessedEvents.record(db, source: "operator", id: requestId, sha256: "", customerId: customerId)

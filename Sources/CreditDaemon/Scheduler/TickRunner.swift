@@ -26,10 +26,10 @@ extension BatchProcessor {
         let context = DecisionContext(policy: policy, now: tick, instance: config.instance, arrivalSequence: 0)
         var produced = 0
         for id in ids {
-            var state = try stateCache.state(db, id, policy: policy)
+            var state = try stateCache.state(db, id, policy: policy, withWindow: false)
             let before = state
             let outputs = TickWork.run(&state, tick: tick, context: context)
-            if state == before { stateCache.putBack(state) } else { stateCache.update(state) }
+            if state == before { stateCache.putBack(state) } else { stateCache.update(state, ledgerChanged: false) }
             for output in outputs {
                 try Outbox.append(db, OutboxRendering.message(for: output, topics: config.topics), createdAt: stamp)
             }

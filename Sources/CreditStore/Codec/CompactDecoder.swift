@@ -3,7 +3,9 @@ import Foundation
 
 /// Decodes `CompactFormat` bytes into any `Decodable`.
 public struct CompactDecoder {
-    public init() {}
+    public var userInfo: [CodingUserInfoKey: any Sendable]
+
+    public init(userInfo: [CodingUserInfoKey: any Sendable] = [:]) { self.userInfo = userInfo }
 
     /// True when `bytes` start with the format's magic (older rows are JSON).
     public static func recognizes(_ bytes: [UInt8]) -> Bool {
@@ -12,7 +14,7 @@ public struct CompactDecoder {
 
     public func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
         guard Self.recognizes(bytes) else { throw CompactFormatError(message: "not a compact value (bad magic)", offset: 0) }
-        let reader = CompactReader(bytes: bytes)
+        let reader = CompactReader(bytes: bytes, userInfo: userInfo)
         return try reader.decodeValue(T.self, at: 2)
     }
 }
@@ -24,10 +26,14 @@ final class CompactReader: Decoder {
     /// Where the value being decoded starts.
     var position = 0
 
-    init(bytes: [UInt8]) { self.bytes = bytes }
+    let userInfo: [CodingUserInfoKey: Any]
+
+    init(bytes: [UInt8], userInfo: [CodingUserInfoKey: any Sendable]) {
+        self.bytes = bytes
+        self.userInfo = userInfo
+    }
 
     var codingPath: [any CodingKey] { [] }
-    var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func fail(_ message: String, _ offset: Int) -> CompactFormatError { CompactFormatError(message: message, offset: offset) }
 

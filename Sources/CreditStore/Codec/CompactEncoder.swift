@@ -2,10 +2,12 @@ import CreditCore
 
 /// Encodes any `Encodable` into `CompactFormat`.
 public struct CompactEncoder {
-    public init() {}
+    public var userInfo: [CodingUserInfoKey: any Sendable]
+
+    public init(userInfo: [CodingUserInfoKey: any Sendable] = [:]) { self.userInfo = userInfo }
 
     public func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
-        let writer = CompactWriter()
+        let writer = CompactWriter(userInfo: userInfo)
         writer.bytes.reserveCapacity(4096)
         writer.bytes += CompactFormat.magic
         try writer.encodeValue(value, level: 0)
@@ -26,8 +28,10 @@ final class CompactWriter: Encoder {
     /// The level the value being encoded belongs to (its containers open one deeper).
     var valueLevel = 0
 
+    let userInfo: [CodingUserInfoKey: Any]
     var codingPath: [any CodingKey] { [] }
-    var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    init(userInfo: [CodingUserInfoKey: any Sendable]) { self.userInfo = userInfo }
 
     func closeContainers(deeperThan level: Int) {
         while open.count > level {

@@ -24,14 +24,23 @@ public enum CustomerStore {
         return data.map { [UInt8]($0) }
     }
 
-    public static func save(_ db: Database, id: String, state: [UInt8], flags: Flags, updatedAt: String) throws {
+    /// The stored reorder window of the customer's ledger (see `save`), if stored apart.
+    public static func loadJournal(_ db: Database, id: String) throws -> [UInt8]? {
+        let data = try Data.fetchOne(db.cachedStatement(sql: "SELECT journal FROM customers WHERE customer_id = ?"), arguments: [id])
+        return data.map { [UInt8]($0) }
+    }
+
+    /// Writes the state; `journal` is the ledger's reorder window, written only when it changed
+    /// (nil keeps the stored one).
+    public static func save(_ db: Database, id: String, state: [UInt8], journal: [UInt8]? = nil, flags: Flags, updatedAt: String) throws {
         try db.cachedStatement(sql: """
-            INSERT INTO customers (customer_id, state, has_held_orders, blocked, overdue, attention_on, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO customers (customer_id, state, journal, has_held_orders, blocked, overdue, attention_on, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(customer_id) DO UPDATE SET state = excluded.state,
+              journal = coalesce(excluded.journal, customers.journal),
               has_held_orders = excluded.has_held_orders, blocked = excluded.blocked,
               overdue = excluded.overdue, attention_on = excluded.attention_on, updated_at = excluded.updated_at
-            """).execute(arguments: [id, Data(state), flags.hasHeldOrders, flags.blocked, flags.overdue,
+            """).execute(arguments: [id, Data(state), journal.map { Data($0) }, flags.hasHeldOrders, flags.blocked, flags.overdue,
                                      flags.attentionOn?.description, updatedAt])
     }
 
