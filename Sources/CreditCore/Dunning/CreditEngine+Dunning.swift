@@ -98,3 +98,34 @@ extension CreditEngine {
         state.dunningLevel > 0 || state.blockedByDunning || state.overdue(on: today).count > 0
     }
 }
+
+extension CreditEngine {
+    /// The first day on which a scheduler tick can raise the customer's dunning level, from what
+    /// is known today: the earliest date some undisputed open invoice reaches a higher level's
+    /// `days_past_due` with at least its `min_amount` open, and not before
+    /// `min_days_between_levels` after the last rise. nil when no rise can come from the passing
+    /// of time alone (nothing open, the top level reached, the customer outside the segments).
+    /// The scheduler visits a customer only from this day, so a daily run touches the customers
+    /// whose letter is due, not every customer with a debt.
+    public static func nextDunningDate(_ state: CustomerState, policy: DunningPolicy) -> LocalDate? {
+        let current = state.dunningLevel
+        guard current < policy.levels.count, policy.applies(toRiskClass: state.riskClass) else { return nil }
+        let higher = policy.levels[current...]
+        var earliest: LocalDate?
+        let ledger = state.ledger
+        for id in ledger.openInvoiceIds {
+            guard let invoice = ledger.invoices[id], invoice.isCollectible, let due = invoice.dueDate else { continue }
+            for level in higher where invoice.openAmount >= level.minAmount {
+                let date = due.adding(days: level.daysPastDue)
+                if earliest.map({ date < $0 }) ?? true { earliest = date }
+                break  // later levels of the same invoice come later still
+            }
+        }
+        guard var date = earliest else { return nil }
+        if current > 0, let lastRise = state.lastDunningRise {
+            let allowed = lastRise.adding(days: policy.minDaysBetweenLevels)
+            if allowed > date { date = allowed }
+        }
+        return date
+    }
+}

@@ -28,7 +28,7 @@ public final class BatchProcessor: @unchecked Sendable {
     public var currentPolicy: Policy { withWriterLock { policy } }
     private var decoder: EventDecoder
     /// The policy's YAML, written to `meta` with the first batch decided under it.
-    private var unrecordedPolicySource: String?
+    var unrecordedPolicySource: String?
     /// Counts dead letters for the `DEAD_LETTER` burst alert (in memory: a restart re-arms it).
     private var burstDetector: DeadLetterBurstDetector?
     /// Decoded customer states kept between batches (only touched under `writerLock`).
@@ -97,11 +97,7 @@ public final class BatchProcessor: @unchecked Sendable {
         let config = self.config
         let policySource = unrecordedPolicySource
         let outcome = try writeTransaction { db in
-            if let policySource {
-                try Meta.set(db, "policy_yaml", policySource)
-                try Meta.set(db, "policy_version", policy.version)
-                try Meta.set(db, "clock", config.clock.rawValue)
-            }
+            try Self.record(db, policy: policy, source: policySource, clock: config.clock)
             var outcome = Outcome()
             var watermark = try Meta.get(db, "watermark").flatMap { Timestamp(rfc3339: $0) }
             var arrival = try Meta.int(db, "arrival_seq") ?? 0
@@ -168,7 +164,7 @@ public final class BatchProcessor: @unchecked Sendable {
                 outcome.appliedByTopic[message.topic, default: [:]][event.type.rawValue, default: 0] += 1
             }
 
-            try stateCache.flush(db, updatedAt: stamp, today: (config.clock == .event ? watermark : nil)?.utcDate ?? wallNow.utcDate)
+            try stateCache.flush(db, updatedAt: stamp, today: (config.clock == .event ? watermark : nil)?.utcDate ?? wallNow.utcDate, policy: policy)
             for (key, next) in offsets { try OffsetStore.advance(db, key, to: next) }
             if let watermark { try Meta.set(db, "watermark", watermark.rfc3339) }
             try Meta.set(db, "arrival_seq", String(arrival))
@@ -178,6 +174,22 @@ public final class BatchProcessor: @unchecked Sendable {
         unrecordedPolicySource = nil
         return outcome
     }
+
+    /// Records the policy in force with the first transaction under it. A policy that differs
+    /// from the one recorded before may move dunning dates, so every customer with something
+    /// pending is visited by the next tick, which stores its attention date anew.
+    static func record(_ db: Database, policy: Policy, source: String?, clock: DaemonConfig.Clock) throws {
+        guard let source else { return }
+        if try Meta.get(db, "policy_yaml") != source {
+            try CustomerStore.resetAttention(db)
+        }
+        try Meta.set(db, "policy_yaml", source)
+        try Meta.set(db, "policy_version", policy.version)
+        try Meta.set(db, "clock", clock.rawValue)
+    }
+
+    /// The policy was recorded by a committed transaction.
+    func policyRecorded() { unrecordedPolicySource = nil }
 
     /// Feeds the burst detector; on a burst, publishes the `DEAD_LETTER` alert with the batch.
     private func noteDeadLetter(_ db: Database, _ message: IncomingMessage, _ code: DeadLetterCode, at time: Timestamp,

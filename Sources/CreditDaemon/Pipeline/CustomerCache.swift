@@ -39,8 +39,7 @@ struct CustomerCache {
     /// reorder window in storage; an event needs it to fold its entry.
     mutating func state(_ db: Database, _ id: String, policy: Policy, withWindow: Bool = true) throws -> CustomerState {
         var state: CustomerState
-        if let cached = states[id]?.state {
-            states[id]!.state = nil
+        if let cached = states.removeValue(forKey: id)?.state {
             state = cached
         } else if let bytes = try CustomerStore.load(db, id: id) {
             state = try StateCodec.decode(bytes, customer: id)
@@ -71,13 +70,13 @@ struct CustomerCache {
     }
 
     /// Writes every changed state (in id order, for stable I/O) and trims the cache.
-    mutating func flush(_ db: Database, updatedAt: String, today: LocalDate) throws {
+    mutating func flush(_ db: Database, updatedAt: String, today: LocalDate, policy: Policy) throws {
         for id in dirty.sorted() {
             guard let state = states[id]?.state else { continue }
             let writeWindow = (windowDirty.contains(id) || windowUnstored.remove(id) != nil) && state.journal.hasWindow
             let window = writeWindow ? try StateCodec.encodeWindow(state.journal) : nil
             try CustomerStore.save(db, id: id, state: try StateCodec.encode(state), journal: window,
-                                   flags: StateCodec.flags(state, today: today), updatedAt: updatedAt)
+                                   flags: StateCodec.flags(state, today: today, policy: policy), updatedAt: updatedAt)
         }
         dirty.removeAll()
         windowDirty.removeAll()
@@ -94,14 +93,13 @@ struct CustomerCache {
     }
 
     private mutating func trim() {
-        // Entries taken out and never handed back hold nothing: drop them.
-        states = states.filter { $0.value.state != nil }
         guard states.count > capacity else { return }
-        // Evict down to 90 % so that trimming is rare; oldest generations first.
-        let keep = capacity * 9 / 10
+        // Evict down to three quarters so that the sort is rare; least recently used first.
+        let keep = capacity * 3 / 4
         let victims = states.sorted { $0.value.lastUsed < $1.value.lastUsed }.prefix(states.count - keep)
         for (id, _) in victims { states.removeValue(forKey: id) }
     }
+
 }
 
 /// How a `CustomerState` is stored: the compact binary format (see `CompactFormat`), in two
@@ -137,27 +135,18 @@ public enum StateCodec {
         }
     }
 
-    public static func flags(_ state: CustomerState, today: LocalDate) -> CustomerStore.Flags {
+    public static func flags(_ state: CustomerState, today: LocalDate, policy: Policy) -> CustomerStore.Flags {
         .init(hasHeldOrders: !state.heldOrdersOldestFirst.isEmpty, blocked: state.isBlocked, overdue: state.overdue(on: today).count > 0,
-              attentionOn: attentionOn(state))
+              attentionOn: attentionOn(state, policy: policy))
     }
 
-    /// The first date on which a scheduler tick can change the customer: the day after the
-    /// earliest due date of an undisputed open invoice (dunning), after a temporary limit's
-    /// expiry, after the review date. nil: no tick needs to visit it.
-    public static func attentionOn(_ state: CustomerState) -> LocalDate? {
-        var earliest: LocalDate?
-        func consider(_ date: LocalDate?) {
-            guard let date else { return }
-            let next = date.adding(days: 1)
-            if earliest.map({ next < $0 }) ?? true { earliest = next }
-        }
-        let ledger = state.ledger
-        for id in ledger.openInvoiceIds {
-            if let invoice = ledger.invoices[id], invoice.isCollectible { consider(invoice.dueDate) }
-        }
-        consider(state.temporaryLimit?.expiresOn)
-        consider(state.reviewDate)
-        return earliest
+    /// The first date on which a scheduler tick can change the customer: the next possible
+    /// dunning rise (see `CreditEngine.nextDunningDate`), the day after a temporary limit's
+    /// expiry, the day after the review date. nil: no tick needs to visit it.
+    public static func attentionOn(_ state: CustomerState, policy: Policy) -> LocalDate? {
+        var dates = [CreditEngine.nextDunningDate(state, policy: policy.dunning)]
+        dates.append(state.temporaryLimit?.expiresOn.adding(days: 1))
+        dates.append(state.reviewDate?.adding(days: 1))
+        return dates.compactMap { $0 }.min()
     }
 }

@@ -73,7 +73,7 @@ extension BatchProcessor {
                 case .success(let outputs):
                     stateCache.update(state, ledgerChanged: false)
                     let stamp = wallNow.rfc3339
-                    try stateCache.flush(db, updatedAt: stamp, today: context.today)
+                    try stateCache.flush(db, updatedAt: stamp, today: context.today, policy: policy)
                     try ProcessedEvents.record(db, source: "operator", id: requestId, sha256: "", customerId: customerId)
                     try Meta.set(db, "arrival_seq", String(arrival))
                     for output in outputs {

@@ -18,7 +18,7 @@ extension BatchProcessor {
                       into outcome: inout Outcome) throws -> Bool {
         let today = tick.utcDate
         // Rows changed earlier in this transaction must show their current attention date.
-        try stateCache.flush(db, updatedAt: stamp, today: today)
+        try stateCache.flush(db, updatedAt: stamp, today: today, policy: policy)
         let record = try TickStore.get(db, tick)
         if record?.finished == true { return true }
         if record == nil { try TickStore.start(db, tick, at: stamp) }
@@ -29,7 +29,13 @@ extension BatchProcessor {
             var state = try stateCache.state(db, id, policy: policy, withWindow: false)
             let before = state
             let outputs = TickWork.run(&state, tick: tick, context: context)
-            if state == before { stateCache.putBack(state) } else { stateCache.update(state, ledgerChanged: false) }
+            if state == before {
+                stateCache.putBack(state)
+                // Nothing to do today: move its attention date on (a policy change resets it).
+                try CustomerStore.setAttention(db, id: id, on: StateCodec.attentionOn(state, policy: policy))
+            } else {
+                stateCache.update(state, ledgerChanged: false)
+            }
             for output in outputs {
                 try Outbox.append(db, OutboxRendering.message(for: output, topics: config.topics), createdAt: stamp)
             }
@@ -37,7 +43,7 @@ extension BatchProcessor {
             outcome.outputs += outputs
         }
         if let last = ids.last { try TickStore.advance(db, tick, cursor: last, customers: ids.count, outputs: produced) }
-        try stateCache.flush(db, updatedAt: stamp, today: today)
+        try stateCache.flush(db, updatedAt: stamp, today: today, policy: policy)
         guard ids.count < limit else { return false }
         try TickStore.finish(db, tick, at: stamp)
         outcome.ticksRun.append(tick)
@@ -60,7 +66,9 @@ extension BatchProcessor {
             guard config.clock == .wall else { return (Outcome(), false) }
             let policy = self.policy
             let stamp = wallNow.rfc3339
-            return try writeTransaction { db -> (Outcome, Bool) in
+            let policySource = unrecordedPolicySource
+            let result = try writeTransaction { db -> (Outcome, Bool) in
+                try Self.record(db, policy: policy, source: policySource, clock: config.clock)
                 var outcome = Outcome()
                 let tick: Timestamp
                 if let open = try TickStore.unfinished(db).first {
@@ -74,6 +82,8 @@ extension BatchProcessor {
                 let finished = try runTickChunk(db, tick: tick, limit: Self.tickChunk, policy: policy, stamp: stamp, into: &outcome)
                 return (outcome, !finished)
             }
+            policyRecorded()
+            return result
         }
     }
 }

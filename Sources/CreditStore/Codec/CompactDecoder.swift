@@ -173,21 +173,21 @@ final class CompactReader: Decoder {
 
     /// Decodes the value at `offset`, taking the compact forms of money, times and dates.
     func decodeValue<T: Decodable>(_ type: T.Type, at offset: Int) throws -> T {
-        if T.self == DecimalAmount.self { return try decodeDecimal(at: offset) as! T }
+        if T.self == DecimalAmount.self { return unsafeBitCast(try decodeDecimal(at: offset), to: T.self) }
         if T.self == Timestamp.self {
             guard try tag(at: offset) == .timestamp else { throw fail("expected a timestamp", offset) }
             var cursor = offset + 1
-            return Timestamp(microsecondsSinceEpoch: CompactFormat.unzigzag(try varint(at: &cursor))) as! T
+            return unsafeBitCast(Timestamp(microsecondsSinceEpoch: CompactFormat.unzigzag(try varint(at: &cursor))), to: T.self)
         }
         if T.self == LocalDate.self {
             guard try tag(at: offset) == .date else { throw fail("expected a date", offset) }
             var cursor = offset + 1
-            return LocalDate(daysSinceEpoch: Int(CompactFormat.unzigzag(try varint(at: &cursor)))) as! T
+            return unsafeBitCast(LocalDate(daysSinceEpoch: Int(CompactFormat.unzigzag(try varint(at: &cursor)))), to: T.self)
         }
-        if T.self == String.self { return try decodeString(at: offset) as! T }
-        if T.self == Int.self { return try decodeInteger(Int.self, at: offset) as! T }
-        if T.self == Int64.self { return try decodeSigned(at: offset) as! T }
-        if T.self == Bool.self { return try decodeBool(at: offset) as! T }
+        if T.self == String.self { return unsafeBitCast(try decodeString(at: offset), to: T.self) }
+        if T.self == Int.self { return unsafeBitCast(try decodeInteger(Int.self, at: offset), to: T.self) }
+        if T.self == Int64.self { return unsafeBitCast(try decodeSigned(at: offset), to: T.self) }
+        if T.self == Bool.self { return unsafeBitCast(try decodeBool(at: offset), to: T.self) }
         let saved = position
         position = offset
         defer { position = saved }

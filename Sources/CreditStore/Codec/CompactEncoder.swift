@@ -108,7 +108,7 @@ final class CompactWriter: Encoder {
     /// take their compact forms; everything else goes through its own `encode(to:)`.
     func encodeValue<T: Encodable>(_ value: T, level: Int) throws {
         if T.self == DecimalAmount.self {
-            let amount = value as! DecimalAmount
+            let amount = unsafeBitCast(value, to: DecimalAmount.self)
             if let small = Int64(exactly: amount.mantissa) {
                 bytes.append(CompactFormat.Tag.decimal64.rawValue)
                 writeVarint(CompactFormat.zigzag(small))
@@ -123,18 +123,18 @@ final class CompactWriter: Encoder {
             writeVarint(UInt64(amount.scale))
         } else if T.self == Timestamp.self {
             bytes.append(CompactFormat.Tag.timestamp.rawValue)
-            writeVarint(CompactFormat.zigzag((value as! Timestamp).microsecondsSinceEpoch))
+            writeVarint(CompactFormat.zigzag(unsafeBitCast(value, to: Timestamp.self).microsecondsSinceEpoch))
         } else if T.self == LocalDate.self {
             bytes.append(CompactFormat.Tag.date.rawValue)
-            writeVarint(CompactFormat.zigzag(Int64((value as! LocalDate).daysSinceEpoch)))
+            writeVarint(CompactFormat.zigzag(Int64(unsafeBitCast(value, to: LocalDate.self).daysSinceEpoch)))
         } else if T.self == String.self {
-            writeString(value as! String)
+            writeString(unsafeBitCast(value, to: String.self))
         } else if T.self == Int.self {
-            writeSigned(Int64(value as! Int))
+            writeSigned(Int64(unsafeBitCast(value, to: Int.self)))
         } else if T.self == Int64.self {
-            writeSigned(value as! Int64)
+            writeSigned(unsafeBitCast(value, to: Int64.self))
         } else if T.self == Bool.self {
-            writeBool(value as! Bool)
+            writeBool(unsafeBitCast(value, to: Bool.self))
         } else {
             let saved = valueLevel
             valueLevel = level

@@ -26,7 +26,7 @@ public enum CustomerStore {
 
     /// The stored reorder window of the customer's ledger (see `save`), if stored apart.
     public static func loadJournal(_ db: Database, id: String) throws -> [UInt8]? {
-        let data = try Data.fetchOne(db.cachedStatement(sql: "SELECT journal FROM customers WHERE customer_id = ?"), arguments: [id])
+        let data = try Data.fetchOne(db.cachedStatement(sql: "SELECT journal FROM customer_journals WHERE customer_id = ?"), arguments: [id])
         return data.map { [UInt8]($0) }
     }
 
@@ -34,14 +34,19 @@ public enum CustomerStore {
     /// (nil keeps the stored one).
     public static func save(_ db: Database, id: String, state: [UInt8], journal: [UInt8]? = nil, flags: Flags, updatedAt: String) throws {
         try db.cachedStatement(sql: """
-            INSERT INTO customers (customer_id, state, journal, has_held_orders, blocked, overdue, attention_on, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO customers (customer_id, state, has_held_orders, blocked, overdue, attention_on, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(customer_id) DO UPDATE SET state = excluded.state,
-              journal = coalesce(excluded.journal, customers.journal),
               has_held_orders = excluded.has_held_orders, blocked = excluded.blocked,
               overdue = excluded.overdue, attention_on = excluded.attention_on, updated_at = excluded.updated_at
-            """).execute(arguments: [id, Data(state), journal.map { Data($0) }, flags.hasHeldOrders, flags.blocked, flags.overdue,
+            """).execute(arguments: [id, Data(state), flags.hasHeldOrders, flags.blocked, flags.overdue,
                                      flags.attentionOn?.description, updatedAt])
+        if let journal {
+            try db.cachedStatement(sql: """
+                INSERT INTO customer_journals (customer_id, journal) VALUES (?, ?)
+                ON CONFLICT(customer_id) DO UPDATE SET journal = excluded.journal
+                """).execute(arguments: [id, Data(journal)])
+        }
     }
 
     public struct Filter: Sendable, Equatable {
@@ -73,6 +78,16 @@ public enum CustomerStore {
             WHERE attention_on IS NOT NULL AND attention_on <= ? AND customer_id > ?
             ORDER BY customer_id LIMIT ?
             """), arguments: [today.description, cursor ?? "", limit])
+    }
+
+    public static func setAttention(_ db: Database, id: String, on date: LocalDate?) throws {
+        try db.cachedStatement(sql: "UPDATE customers SET attention_on = ? WHERE customer_id = ?")
+            .execute(arguments: [date?.description, id])
+    }
+
+    /// Every customer with something pending or overdue is due for a visit (after a policy change).
+    public static func resetAttention(_ db: Database) throws {
+        try db.execute(sql: "UPDATE customers SET attention_on = '0001-01-01' WHERE attention_on IS NOT NULL OR overdue = 1")
     }
 
     public static func ids(_ db: Database) throws -> [String] {

@@ -90,11 +90,17 @@ enum Schema {
         }
         migrator.registerMigration(AuditSchema.migrationName, migrate: AuditSchema.migrate)
         migrator.registerMigration("2026-11-29-06-journal-apart") { db in
-            // The reorder window of each customer's ledger, stored apart from `state` (which then
-            // holds the ledger as of now) so that a scheduler tick or an operator action that does
-            // not touch the ledger rewrites only the small part. NULL in rows written before: their
+            // The reorder window of each customer's ledger, kept apart from `customers.state`
+            // (which then holds the ledger as of now) so that a scheduler tick or an operator
+            // action that does not touch the ledger rewrites only the small part. A rowid table:
+            // its rows are a few kilobytes. Customers written before have no row here: their
             // `state` still holds the whole journal.
-            try db.execute(sql: "ALTER TABLE customers ADD COLUMN journal BLOB")
+            try db.execute(sql: """
+                CREATE TABLE customer_journals (
+                    customer_id TEXT PRIMARY KEY NOT NULL,
+                    journal BLOB NOT NULL
+                );
+                """)
         }
         return migrator
     }
