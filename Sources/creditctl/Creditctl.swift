@@ -11,7 +11,7 @@ struct Creditctl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "creditctl",
         abstract: "Inspect and operate creditd.",
-        subcommands: [CustomerCommand.self, OrdersCommand.self, OrderCommand.self, LimitCommand.self, ExportCommand.self])
+        subcommands: [CustomerCommand.self, OrdersCommand.self, OrderCommand.self, LimitCommand.self, ExportCommand.self, AuditCommand.self])
 
     static func main() async {
         do {
@@ -42,18 +42,19 @@ struct ReadOptions: ParsableArguments {
     @Flag(help: "Machine-readable JSON instead of tables.")
     var json = false
 
-    func reader() throws -> StateReader {
-        let path: String
-        if let database {
-            path = database
-        } else {
-            do {
-                path = try DaemonConfig.load(file: config).databasePath
-            } catch {
-                FileHandle.standardError.write(Data("creditctl: \(error)\n(use --database PATH to read a database directly)\n".utf8))
-                throw ExitCode(2)
-            }
+    /// The database file: `--database`, else the configuration's `database.path`.
+    func databasePath() throws -> String {
+        if let database { return database }
+        do {
+            return try DaemonConfig.load(file: config).databasePath
+        } catch {
+            FileHandle.standardError.write(Data("creditctl: \(error)\n(use --database PATH to read a database directly)\n".utf8))
+            throw ExitCode(2)
         }
+    }
+
+    func reader() throws -> StateReader {
+        let path = try databasePath()
         var date: LocalDate?
         if let asOf {
             guard let parsed = LocalDate(asOf) else {

@@ -62,6 +62,18 @@ import Testing
         #expect(reasons == ["CUSTOMER_BLOCKED"])
         #expect(daemon.log.contains("operator action applied"))
         #expect(try await daemon.stop() == 0)
+
+        // Every change is in the audit trail with who did it and why, and the chain verifies.
+        let audit = try daemon.creditctl(["audit", "show", "--customer", "C-OP", "--json"])
+        #expect(audit.status == 0, "\(audit.stderr)")
+        let entries = audit.stdout.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        let byAlice = entries.filter { $0["actor"] as? String == "alice" }
+        #expect(Set(byAlice.compactMap { $0["kind"] as? String }).isSuperset(of: ["order.released", "limit.changed"]))
+        #expect(byAlice.contains { ($0["body"] as? String ?? "").contains("CFO approved, prepayment received") })
+        let verify = try daemon.creditctl(["audit", "verify"])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
     }
 
     @Test func healthReadinessAndMetricsOverHTTP() async throws {

@@ -155,9 +155,7 @@ public final class BatchProcessor: @unchecked Sendable {
                 default: break
                 }
                 try ProcessedEvents.record(db, source: event.source, id: event.id, sha256: decoded.canonicalHash, customerId: event.customerId)
-                for output in outputs {
-                    try Outbox.append(db, OutboxRendering.message(for: output, topics: config.topics), createdAt: stamp)
-                }
+                try record(db, outputs, state: state, today: context.today, policy: policy, stamp: stamp)
                 outcome.outputs += outputs
                 outcome.applied += 1
                 outcome.appliedByType[event.type.rawValue, default: 0] += 1
@@ -197,7 +195,7 @@ public final class BatchProcessor: @unchecked Sendable {
         guard let burst = burstDetector?.record(at: time, code: code) else { return }
         let alert = DeadLetterAlert.outputEvent(for: burst, reference: "\(message.topic)/\(message.partition)/\(message.offset)",
                                                 instance: config.instance, policy: policy)
-        try Outbox.append(db, OutboxRendering.message(for: alert, topics: config.topics), createdAt: stamp)
+        try record(db, [alert], state: nil, today: time.utcDate, policy: policy, stamp: stamp)
         outcome.outputs.append(alert)
     }
 

@@ -11,6 +11,19 @@ public enum OperatorAction: Sendable, Equatable {
     case unblock(customerId: String, reason: String)
 }
 
+extension OperatorAction {
+    /// What was asked, for the audit trail.
+    var auditDescription: String {
+        switch self {
+        case .releaseOrder(let orderId, let note): "release order \(orderId): \(note)"
+        case .setLimit(let customerId, let amount, let until, let reason):
+            "set the limit of \(customerId) to \(amount)\(until.map { " until \($0)" } ?? ""): \(reason)"
+        case .block(let customerId, let reason): "block \(customerId): \(reason)"
+        case .unblock(let customerId, let reason): "unblock \(customerId): \(reason)"
+        }
+    }
+}
+
 /// Why an operator action was refused: a stable code and an HTTP status for the admin API.
 public struct OperatorFailure: Error, Sendable, Equatable, CustomStringConvertible {
     public var status: Int
@@ -76,8 +89,13 @@ extension BatchProcessor {
                     try stateCache.flush(db, updatedAt: stamp, today: context.today, policy: policy)
                     try ProcessedEvents.record(db, source: "operator", id: requestId, sha256: "", customerId: customerId)
                     try Meta.set(db, "arrival_seq", String(arrival))
-                    for output in outputs {
-                        try Outbox.append(db, OutboxRendering.message(for: output, topics: config.topics), createdAt: stamp)
+                    try record(db, outputs, state: state, today: context.today, policy: policy, actor: operatorName, stamp: stamp)
+                    if outputs.isEmpty {
+                        // An action that changed nothing visible is still on the record.
+                        try AuditLog.append(db, AuditEntry(
+                            time: context.now, customerId: customerId, kind: .operatorAction, actor: operatorName,
+                            causationId: "operator:\(requestId)", policyVersion: policy.version,
+                            body: .object([JSONMember("action", .string(action.auditDescription))])))
                     }
                     return .success((outputs, StateExport.customer(state, policy: policy, asOf: context.today)))
                 }

@@ -36,9 +36,7 @@ extension BatchProcessor {
             } else {
                 stateCache.update(state, ledgerChanged: false)
             }
-            for output in outputs {
-                try Outbox.append(db, OutboxRendering.message(for: output, topics: config.topics), createdAt: stamp)
-            }
+            try self.record(db, outputs, state: state, today: today, policy: policy, stamp: stamp)
             produced += outputs.count
             outcome.outputs += outputs
         }
