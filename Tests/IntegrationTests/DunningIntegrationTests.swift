@@ -16,7 +16,7 @@ import Testing
 
     /// C-Y's year: three invoices paid late, one disputed for a month; C-F orders every day at
     /// noon so that the event clock passes every daily tick.
-    static func year() -> [String] {
+    static func year(fillerDays: Int = 300) -> [String] {
         var events = Events(start: "2026-01-01T00:00:00Z")
         var timed: [(Int, String)] = []
         func add(_ minute: Int, _ line: String) { timed.append((minute, line)) }
@@ -35,7 +35,7 @@ import Testing
         add(m(8, 5, 10), events.event("dispute.opened", "C-Y", at: m(8, 5, 10), ["invoice_id": "I-3", "reason": "damaged"]))
         add(m(9, 1, 10), events.event("dispute.resolved", "C-Y", at: m(9, 1, 10), ["invoice_id": "I-3"]))
         add(m(9, 20, 10), events.pay("C-Y", "P-3", "3000.00", at: m(9, 20, 10)))
-        for day in 0..<300 {
+        for day in 0..<fillerDays {
             let minute = day * 1440 + 12 * 60
             add(minute, events.order("C-F", "F-\(day)", "1.00", at: minute))
         }

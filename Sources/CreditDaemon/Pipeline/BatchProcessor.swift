@@ -147,8 +147,15 @@ public final class BatchProcessor: @unchecked Sendable {
                 arrival += 1
                 var state = try stateCache.state(db, event.customerId, policy: policy)
                 let context = DecisionContext(policy: policy, now: now, instance: config.instance, arrivalSequence: arrival)
+                let levelBefore = state.dunningLevel
                 let outputs = CreditEngine.apply(event, to: &state, context: context)
                 stateCache.update(state)
+                try CollectionHistory.recordInvoices(db, customerId: state.customerId, ledger: state.ledger,
+                                                     invoiceIds: CollectionHistory.touchedInvoices(event.payload, ledger: state.ledger),
+                                                     date: event.time.utcDate, format: policy.format)
+                if levelBefore > 0 && state.dunningLevel == 0 {
+                    try CollectionHistory.recordCure(db, customerId: state.customerId, on: event.time.utcDate)
+                }
                 switch event.payload {
                 case .orderCreated(let order): try OrderIndex.record(db, orderId: order.orderId, customerId: event.customerId)
                 case .orderAmended(let order): try OrderIndex.record(db, orderId: order.orderId, customerId: event.customerId)

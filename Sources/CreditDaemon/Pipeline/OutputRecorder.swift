@@ -22,5 +22,6 @@ extension BatchProcessor {
             try Outbox.append(db, OutboxRendering.message(for: output, topics: config.topics), createdAt: stamp)
         }
         try AuditLog.append(db, outputs.map { AuditEntry(event: $0, extraInputs: extra, actor: actor) })
+        try CollectionHistory.recordOutputs(db, outputs)
     }
 }

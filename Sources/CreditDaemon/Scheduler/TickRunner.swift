@@ -29,6 +29,9 @@ extension BatchProcessor {
             var state = try stateCache.state(db, id, policy: policy, withWindow: false)
             let before = state
             let outputs = TickWork.run(&state, tick: tick, context: context)
+            if before.dunningLevel > 0 && state.dunningLevel == 0 {
+                try CollectionHistory.recordCure(db, customerId: id, on: today)
+            }
             if state == before {
                 stateCache.putBack(state)
                 // Nothing to do today: move its attention date on (a policy change resets it).

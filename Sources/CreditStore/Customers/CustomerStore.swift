@@ -11,11 +11,21 @@ public enum CustomerStore {
         public var overdue: Bool
         /// The first date a scheduler tick can change the customer; nil when none.
         public var attentionOn: LocalDate?
-        public init(hasHeldOrders: Bool, blocked: Bool, overdue: Bool, attentionOn: LocalDate? = nil) {
+        /// The top-risk figures of collection analytics (decimal strings in the credit currency).
+        public var name: String?
+        public var exposure: String?
+        public var creditLimit: String?
+        public var riskClass: String?
+        public init(hasHeldOrders: Bool, blocked: Bool, overdue: Bool, attentionOn: LocalDate? = nil,
+                    name: String? = nil, exposure: String? = nil, creditLimit: String? = nil, riskClass: String? = nil) {
             self.hasHeldOrders = hasHeldOrders
             self.blocked = blocked
             self.overdue = overdue
             self.attentionOn = attentionOn
+            self.name = name
+            self.exposure = exposure
+            self.creditLimit = creditLimit
+            self.riskClass = riskClass
         }
     }
 
@@ -34,13 +44,17 @@ public enum CustomerStore {
     /// (nil keeps the stored one).
     public static func save(_ db: Database, id: String, state: [UInt8], journal: [UInt8]? = nil, flags: Flags, updatedAt: String) throws {
         try db.cachedStatement(sql: """
-            INSERT INTO customers (customer_id, state, has_held_orders, blocked, overdue, attention_on, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO customers (customer_id, state, has_held_orders, blocked, overdue, attention_on, updated_at,
+                                   name, exposure, credit_limit, risk_class)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(customer_id) DO UPDATE SET state = excluded.state,
               has_held_orders = excluded.has_held_orders, blocked = excluded.blocked,
-              overdue = excluded.overdue, attention_on = excluded.attention_on, updated_at = excluded.updated_at
+              overdue = excluded.overdue, attention_on = excluded.attention_on, updated_at = excluded.updated_at,
+              name = excluded.name, exposure = excluded.exposure, credit_limit = excluded.credit_limit,
+              risk_class = excluded.risk_class
             """).execute(arguments: [id, Data(state), flags.hasHeldOrders, flags.blocked, flags.overdue,
-                                     flags.attentionOn?.description, updatedAt])
+                                     flags.attentionOn?.description, updatedAt,
+                                     flags.name, flags.exposure, flags.creditLimit, flags.riskClass])
         if let journal {
             try db.cachedStatement(sql: """
                 INSERT INTO customer_journals (customer_id, journal) VALUES (?, ?)

@@ -102,6 +102,7 @@ enum Schema {
                 );
                 """)
         }
+        migrator.registerMigration(CollectionHistory.migrationName, migrate: CollectionHistory.migrate)
         return migrator
     }
 }

@@ -1,0 +1,204 @@
+import CreditCore
+import Foundation
+import GRDB
+
+/// The history collection analytics read (credit-model.md, Collection analytics): every issued
+/// invoice with the dated changes of its settled part, every hold with its release, every dunning
+/// notice with its cure, and a profile per customer. Written by the single writer in the same
+/// transactions as the state, so a report never sees a decision without its history.
+public enum CollectionHistory {
+    static let migrationName = "2026-11-29-07-collection-history"
+
+    static func migrate(_ db: Database) throws {
+        try db.execute(sql: """
+            -- One row per issued invoice: the invoiced amount and what is open now.
+            CREATE TABLE receivables (
+                customer_id TEXT NOT NULL,
+                invoice_id TEXT NOT NULL,
+                amount TEXT NOT NULL,
+                open_amount TEXT NOT NULL,
+                invoice_date TEXT NOT NULL,
+                due_date TEXT NOT NULL,
+                disputed INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (customer_id, invoice_id)
+            );
+            -- Dated changes of an invoice's open amount other than invoicing (payments, credit
+            -- notes: negative; reversals: positive), dated by the business date of the event.
+            CREATE TABLE receivable_movements (
+                customer_id TEXT NOT NULL,
+                invoice_id TEXT NOT NULL,
+                date TEXT NOT NULL,
+                delta TEXT NOT NULL
+            );
+            CREATE INDEX receivable_movements_invoice ON receivable_movements (customer_id, invoice_id);
+            -- Every hold and how it ended.
+            CREATE TABLE holds (
+                customer_id TEXT NOT NULL,
+                order_id TEXT NOT NULL,
+                value TEXT NOT NULL,
+                held_at TEXT NOT NULL,
+                released_at TEXT,
+                released_by TEXT,
+                PRIMARY KEY (customer_id, order_id, held_at)
+            );
+            -- Every dunning notice, and the day the customer was cured (level back to 0).
+            CREATE TABLE dunning_notices (
+                customer_id TEXT NOT NULL,
+                level INTEGER NOT NULL,
+                date TEXT NOT NULL,
+                cured_on TEXT,
+                PRIMARY KEY (customer_id, level, date)
+            );
+            -- The figures of the top-risk table, kept with each customer's state.
+            ALTER TABLE customers ADD COLUMN name TEXT;
+            ALTER TABLE customers ADD COLUMN exposure TEXT;
+            ALTER TABLE customers ADD COLUMN credit_limit TEXT;
+            ALTER TABLE customers ADD COLUMN risk_class TEXT;
+            """)
+    }
+
+    // MARK: Writing
+
+    /// Invoices an event can have changed (what it names, and what a payment was applied to).
+    public static func touchedInvoices(_ payload: InputPayload, ledger: Ledger) -> Set<String> {
+        switch payload {
+        case .shipmentShipped(let event): return [event.invoiceId]
+        case .shipmentReturned(let event): return [event.invoiceId]
+        case .disputeOpened(let event): return [event.invoiceId]
+        case .disputeResolved(let event): return [event.invoiceId]
+        case .paymentReceived(let event):
+            var ids = Set(event.allocations.map(\.invoiceId))
+            for application in ledger.payments[event.paymentId]?.applications ?? [] { ids.insert(application.invoiceId) }
+            return ids
+        case .paymentReversed(let event):
+            return Set((ledger.payments[event.paymentId]?.applications ?? []).map(\.invoiceId))
+        case .orderCreated, .orderAmended, .orderCancelled:
+            return []
+        }
+    }
+
+    /// Brings the stored rows of `invoiceIds` up to the ledger; a change of the settled part
+    /// (amount minus open) becomes a movement dated `date`.
+    public static func recordInvoices(_ db: Database, customerId: String, ledger: Ledger, invoiceIds: Set<String>,
+                                      date: LocalDate, format: (DecimalAmount) -> String) throws {
+        for id in invoiceIds.sorted() {
+            guard let invoice = ledger.invoices[id], invoice.issued, let invoiceDate = invoice.invoiceDate,
+                  let dueDate = invoice.dueDate else { continue }
+            let stored = try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT amount, open_amount FROM receivables WHERE customer_id = ? AND invoice_id = ?
+                """), arguments: [customerId, id])
+            let settledBefore: DecimalAmount
+            if let stored, let amount = DecimalAmount(text: stored[0]), let open = DecimalAmount(text: stored[1]) {
+                settledBefore = amount - open
+            } else {
+                settledBefore = .zero
+            }
+            let settledNow = invoice.amount - invoice.openAmount
+            if settledNow != settledBefore {
+                try db.cachedStatement(sql: """
+                    INSERT INTO receivable_movements (customer_id, invoice_id, date, delta) VALUES (?, ?, ?, ?)
+                    """).execute(arguments: [customerId, id, date.description, format(settledBefore - settledNow)])
+            }
+            try db.cachedStatement(sql: """
+                INSERT INTO receivables (customer_id, invoice_id, amount, open_amount, invoice_date, due_date, disputed)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(customer_id, invoice_id) DO UPDATE SET amount = excluded.amount, open_amount = excluded.open_amount,
+                  due_date = excluded.due_date, disputed = excluded.disputed
+                """).execute(arguments: [customerId, id, format(invoice.amount), format(invoice.openAmount),
+                                         invoiceDate.description, dueDate.description, invoice.disputed])
+        }
+    }
+
+    /// Holds and dunning notices from the published outputs.
+    public static func recordOutputs(_ db: Database, _ outputs: [OutputEvent]) throws {
+        for output in outputs {
+            switch output.type {
+            case .orderHeld:
+                guard let order = output.data["order_id"]?.stringValue, let value = output.data["amount"]?.stringValue else { continue }
+                try db.cachedStatement(sql: """
+                    INSERT OR IGNORE INTO holds (customer_id, order_id, value, held_at) VALUES (?, ?, ?, ?)
+                    """).execute(arguments: [output.customerId, order, value, output.time.rfc3339])
+            case .orderReleased:
+                guard let order = output.data["order_id"]?.stringValue else { continue }
+                let by = output.data["released_by"]?.stringValue == "auto" ? "auto" : "operator"
+                try db.cachedStatement(sql: """
+                    UPDATE holds SET released_at = ?, released_by = ?
+                    WHERE customer_id = ? AND order_id = ? AND released_at IS NULL
+                    """).execute(arguments: [output.time.rfc3339, by, output.customerId, order])
+            case .dunningNotice:
+                guard case .number(let text)? = output.data["level"], let level = Int(text) else { continue }
+                try db.cachedStatement(sql: """
+                    INSERT OR IGNORE INTO dunning_notices (customer_id, level, date) VALUES (?, ?, ?)
+                    """).execute(arguments: [output.customerId, level, output.time.utcDate.description])
+            default:
+                continue
+            }
+        }
+    }
+
+    /// The customer's dunning level went back to 0 on `date`: its open notices are cured.
+    public static func recordCure(_ db: Database, customerId: String, on date: LocalDate) throws {
+        try db.cachedStatement(sql: """
+            UPDATE dunning_notices SET cured_on = ? WHERE customer_id = ? AND cured_on IS NULL
+            """).execute(arguments: [date.description, customerId])
+    }
+
+    // MARK: Reading
+
+    /// The whole book (or one customer's), ready for `CollectionAnalytics`.
+    public static func book(_ db: Database, currency: Currency, dunningLevels: [Int], customer: String? = nil) throws -> CollectionBook {
+        let only = customer == nil ? "" : " WHERE customer_id = ?"
+        let arguments: StatementArguments = customer.map { StatementArguments([$0]) } ?? StatementArguments()
+        var movements: [String: [ReceivableMovement]] = [:]
+        let movementRows = try Row.fetchCursor(db, sql: "SELECT customer_id, invoice_id, date, delta FROM receivable_movements\(only)",
+                                               arguments: arguments)
+        while let row = try movementRows.next() {
+            let customerId: String = row[0]
+            let invoiceId: String = row[1]
+            guard let date = LocalDate(row[2] as String), let delta = DecimalAmount(text: row[3]) else { continue }
+            movements["\(customerId)\u{1F}\(invoiceId)", default: []].append(ReceivableMovement(date: date, delta: delta))
+        }
+        var invoices: [ReceivableHistory] = []
+        let invoiceRows = try Row.fetchCursor(db, sql: """
+            SELECT customer_id, invoice_id, amount, invoice_date, due_date, disputed FROM receivables\(only)
+            """, arguments: arguments)
+        while let row = try invoiceRows.next() {
+            let customerId: String = row[0]
+            let invoiceId: String = row[1]
+            guard let amount = DecimalAmount(text: row[2]), let invoiceDate = LocalDate(row[3] as String),
+                  let dueDate = LocalDate(row[4] as String) else { continue }
+            invoices.append(ReceivableHistory(invoiceId: invoiceId, customerId: customerId, amount: amount, invoiceDate: invoiceDate,
+                                              dueDate: dueDate, movements: movements["\(customerId)\u{1F}\(invoiceId)"] ?? [],
+                                              disputed: row[5]))
+        }
+        let holds = try Row.fetchAll(db, sql: "SELECT customer_id, order_id, value, held_at, released_at, released_by FROM holds\(only)",
+                                     arguments: arguments).compactMap { row -> HoldRecord? in
+            guard let value = DecimalAmount(text: row[2]), let heldAt = Timestamp(rfc3339: row[3]) else { return nil }
+            return HoldRecord(orderId: row[1], customerId: row[0], value: value, heldAt: heldAt,
+                              releasedAt: (row[4] as String?).flatMap { Timestamp(rfc3339: $0) },
+                              releasedBy: (row[5] as String?).flatMap { HoldReleaseKind(rawValue: $0) })
+        }
+        let notices = try Row.fetchAll(db, sql: "SELECT customer_id, level, date, cured_on FROM dunning_notices\(only)",
+                                       arguments: arguments).compactMap { row -> DunningNoticeRecord? in
+            guard let date = LocalDate(row[2] as String) else { return nil }
+            return DunningNoticeRecord(customerId: row[0], level: row[1], date: date, curedOn: (row[3] as String?).flatMap { LocalDate($0) })
+        }
+        let profiles = try Row.fetchAll(db, sql: """
+            SELECT customer_id, name, exposure, credit_limit, risk_class FROM customers\(only.isEmpty ? " WHERE" : only + " AND") exposure IS NOT NULL
+            """, arguments: arguments).compactMap { row -> CustomerProfile? in
+            guard let exposure = DecimalAmount(text: row[2]) else { return nil }
+            return CustomerProfile(customerId: row[0], name: row[1], creditLimit: (row[3] as String?).flatMap { DecimalAmount(text: $0) } ?? .zero,
+                                   exposure: exposure, riskClass: row[4])
+        }
+        return CollectionBook(currency: currency, invoices: invoices, holds: holds, notices: notices, customers: profiles,
+                              dunningLevels: dunningLevels)
+    }
+}
+
+extension DecimalAmount {
+    /// A stored decimal string (money is stored as text, exactly).
+    init?(text: String) {
+        guard case .success(let value) = DecimalAmount.parse(text, allowNegative: true) else { return nil }
+        self = value
+    }
+}

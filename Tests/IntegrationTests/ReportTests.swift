@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+
+/// The collection report of a replayed history, checked against figures computed here from the
+/// same events by hand-simple rules (every invoice either unpaid, paid in one allocation or
+/// paid in part, so each figure follows directly from the event list).
+@Suite struct ReportTests {
+    struct Invoice {
+        var id: String, customer: String, amount: Double, invoiced: String, due: String
+        var payments: [(date: String, amount: Double)]
+    }
+
+    static func days(_ from: String, _ to: String) -> Int {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
+        let a = formatter.date(from: from)!, b = formatter.date(from: to)!
+        return Int((b.timeIntervalSince(a) / 86_400).rounded())
+    }
+
+    @Test func reportFiguresMatchTheEventsIndependently() throws {
+        var lines = DunningIntegrationTests.year(fillerDays: 310)
+        var events = Events(start: "2026-01-01T00:00:00Z")
+        events.source = "oms-z"
+        let m = DunningIntegrationTests.minutes
+        lines += [
+            events.order("C-Z", "O-4", "500.00", at: m(8, 31, 9)),
+            events.event("shipment.shipped", "C-Z", at: m(9, 1, 9), ["shipment_id": "S-4", "order_id": "O-4", "invoice_id": "I-4",
+                                                                   "amount": "500.00", "currency": "EUR"]),
+            events.order("C-Z", "O-5", "800.00", at: m(10, 14, 9)),
+            events.event("shipment.shipped", "C-Z", at: m(10, 15, 9), ["shipment_id": "S-5", "order_id": "O-5", "invoice_id": "I-5",
+                                                                    "amount": "800.00", "currency": "EUR"]),
+            events.pay("C-Z", "P-5", "300.00", at: m(10, 20, 9), allocations: [("I-5", "300.00")]),
+        ]
+        // Business-time order, as one partition would carry it.
+        lines.sort { a, b in
+            let ta = (try? JSONSerialization.jsonObject(with: Data(a.utf8)) as? [String: Any])?["time"] as? String ?? ""
+            let tb = (try? JSONSerialization.jsonObject(with: Data(b.utf8)) as? [String: Any])?["time"] as? String ?? ""
+            return ta < tb
+        }
+        let invoices = [
+            Invoice(id: "I-1", customer: "C-Y", amount: 1000, invoiced: "2026-01-05", due: "2026-02-04", payments: [("2026-02-10", 1000)]),
+            Invoice(id: "I-2", customer: "C-Y", amount: 2000, invoiced: "2026-03-02", due: "2026-04-01", payments: [("2026-05-20", 2000)]),
+            Invoice(id: "I-3", customer: "C-Y", amount: 3000, invoiced: "2026-07-01", due: "2026-07-31", payments: [("2026-09-20", 3000)]),
+            Invoice(id: "I-4", customer: "C-Z", amount: 500, invoiced: "2026-09-01", due: "2026-10-01", payments: []),
+            Invoice(id: "I-5", customer: "C-Z", amount: 800, invoiced: "2026-10-15", due: "2026-11-14", payments: [("2026-10-20", 300)]),
+        ]
+        let asOf = "2026-10-31", period = 120
+        let start = "2026-07-03"  // as_of − 120 days; the period is (start, as_of]
+
+        // Independent figures.
+        func openAt(_ invoice: Invoice, _ date: String) -> Double {
+            invoice.invoiced > date ? 0 : invoice.amount - invoice.payments.filter { $0.date <= date }.map(\.amount).reduce(0, +)
+        }
+        let receivables = invoices.map { openAt($0, asOf) }.reduce(0, +)
+        let notDue = invoices.filter { $0.due >= asOf }.map { openAt($0, asOf) }.reduce(0, +)
+        let d1to30 = invoices.filter { (1...30).contains(Self.days($0.due, asOf)) }.map { openAt($0, asOf) }.reduce(0, +)
+        let sales = invoices.filter { $0.invoiced > start && $0.invoiced <= asOf }.map(\.amount).reduce(0, +)
+        let dso = receivables / sales * Double(period)
+        let best = notDue / sales * Double(period)
+        let paid = invoices.filter { openAt($0, asOf) == 0 && ($0.payments.last!.date > start) }
+        let daysLate = paid.map { max(0, Self.days($0.due, $0.payments.last!.date)) }
+        let daysToPay = paid.map { Self.days($0.invoiced, $0.payments.last!.date) }
+
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("creditd-report-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let config = folder.appendingPathComponent("creditd.yaml").path
+        try """
+            database: {path: \(folder.path)/live.sqlite}
+            http: {admin_token_file: null}
+            policy: {file: \(repositoryRoot)/config/policy.yaml}
+
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let file = folder.appendingPathComponent("events.jsonl").path
+        try (lines.joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let database = folder.appendingPathComponent("replay.sqlite").path
+        let replay = try run(TestDaemon.creditd, ["replay", "--config", config, "--database", database, file])
+        #expect(replay.status == 0, "\(replay.stderr)")
+
+        let result = try run(TestDaemon.creditctl, ["report", "--database", database, "--as-of", asOf, "--period-days", "\(period)", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let aging = report["aging"] as? [String: Any] ?? [:]
+        func money(_ value: Double) -> String { String(format: "%.2f", value) }
+        #expect(aging["total"] as? String == money(receivables))
+        #expect(aging["not_due"] as? String == money(notDue))
+        #expect(aging["d1_30"] as? String == money(d1to30))
+        #expect(aging["over_90"] as? String == "0.00")
+        func close(_ key: String, _ expected: Double) {
+            let got = report[key] as? Double ?? .nan
+            #expect(abs(got - expected) < 0.051, "\(key): \(got) vs \(expected)")
+        }
+        close("dso", dso)
+        close("best_possible_dso", best)
+        close("add", dso - best)
+        let paidFigures = report["paid_invoices"] as? [String: Any] ?? [:]
+        #expect(paidFigures["count"] as? Int == paid.count)
+        #expect(abs((paidFigures["avg_days_late"] as? Double ?? -1) - Double(daysLate.reduce(0, +)) / Double(paid.count)) < 0.051)
+        #expect(abs((paidFigures["avg_days_to_pay"] as? Double ?? -1) - Double(daysToPay.reduce(0, +)) / Double(paid.count)) < 0.051)
+        #expect(paidFigures["late_share"] as? Double == 1.0)
+        // Dunning notices dated in the period: C-Y 08-01 (L1), 09-02 (L1), 09-09 (L2), 09-16 (L3), all
+        // cured by 09-20; C-Z 10-02 (L1), 10-16 (L2), 10-31 (L3), not cured.
+        let dunning = (report["dunning"] as? [[String: Any]] ?? []).reduce(into: [Int: (Int, Double)]()) {
+            $0[$1["level"] as? Int ?? 0] = ($1["notices"] as? Int ?? -1, $1["cured_within_30d_share"] as? Double ?? -1)
+        }
+        #expect(dunning[1]?.0 == 3)
+        #expect(dunning[2]?.0 == 2 && dunning[2]?.1 == 0.5)
+        #expect(dunning[3]?.0 == 2 && dunning[3]?.1 == 0.5)
+        let top = report["top_risk"] as? [[String: Any]] ?? []
+        #expect(top.first?["customer_id"] as? String == "C-Z")
+        #expect(top.first?["overdue"] as? String == "500.00")
+
+        // The same report as a self-contained page.
+        let page = folder.appendingPathComponent("report.html").path
+        let html = try run(TestDaemon.creditctl, ["report", "--database", database, "--as-of", asOf, "--html", page])
+        #expect(html.status == 0, "\(html.stderr)")
+        let text = try String(contentsOfFile: page, encoding: .utf8)
+        #expect(text.contains("<svg") && !text.contains("http://") && !text.contains("https://"))
+    }
+}
