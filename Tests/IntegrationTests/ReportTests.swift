@@ -116,5 +116,25 @@ import Testing
         #expect(html.status == 0, "\(html.stderr)")
         let text = try String(contentsOfFile: page, encoding: .utf8)
         #expect(text.contains("<svg") && !text.contains("http://") && !text.contains("https://"))
+
+        // Rendered by a real browser (Debian's chromium, headless): the charts are in the DOM it
+        // built and the page becomes a PNG, kept under .run/artifacts (not committed).
+        let artifacts = "\(repositoryRoot)/.run/artifacts"
+        try FileManager.default.createDirectory(atPath: artifacts, withIntermediateDirectories: true)
+        let png = "\(artifacts)/collection-report.png"
+        try? FileManager.default.removeItem(atPath: png)
+        let browser = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1366,2400",
+                       "--user-data-dir=\(folder.path)/chromium"]
+        let shot = try run("/usr/bin/chromium", browser + ["--screenshot=\(png)", "file://\(page)"])
+        #expect(shot.status == 0, "\(shot.stderr)")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: png))
+        #expect(bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]), "a PNG")
+        let width = bytes.count > 24 ? Int(bytes[16]) << 24 | Int(bytes[17]) << 16 | Int(bytes[18]) << 8 | Int(bytes[19]) : 0
+        #expect(width == 1366)
+        #expect(bytes.count > 20_000, "a page with charts and tables, not a blank one (\(bytes.count) bytes)")
+        let dom = try run("/usr/bin/chromium", browser + ["--dump-dom", "file://\(page)"])
+        #expect(dom.status == 0)
+        #expect(dom.stdout.components(separatedBy: "<svg").count - 1 >= 4, "the aging, trend, hold and dunning charts")
+        #expect(dom.stdout.contains("<rect") && (dom.stdout.contains("<polyline") || dom.stdout.contains("<path")))
     }
 }
