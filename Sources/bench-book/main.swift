@@ -27,7 +27,8 @@ func seconds(since start: ContinuousClock.Instant) -> Double {
     return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
 }
 
-let policy = try PolicyLoader.loadWithSource(file: policyFile).policy
+let (policy, policySource) = try PolicyLoader.loadWithSource(file: policyFile)
+let keepSteadyBook = ProcessInfo.processInfo.environment["BENCH_KEEP_DB"] == "1"
 let now = Timestamp(rfc3339: "2026-11-29T08:00:00Z")!
 let decoder = EventDecoder(policy: policy)
 func event(_ type: String, _ id: String, _ time: String, _ data: String) -> InputEvent {
@@ -77,10 +78,18 @@ func runScenario(steady: Bool) throws {
         }
         try database.write { db in
             for state in states {
+                // The collection history a live daemon would have written, for `creditctl report`.
+                try CollectionHistory.recordInvoices(db, customerId: state.customerId, ledger: state.ledger,
+                                                     invoiceIds: Set(state.ledger.invoices.keys), date: now.utcDate, format: policy.format)
                 try CustomerStore.save(db, id: state.customerId, state: try StateCodec.encode(state), journal: try StateCodec.encodeWindow(state.journal),
                                        flags: StateCodec.flags(state, today: now.utcDate, policy: policy), updatedAt: now.rfc3339)
             }
         }
+    }
+    try database.write { db in
+        try Meta.set(db, "policy_yaml", policySource)
+        try Meta.set(db, "policy_version", policy.version)
+        try Meta.set(db, "clock", "wall")
     }
     let built = seconds(since: start)
     let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0) / 1_048_576
@@ -117,7 +126,7 @@ func runScenario(steady: Bool) throws {
     print("  scheduler run: \(chunkTimes.count) chunks, \(outputs) outputs, \(String(format: "%.2f", tickTime)) s in the tick itself (\(String(format: "%.2f", total)) s with the interleaved event batches)")
     print("  longest chunk (the longest the consumer waits): \(String(format: "%.0f", (chunkTimes.max() ?? 0) * 1000)) ms; median chunk \(String(format: "%.0f", median(chunkTimes) * 1000)) ms")
     print("  event batches of 500 meanwhile: median \(String(format: "%.0f", median(batchTimes) * 1000)) ms, max \(String(format: "%.0f", (batchTimes.max() ?? 0) * 1000)) ms, \(String(format: "%.0f", Double(500 * batchTimes.count) / batchTimes.reduce(0, +))) events/s")
-    try? FileManager.default.removeItem(atPath: path)
+    if !(steady && keepSteadyBook) { try? FileManager.default.removeItem(atPath: path) }
 }
 
 try runScenario(steady: false)

@@ -61,6 +61,30 @@ import Testing
         #expect(after.last?.type == "credit.order.held")
         #expect(reasons == ["CUSTOMER_BLOCKED"])
         #expect(daemon.log.contains("operator action applied"))
+
+        // The collection report over HTTP: behind the token, HTML for people, JSON for scripts.
+        let token = daemon.adminToken ?? ""
+        let anonymous = try run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "\(base)/report"])
+        #expect(anonymous.stdout == "401")
+        let page = try run("/usr/bin/curl", ["-s", "-D", "-", "-H", "Authorization: Bearer \(token)", "\(base)/report?period_days=30"])
+        #expect(page.stdout.contains("200") && page.stdout.lowercased().contains("content-type: text/html"))
+        #expect(page.stdout.contains("<svg"))
+        let json = try run("/usr/bin/curl", ["-s", "-H", "Authorization: Bearer \(token)", "\(base)/v1/report?customer=C-OP"])
+        let report = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        #expect(report?["period_days"] as? Int == 90)
+        #expect((report?["holds"] as? [String: Any])?["count"] as? Int == 2, "\(json.stdout)")
+        let badPeriod = try run("/usr/bin/curl", ["-s", "-H", "Authorization: Bearer \(token)", "\(base)/v1/report?period_days=0"])
+        #expect(badPeriod.stdout.contains("invalid_field"))
+        // The gauges are refreshed ten seconds after start, then every five minutes.
+        let deadline = ContinuousClock.now + .seconds(30)
+        var metrics = ""
+        while ContinuousClock.now < deadline {
+            metrics = try run("/usr/bin/curl", ["-s", "\(base)/metrics"]).stdout
+            if metrics.contains("creditd_collection{") { break }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        #expect(metrics.contains("creditd_collection{figure=\"dso\"}"))
+        #expect(metrics.contains("creditd_receivables_aging{bucket=\"total\"}"))
         #expect(try await daemon.stop() == 0)
 
         // Every change is in the audit trail with who did it and why, and the chain verifies.

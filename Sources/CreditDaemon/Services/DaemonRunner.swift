@@ -33,6 +33,7 @@ public enum DaemonRunner {
         let consume = ConsumeService(consumer: consumer, processor: processor, status: status, doorbell: doorbell,
                                      logger: logger, metrics: metrics)
         let scheduler = SchedulerService(processor: processor, doorbell: doorbell, logger: logger, metrics: metrics)
+        let gauges = CollectionGaugesService(processor: processor, metrics: metrics, logger: logger)
         let reload = ReloadService(policyFile: config.policyFile, status: status, notifier: notifier, logger: logger)
         let supervisor = SupervisorService(status: status, notifier: notifier, logger: logger, database: database, metrics: metrics)
         var token: String?
@@ -50,7 +51,7 @@ public enum DaemonRunner {
             })
 
         var groupConfig = ServiceGroupConfiguration(
-            services: ([relay, consume, scheduler, http, reload, supervisor] as [any Service]).map { .init(service: $0) },
+            services: ([relay, consume, scheduler, gauges, http, reload, supervisor] as [any Service]).map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         groupConfig.maximumGracefulShutdownDuration = Duration.seconds(25)

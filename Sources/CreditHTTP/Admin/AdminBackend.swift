@@ -17,3 +17,25 @@ public enum AdminResult: Sendable, Equatable {
         .success(body: Array(json.utf8))
     }
 }
+
+/// What `GET /report` (HTML) and `GET /v1/report` (JSON) ask for: the collection report as of a
+/// date (the daemon's today when nil), over a period, for the book or one customer.
+public struct ReportQuery: Sendable, Equatable {
+    public var asOf: String?
+    public var periodDays: Int?
+    public var customer: String?
+    public var html: Bool
+
+    public init(asOf: String? = nil, periodDays: Int? = nil, customer: String? = nil, html: Bool) {
+        self.asOf = asOf
+        self.periodDays = periodDays
+        self.customer = customer
+        self.html = html
+    }
+}
+
+/// Implemented by a backend that can render the collection report.
+public protocol ReportBackend: Sendable {
+    /// The report as an HTML page or a JSON object; failures with a stable code.
+    func report(_ query: ReportQuery) async -> AdminResult
+}

@@ -28,6 +28,8 @@ public final class CreditMetrics: Sendable {
     private let backlogGauge: CoreMetrics.Gauge
     private let schedulerRunCounter: CoreMetrics.Counter
     private let relayCounters: MetricFamily<CoreMetrics.Counter>
+    private let collectionGauges: MetricFamily<CoreMetrics.Gauge>
+    private let agingGauges: MetricFamily<CoreMetrics.Gauge>
     let kafka: KafkaStatisticsRecorder
 
     /// Event-to-decision latency: milliseconds when keeping up, minutes when catching up.
@@ -66,6 +68,8 @@ public final class CreditMetrics: Sendable {
         backlogGauge = CoreMetrics.Gauge(label: MetricName.outboxBacklog, factory: factory)
         schedulerRunCounter = CoreMetrics.Counter(label: MetricName.schedulerRuns, factory: factory)
         relayCounters = MetricFamily(name: MetricName.relayPublished, labelNames: ["topic"], make: counter)
+        collectionGauges = MetricFamily(name: MetricName.collection, labelNames: ["figure"], make: gauge)
+        agingGauges = MetricFamily(name: MetricName.receivablesAging, labelNames: ["bucket"], make: gauge)
         kafka = KafkaStatisticsRecorder(factory: factory, consumerLag: lagGauges)
     }
 
@@ -146,6 +150,13 @@ public final class CreditMetrics: Sendable {
     /// A scheduler tick completed.
     public func schedulerRun() {
         schedulerRunCounter.increment()
+    }
+
+    /// The book's collection figures (`dso`, `cei`, ...) and its aging by bucket (amounts given
+    /// as decimal strings; the gauge is a float for dashboards).
+    public func collection(figures: [String: Double], aging: [String: String]) {
+        for (name, value) in figures { collectionGauges(name).record(value) }
+        for (bucket, amount) in aging { agingGauges(bucket).record(Double(amount) ?? 0) }
     }
 
     // MARK: Publishing

@@ -21,6 +21,13 @@ public enum MetricName {
     public static let outboxBacklog = "creditd_outbox_backlog"
     /// Counter: scheduler ticks run (dunning, expiries, rescoring).
     public static let schedulerRuns = "creditd_scheduler_runs_total"
+    /// Gauge `{figure}` (days or percent): the collection figures of the whole book over the last
+    /// 90 days (`dso`, `countback_dso`, `best_possible_dso`, `add`, `cei`), refreshed every few
+    /// minutes. For dashboards; the exact figures come from `creditctl report`.
+    public static let collection = "creditd_collection"
+    /// Gauge `{bucket}`: open receivables by days past due (`not_due`, `d1_30`, ... `over_90`), in
+    /// the credit currency (a dashboard approximation of the exact decimal report).
+    public static let receivablesAging = "creditd_receivables_aging"
     /// Counter `{topic}`: outbox messages the relay published.
     public static let relayPublished = "creditd_relay_published_total"
     /// Gauge `{broker}` (seconds): librdkafka's average broker round-trip time.

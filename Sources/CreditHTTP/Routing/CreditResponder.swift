@@ -64,6 +64,37 @@ struct CreditResponder: HTTPResponder {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
         case .endpoint(.admin(let route, let identifier)):
             return await admin(route: route, identifier: identifier, request: request)
+        case .endpoint(.report(let html)):
+            return await report(html: html, request: request)
+        }
+    }
+
+    /// `GET /report` (the HTML page a credit manager opens) and `GET /v1/report` (JSON), with the
+    /// query parameters `as_of=YYYY-MM-DD`, `period_days=N` and `customer=ID`.
+    private func report(html: Bool, request: Request) async -> Response {
+        guard let reporter = backend as? any ReportBackend else {
+            return Self.error(AdminError(status: 501, code: "not_implemented", message: "this daemon cannot render reports"))
+        }
+        let parameters = request.uri.queryParameters
+        var periodDays: Int?
+        if let text = parameters["period_days"] {
+            guard let value = Int(String(text)), (1...3660).contains(value) else {
+                return Self.error(AdminError(status: 400, code: AdminError.Code.invalidField,
+                                             message: "period_days must be a whole number of days from 1 to 3660, not \(text)"))
+            }
+            periodDays = value
+        }
+        let query = ReportQuery(asOf: parameters["as_of"].map(String.init), periodDays: periodDays,
+                                customer: parameters["customer"].map(String.init), html: html)
+        switch await reporter.report(query) {
+        case .success(let body):
+            guard html else { return Self.json(status: 200, body: body) }
+            var headers = HTTPFields()
+            headers[.contentType] = "text/html; charset=utf-8"
+            headers[.cacheControl] = "no-store"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        case .failure(let failure):
+            return Self.error(failure)
         }
     }
 

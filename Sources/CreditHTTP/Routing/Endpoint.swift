@@ -3,6 +3,8 @@ enum Endpoint: Sendable, Equatable {
     case health
     case readiness
     case metrics
+    /// The collection report: an HTML page (`/report`) or JSON (`/v1/report`).
+    case report(html: Bool)
     /// An admin route with its percent-decoded path identifier ("" for routes without one).
     case admin(AdminRoute, identifier: String)
 }

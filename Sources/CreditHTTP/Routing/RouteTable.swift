@@ -5,7 +5,8 @@
 enum RouteTable {
     /// Is `path` under the admin API (and so behind the bearer token, matched or not)?
     static func isAdminPath(_ path: String) -> Bool {
-        path == "/v1" || path.hasPrefix("/v1/")
+        // The report holds every customer's figures: it is behind the token like the admin API.
+        path == "/v1" || path.hasPrefix("/v1/") || path == "/report"
     }
 
     static func resolve(method: String, path: String) -> RouteResolution {
@@ -25,6 +26,10 @@ enum RouteTable {
             candidates = ["GET": .readiness]
         case 1 where segments[0] == "metrics":
             candidates = ["GET": .metrics]
+        case 1 where segments[0] == "report":
+            candidates = ["GET": .report(html: true)]
+        case 2 where segments[0] == "v1" && segments[1] == "report":
+            candidates = ["GET": .report(html: false)]
         case 3 where segments[0] == "v1" && segments[1] == "bureau" && segments[2] == "reports":
             candidates = ["POST": .admin(.importBureauReports, identifier: "")]
         case 3 where segments[0] == "v1" && segments[1] == "customers":
