@@ -20,7 +20,7 @@ struct OrderCommand: AsyncParsableCommand {
 
 struct LimitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "limit", abstract: "Operator credit limits.", subcommands: [Set.self])
+        commandName: "limit", abstract: "Operator credit limits.", subcommands: [Set.self, Clear.self])
 
     struct Set: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -35,6 +35,18 @@ struct LimitCommand: AsyncParsableCommand {
             var body: [String: Any] = ["amount": amount, "reason": reason]
             if let until { body["until"] = until }
             try await options.send(.put, "/v1/customers/\(pathSegment(customerId))/limit", body: body)
+        }
+    }
+
+    struct Clear: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove the operator's limits (temporary and permanent); the class rule or the policy default applies.")
+        @OptionGroup var options: WriteOptions
+        @Argument(help: "The customer id.") var customerId: String
+        @Option(help: "Why (required, audited).") var reason: String
+
+        func run() async throws {
+            try await options.send(.delete, "/v1/customers/\(pathSegment(customerId))/limit", body: ["reason": reason])
         }
     }
 }

@@ -62,6 +62,16 @@ import Testing
         #expect(reasons == ["CUSTOMER_BLOCKED"])
         #expect(daemon.log.contains("operator action applied"))
 
+        // Clearing the operator's limit: the policy default applies again, published and audited.
+        let clear = try creditctl(daemon, base: base, ["limit", "clear", "C-OP", "--reason", "back to the policy default"])
+        #expect(clear.status == 0, "\(clear.stderr)")
+        let cleared = try await TestBroker.waitFor(topic: daemon.topics["decisions"]!) { $0.count >= 7 }
+        #expect(cleared.last?.type == "credit.limit.changed")
+        #expect(cleared.last?.data["old_limit"] as? String == "20000.00")
+        #expect(cleared.last?.data["new_limit"] as? String == "10000.00")
+        let noReason = try creditctl(daemon, base: base, ["limit", "clear", "C-OP", "--reason", " "])
+        #expect(noReason.status == 1 && noReason.stderr.contains("reason"))
+
         // The collection report over HTTP: behind the token, HTML for people, JSON for scripts.
         let token = daemon.adminToken ?? ""
         let anonymous = try run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "\(base)/report"])

@@ -7,6 +7,8 @@ import GRDB
 public enum OperatorAction: Sendable, Equatable {
     case releaseOrder(orderId: String, note: String)
     case setLimit(customerId: String, amount: DecimalAmount, until: LocalDate?, reason: String)
+    /// Removes the operator's limits (temporary and permanent): the class rule or the default applies.
+    case clearLimit(customerId: String, reason: String)
     case block(customerId: String, reason: String)
     case unblock(customerId: String, reason: String)
 }
@@ -18,6 +20,7 @@ extension OperatorAction {
         case .releaseOrder(let orderId, let note): "release order \(orderId): \(note)"
         case .setLimit(let customerId, let amount, let until, let reason):
             "set the limit of \(customerId) to \(amount)\(until.map { " until \($0)" } ?? ""): \(reason)"
+        case .clearLimit(let customerId, let reason): "clear the operator limits of \(customerId): \(reason)"
         case .block(let customerId, let reason): "block \(customerId): \(reason)"
         case .unblock(let customerId, let reason): "unblock \(customerId): \(reason)"
         }
@@ -52,7 +55,7 @@ extension BatchProcessor {
                         return .failure(OperatorFailure(status: 404, code: "not_found", message: "no order \(orderId) is known"))
                     }
                     customerId = owner
-                case .setLimit(let id, _, _, _), .block(let id, _), .unblock(let id, _):
+                case .setLimit(let id, _, _, _), .clearLimit(let id, _), .block(let id, _), .unblock(let id, _):
                     customerId = id
                 }
                 if try CustomerStore.load(db, id: customerId) == nil {
@@ -69,6 +72,8 @@ extension BatchProcessor {
                     result = CreditEngine.releaseOrder(orderId, by: operatorName, note: note, requestId: requestId, in: &state, context: context)
                 case .setLimit(_, let amount, let until, let reason):
                     result = CreditEngine.setLimit(amount, until: until, reason: reason, by: operatorName, requestId: requestId, in: &state, context: context)
+                case .clearLimit(_, let reason):
+                    result = CreditEngine.clearLimit(.all, reason: reason, by: operatorName, requestId: requestId, in: &state, context: context)
                 case .block(_, let reason):
                     result = CreditEngine.setBlocked(true, reason: reason, by: operatorName, requestId: requestId, in: &state, context: context)
                 case .unblock(_, let reason):

@@ -42,7 +42,10 @@ struct DaemonAdmin: AdminBackend {
         case .unblockCustomer(let customerId, let why, _):
             action = .unblock(customerId: customerId, reason: why)
             reason = why
-        case .clearLimit, .rescoreCustomer, .importBureauReports:
+        case .clearLimit(let customerId, let why, _):
+            action = .clearLimit(customerId: customerId, reason: why)
+            reason = why
+        case .rescoreCustomer, .importBureauReports:
             return .failure(AdminError(status: 501, code: "not_implemented",
                                        message: "\(command.name) arrives with the scoring and bureau work; nothing was changed"))
         }
