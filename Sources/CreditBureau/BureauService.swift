@@ -37,6 +37,7 @@ public struct BureauService: Sendable {
     public let settings: Settings
     private let logger: Logger
     private let now: @Sendable () -> Timestamp
+    private let wakeSignal = BureauWakeSignal()
 
     public init(client: BureauClient, store: any BureauStore, settings: Settings = Settings(), logger: Logger,
                 now: @escaping @Sendable () -> Timestamp = WallClock.now) {
@@ -45,6 +46,13 @@ public struct BureauService: Sendable {
         self.settings = settings
         self.logger = logger
         self.now = now
+    }
+
+    /// Ends the idle wait now: call it when a customer is seen for the first time (or an
+    /// operator asks for a refresh) so that its report is fetched without waiting for
+    /// `idleInterval`. Never blocks; does nothing to a breaker or budget wait.
+    public func wake() {
+        wakeSignal.wake()
     }
 
     /// Runs until the task is cancelled. Returns immediately when the bureau is disabled.
@@ -72,7 +80,8 @@ public struct BureauService: Sendable {
                 continue
             }
             if batch.isEmpty {
-                guard await sleep(for: cooling.isEmpty ? settings.idleInterval : min(settings.idleInterval, untilFirst(cooling, now: start))) else { return }
+                let wait = cooling.isEmpty ? settings.idleInterval : min(settings.idleInterval, untilFirst(cooling, now: start))
+                guard await idle(for: wait) else { return }
                 continue
             }
             for request in batch {
@@ -110,7 +119,9 @@ public struct BureauService: Sendable {
                 logger.info("bureau has no report", metadata: ["customer_id": "\(id)"])
             case .failed(let error):
                 try await store.recordFailure(customerId: id, error: error, at: at)
-                logger.notice("bureau fetch failed",
+                // A status other than 408, 429 and 5xx means a configuration problem (a bad token, a wrong URL).
+                let level: Logger.Level = error.code == .httpStatus && BureauResponse.outcome(status: error.status ?? 0) == .reject ? .error : .notice
+                logger.log(level: level, "bureau fetch failed",
                               metadata: ["customer_id": "\(id)", "code": "\(error.code.rawValue)",
                                          "attempts": "\(error.attempts)", "error": "\(error.message)"])
             }
@@ -129,6 +140,18 @@ public struct BureauService: Sendable {
     private func sleep(until instant: Timestamp) async -> Bool {
         let micros = instant.microsecondsSinceEpoch - now().microsecondsSinceEpoch
         return await sleep(for: .microseconds(max(micros, 1_000)))
+    }
+
+    /// Sleeps for `duration` or until `wake()`; false when cancelled.
+    private func idle(for duration: Duration) async -> Bool {
+        let signal = wakeSignal
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await Task.sleep(for: duration) }
+            group.addTask { await signal.wait() }
+            await group.next()
+            group.cancelAll()
+        }
+        return !Task.isCancelled
     }
 
     private func sleep(for duration: Duration) async -> Bool {

@@ -141,6 +141,26 @@ struct BureauServiceTests {
         }
     }
 
+    @Test("wake() fetches a newly seen customer at once instead of after the idle interval")
+    func wakeCutsIdle() async throws {
+        try await withBureau { bureau in
+            let store = InMemoryBureauStore(customers: [])
+            var settings = Self.settings
+            settings.idleInterval = .seconds(30)
+            let service = BureauService(client: bureau.client, store: store, settings: settings, logger: bureau.capture.logger())
+            let task = Task { await service.run() }
+            try await Task.sleep(for: .milliseconds(150))
+            await store.add(BureauRequest(customerId: "C-OK-w1"))
+            service.wake()
+            #expect(await Self.eventually(within: .seconds(3)) { await store.reportInForce("C-OK-w1") != nil })
+            let clock = ContinuousClock()
+            let stopping = clock.now
+            task.cancel()
+            await task.value
+            #expect(clock.now - stopping < .milliseconds(300))
+        }
+    }
+
     @Test("a disabled bureau: run returns at once and nothing is sent")
     func disabled() async throws {
         try await withBureau({ policy, _ in policy.enabled = false }) { bureau in

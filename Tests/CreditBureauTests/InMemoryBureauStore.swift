@@ -25,6 +25,8 @@ actor InMemoryBureauStore: BureauStore {
 
     func failListing(_ error: (any Error)?) { listError = error }
 
+    func add(_ customer: BureauRequest) { customers.append(customer) }
+
     func customersNeedingReport(today: LocalDate, limit: Int) async throws -> [BureauRequest] {
         if let listError { throw listError }
         let due = customers.filter { customer in
