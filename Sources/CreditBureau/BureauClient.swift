@@ -41,6 +41,9 @@ public struct BureauClient: Sendable {
     }
 
     public func fetch(_ request: BureauRequest) async -> BureauFetchResult {
+        guard policy.enabled else {
+            return .failed(BureauFetchError(code: .notConfigured, attempts: 0, message: "bureau.enabled is false"))
+        }
         guard let url = policy.url, url.hasPrefix("http://") || url.hasPrefix("https://") else {
             return .failed(BureauFetchError(code: .notConfigured, attempts: 0, message: "bureau.url is not an http(s) URL"))
         }
@@ -83,7 +86,8 @@ public struct BureauClient: Sendable {
                 await gate.abandon(now: now())
                 return .failed(Self.cancelled(attempts: attempt))
             case .failed(let code, let message):
-                outcome = .retry
+                // An oversized body would come back the same: not retried.
+                outcome = code == .malformedBody ? .reject : .retry
                 result = .failed(BureauFetchError(code: code, attempts: attempt, message: message))
             case .answered(let status, let body):
                 outcome = BureauResponse.outcome(status: status)

@@ -17,7 +17,7 @@ public struct BureauFetchError: Error, Sendable, Equatable, CustomStringConverti
         case budgetSpent = "budget_spent"
         /// `bureau.token_file` could not be read: no request was sent; an operator must look.
         case tokenUnreadable = "token_unreadable"
-        /// `bureau.url` is missing or not an http(s) URL: no request was sent.
+        /// The bureau is disabled, or `bureau.url` is missing or not an http(s) URL: no request was sent.
         case notConfigured = "not_configured"
         /// The task was cancelled (the daemon is stopping).
         case cancelled

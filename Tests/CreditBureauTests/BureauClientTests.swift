@@ -190,6 +190,29 @@ struct BureauClientTests {
         }
     }
 
+    @Test("an oversized body is refused as malformed and not retried")
+    func oversizedBody() async throws {
+        try await withBureau { bureau in
+            let small = BureauClient(policy: bureau.client.policy, gate: bureau.gate, http: bureau.http,
+                                     logger: bureau.capture.logger(), maxBodyBytes: 50)
+            let error = try #require(await small.fetch(BureauRequest(customerId: "C-OK-big")).error)
+            #expect(error.code == .malformedBody)
+            #expect(error.attempts == 1)
+            let sent = try await bureau.seen("C-OK-big")
+            #expect(sent.count == 1)
+        }
+    }
+
+    @Test("a disabled bureau sends nothing, even when asked directly")
+    func disabledClient() async throws {
+        try await withBureau({ policy, _ in policy.enabled = false }) { bureau in
+            let error = try #require(await bureau.client.fetch(BureauRequest(customerId: "C-OK-off")).error)
+            #expect(error.code == .notConfigured)
+            let sent = try await bureau.seen()
+            #expect(sent.isEmpty)
+        }
+    }
+
     @Test("the request body is the documented JSON")
     func requestBody() throws {
         let body = String(decoding: BureauRequest(customerId: "C-1001", customerName: "Acme \"Industrial\"").jsonBody, as: UTF8.self)
