@@ -1,0 +1,42 @@
+import Logging
+import Synchronization
+
+/// Collects log records so tests can assert what an operator would see.
+final class LogCapture: Sendable {
+    struct Record: Sendable {
+        var level: Logger.Level
+        var message: String
+        var metadata: [String: String]
+    }
+
+    private let records = Mutex<[Record]>([])
+
+    var all: [Record] { records.withLock { $0 } }
+
+    func warnings(containing text: String) -> [Record] {
+        all.filter { $0.level == .warning && $0.message.contains(text) }
+    }
+
+    func logger(label: String = "bureau-test") -> Logger {
+        Logger(label: label) { _ in Handler(capture: self) }
+    }
+
+    fileprivate func append(_ record: Record) { records.withLock { $0.append(record) } }
+
+    private struct Handler: LogHandler {
+        let capture: LogCapture
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            var flat: [String: String] = [:]
+            for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) { flat[key] = "\(value)" }
+            capture.append(Record(level: event.level, message: "\(event.message)", metadata: flat))
+        }
+    }
+}
