@@ -57,6 +57,16 @@ let package = Package(
             dependencies: ["CreditCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
+        // The credit bureau connector: HTTP client and the refresh loop, off the event path.
+        .target(
+            name: "CreditBureau",
+            dependencies: [
+                "CreditCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // Configuration, policy loading and the services that wire the shells around the core.
         .target(
             name: "CreditDaemon",
@@ -133,6 +143,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CreditBureauTests",
+            dependencies: [
+                "CreditBureau", "CreditCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
