@@ -51,6 +51,22 @@ struct TestBroker {
         guard result.status == 0 else { throw TestFailure("kcat -P failed: \(result.output)") }
     }
 
+    /// Raw byte values (invalid UTF-8 included), one per line as kcat reads them: a value must not
+    /// contain a newline.
+    static func produceBytes(topic: String, records: [(key: String, value: [UInt8])], partition: Int? = nil) throws {
+        var input = Data()
+        for record in records {
+            precondition(!record.value.contains(0x0A), "one record per line")
+            input.append(Data("\(record.key)\t".utf8))
+            input.append(contentsOf: record.value)
+            input.append(0x0A)
+        }
+        var args = ["-P", "-b", address, "-t", topic, "-K", "\t", "-z", "none", "-X", "message.max.bytes=10000000"]
+        if let partition { args += ["-p", String(partition)] }
+        let result = try run("/usr/bin/kcat", args, input: input)
+        guard result.status == 0 else { throw TestFailure("kcat -P failed: \(result.output)") }
+    }
+
     /// Everything on a topic now, read with kcat in JSON envelope mode (key, payload, headers).
     static func consumeAll(topic: String) throws -> [ConsumedRecord] {
         let result = try run("/usr/bin/kcat", ["-C", "-b", address, "-t", topic, "-o", "beginning", "-e", "-q", "-J",
