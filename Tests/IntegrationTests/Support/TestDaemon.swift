@@ -32,7 +32,7 @@ final class TestDaemon: @unchecked Sendable {
     var tokenPath: String { folder.appendingPathComponent("admin-token").path }
 
     init(name: String, clock: String = "event", singleTopic: Bool = false, policy: String? = nil,
-         extraKafka: String = "", batchMax: Int = 500, adminToken: String? = nil) throws {
+         extraKafka: String = "", batchMax: Int = 500, adminToken: String? = nil, databaseDirectory: String? = nil) throws {
         self.adminToken = adminToken
         try TestBroker.require()
         prefix = TestBroker.uniquePrefix(name)
@@ -48,7 +48,7 @@ final class TestDaemon: @unchecked Sendable {
         } else {
             try TestBroker.createTopics(Set(topics.values).sorted())
         }
-        databasePath = folder.appendingPathComponent("creditd.sqlite").path
+        databasePath = URL(fileURLWithPath: databaseDirectory ?? folder.path).appendingPathComponent("creditd.sqlite").path
         let policyPath = folder.appendingPathComponent("policy.yaml").path
         if let policy {
             try policy.write(toFile: policyPath, atomically: true, encoding: .utf8)
