@@ -6,20 +6,10 @@ import Testing
 /// deletion (exit 1).
 @Suite struct AuditTrailTests {
     @Test func verifyNamesTheEntryAlteredOrDeletedWithTheSqliteShell() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("creditd-audit-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let config = folder.appendingPathComponent("creditd.yaml").path
-        try """
-            database: {path: \(folder.path)/live.sqlite}
-            http: {admin_token_file: null}
-            policy: {file: \(repositoryRoot)/config/policy.yaml}
-
-            """.write(toFile: config, atomically: true, encoding: .utf8)
-        let events = folder.appendingPathComponent("events.jsonl").path
-        try (Events.stream(count: 300, customers: 8, seed: 3).joined(separator: "\n") + "\n").write(toFile: events, atomically: true, encoding: .utf8)
-        let database = folder.appendingPathComponent("replay.sqlite").path
-        let replay = try run(TestDaemon.creditd, ["replay", "--config", config, "--database", database, events])
+        let fixture = try ReplayFixture("audit")
+        defer { fixture.remove() }
+        let folder = fixture.folder
+        let (replay, database) = try fixture.replay(Events.stream(count: 300, customers: 8, seed: 3))
         #expect(replay.status == 0, "\(replay.stderr)")
         let decisions = replay.stdout.split(separator: "\n").count
 

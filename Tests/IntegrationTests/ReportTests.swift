@@ -61,20 +61,10 @@ import Testing
         let daysLate = paid.map { max(0, Self.days($0.due, $0.payments.last!.date)) }
         let daysToPay = paid.map { Self.days($0.invoiced, $0.payments.last!.date) }
 
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("creditd-report-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let config = folder.appendingPathComponent("creditd.yaml").path
-        try """
-            database: {path: \(folder.path)/live.sqlite}
-            http: {admin_token_file: null}
-            policy: {file: \(repositoryRoot)/config/policy.yaml}
-
-            """.write(toFile: config, atomically: true, encoding: .utf8)
-        let file = folder.appendingPathComponent("events.jsonl").path
-        try (lines.joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8)
-        let database = folder.appendingPathComponent("replay.sqlite").path
-        let replay = try run(TestDaemon.creditd, ["replay", "--config", config, "--database", database, file])
+        let fixture = try ReplayFixture("report")
+        defer { fixture.remove() }
+        let folder = fixture.folder
+        let (replay, database) = try fixture.replay(lines)
         #expect(replay.status == 0, "\(replay.stderr)")
 
         let result = try run(TestDaemon.creditctl, ["report", "--database", database, "--as-of", asOf, "--period-days", "\(period)", "--json"])
