@@ -71,7 +71,8 @@ let package = Package(
         .target(
             name: "CreditDaemon",
             dependencies: [
-                "CreditCore", "CreditKafka", "CreditStore", "CreditSystemd", "CreditHTTP",
+                "CreditCore", "CreditKafka", "CreditStore", "CreditSystemd", "CreditHTTP", "CreditBureau",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

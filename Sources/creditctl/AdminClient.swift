@@ -52,6 +52,31 @@ struct WriteOptions: ParsableArguments {
 
     /// Sends one request; prints the outcome; exits 1 with the daemon's error code on failure.
     func send(_ verb: Verb, _ path: String, body: [String: Any]) async throws {
+        let bytes: Data
+        let object: [String: Any]?
+        do {
+            (bytes, object) = try await request(verb, path, body: body)
+        } catch let refusal as AdminRefusal {
+            throw fail("\(refusal.code): \(refusal.message)")
+        }
+        if json {
+            FileHandle.standardOutput.write(bytes + Data([0x0A]))
+            return
+        }
+        printOutcome(object)
+    }
+
+    func printOutcome(_ object: [String: Any]?) {
+        let outputs = object?["outputs"] as? [[String: Any]] ?? []
+        print("done (request \(object?["request_id"] as? String ?? "-"))")
+        for output in outputs {
+            let data = output["data"] as? [String: Any] ?? [:]
+            print("  \(output["type"] as? String ?? "?")  \(data["customer_id"] as? String ?? "")  \(data["order_id"] as? String ?? "")")
+        }
+    }
+
+    /// Sends one request and returns the daemon's answer; a refusal throws `AdminRefusal`.
+    func request(_ verb: Verb, _ path: String, body: [String: Any]) async throws -> (bytes: Data, object: [String: Any]?) {
         let (base, token) = try endpoint()
         var request = HTTPClientRequest(url: base + path)
         switch verb {
@@ -68,8 +93,8 @@ struct WriteOptions: ParsableArguments {
         let response: HTTPClientResponse
         let data: ByteBuffer
         do {
-            response = try await client.execute(request, timeout: .seconds(30))
-            data = try await response.body.collect(upTo: 16 << 20)
+            response = try await client.execute(request, timeout: .seconds(120))
+            data = try await response.body.collect(upTo: 256 << 20)
             try? await client.shutdown()
         } catch {
             try? await client.shutdown()
@@ -79,19 +104,17 @@ struct WriteOptions: ParsableArguments {
         let object = (try? JSONSerialization.jsonObject(with: bytes)) as? [String: Any]
         if response.status.code >= 400 {
             let error = object?["error"] as? [String: Any]
-            throw fail("\(error?["code"] as? String ?? "http_\(response.status.code)"): \(error?["message"] as? String ?? String(decoding: bytes, as: UTF8.self))")
+            throw AdminRefusal(code: error?["code"] as? String ?? "http_\(response.status.code)",
+                               message: error?["message"] as? String ?? String(decoding: bytes, as: UTF8.self))
         }
-        if json {
-            FileHandle.standardOutput.write(bytes + Data([0x0A]))
-            return
-        }
-        let outputs = object?["outputs"] as? [[String: Any]] ?? []
-        print("done (request \(object?["request_id"] as? String ?? "-"))")
-        for output in outputs {
-            let data = output["data"] as? [String: Any] ?? [:]
-            print("  \(output["type"] as? String ?? "?")  \(data["customer_id"] as? String ?? "")  \(data["order_id"] as? String ?? "")")
-        }
+        return (bytes, object)
     }
+}
+
+/// The daemon refused a request: its stable code and message.
+struct AdminRefusal: Error {
+    var code: String
+    var message: String
 }
 
 /// Percent-encodes an id for a URL path segment.

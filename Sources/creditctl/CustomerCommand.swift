@@ -7,7 +7,7 @@ import Foundation
 struct CustomerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "customer", abstract: "Customers' credit positions.",
-        subcommands: [Show.self, List.self, BlockCustomer.self, UnblockCustomer.self])
+        subcommands: [Show.self, List.self, BlockCustomer.self, UnblockCustomer.self, RescoreCustomer.self, ReviewCustomer.self])
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "One customer: limit, exposure, open orders, held orders, open invoices.")

@@ -72,3 +72,30 @@ struct UnblockCustomer: AsyncParsableCommand {
         try await options.send(.post, "/v1/customers/\(pathSegment(customerId))/unblock", body: ["reason": reason])
     }
 }
+
+struct RescoreCustomer: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rescore", abstract: "Recompute the customer's score and risk class now (e.g. after a scorecard change).")
+    @OptionGroup var options: WriteOptions
+    @Argument(help: "The customer id.") var customerId: String
+    @Option(help: "Why (optional, audited).") var reason: String?
+
+    func run() async throws {
+        var body: [String: Any] = [:]
+        if let reason { body["reason"] = reason }
+        try await options.send(.post, "/v1/customers/\(pathSegment(customerId))/rescore", body: body)
+    }
+}
+
+struct ReviewCustomer: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "review",
+        abstract: "Record that the customer's credit review is done: the next one is a class cycle away; a REVIEW_OVERDUE hold lifts.")
+    @OptionGroup var options: WriteOptions
+    @Argument(help: "The customer id.") var customerId: String
+    @Option(help: "What the review found (required, audited).") var note: String
+
+    func run() async throws {
+        try await options.send(.post, "/v1/customers/\(pathSegment(customerId))/review", body: ["note": note])
+    }
+}

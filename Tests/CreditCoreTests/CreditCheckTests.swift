@@ -35,9 +35,9 @@ struct CreditCheckTests {
             h.state.reviewDate = LocalDate("2026-10-31")
         case .allAtOnce:
             h.state.operatorBlock = OperatorBlock(reason: "x", by: "y", at: Fixtures.time("2026-01-01T00:00:00Z"))
-            h.state.riskClass = "E"
-            h.state.reviewDate = LocalDate("2026-10-31")
             h.ship("O-0", invoice: "I-0", "6000.00", at: "2026-09-01T10:00:00Z", dueDate: "2026-09-15")
+            h.state.riskClass = "E"  // after the shipment, which rescores
+            h.state.reviewDate = LocalDate("2026-10-31")
             amount = "60000.00"
         }
         let outputs = h.order("O-9", amount, at: "2026-11-01T10:00:00Z")

@@ -224,8 +224,8 @@ struct DunningTests {
     ] as [([String]?, String?, Bool)])
     func segments(classes: [String]?, riskClass: String?, dunned: Bool) {
         var h = Harness(policy: Fixtures.dunningPolicy(riskClasses: classes))
-        h.state.riskClass = riskClass
         h.ship("O-1", invoice: "I-1", "1000.00", at: "2026-01-01T10:00:00Z")
+        h.state.riskClass = riskClass  // after the events, which rescore
         #expect(h.noticeDays(from: "2026-01-01", through: "2026-03-31") == (dunned ? Self.levelDays : []))
     }
 

@@ -40,7 +40,7 @@ import Testing
         let badAmount = try creditctl(daemon, base: base, ["limit", "set", "C-OP", "12,00", "--reason", "typo"])
         #expect(badAmount.status == 1 && badAmount.stderr.contains("invalid_amount"))
 
-        let decisions = try await TestBroker.waitFor(topic: daemon.topics["decisions"]!) { $0.count >= 5 }
+        let decisions = try await TestBroker.waitForDecisions(topic: daemon.topics["decisions"]!) { $0.count >= 5 }
         #expect(decisions.map(\.type) == ["credit.order.approved", "credit.order.held", "credit.order.released",
                                           "credit.customer.blocked", "credit.limit.changed"])
         let released = decisions[2]
@@ -56,7 +56,7 @@ import Testing
         // A blocked customer's next order is held for it.
         try daemon.produce([events.order("C-OP", "O-3", "10.00", at: 10)])
         try await daemon.waitUntilProcessed(3)
-        let after = try await TestBroker.waitFor(topic: daemon.topics["decisions"]!) { $0.count >= 6 }
+        let after = try await TestBroker.waitForDecisions(topic: daemon.topics["decisions"]!) { $0.count >= 6 }
         let reasons = (after.last?.data["reasons"] as? [[String: Any]])?.compactMap { $0["code"] as? String }
         #expect(after.last?.type == "credit.order.held")
         #expect(reasons == ["CUSTOMER_BLOCKED"])
@@ -65,7 +65,7 @@ import Testing
         // Clearing the operator's limit: the policy default applies again, published and audited.
         let clear = try creditctl(daemon, base: base, ["limit", "clear", "C-OP", "--reason", "back to the policy default"])
         #expect(clear.status == 0, "\(clear.stderr)")
-        let cleared = try await TestBroker.waitFor(topic: daemon.topics["decisions"]!) { $0.count >= 7 }
+        let cleared = try await TestBroker.waitForDecisions(topic: daemon.topics["decisions"]!) { $0.count >= 7 }
         #expect(cleared.last?.type == "credit.limit.changed")
         #expect(cleared.last?.data["old_limit"] as? String == "20000.00")
         #expect(cleared.last?.data["new_limit"] as? String == "10000.00")

@@ -17,7 +17,7 @@ import Testing
         ]
         try daemon.produce(lines)
         try await daemon.waitUntilProcessed(4)
-        let decisions = try await TestBroker.waitFor(topic: daemon.topics["decisions"]!) { $0.count >= 4 }
+        let decisions = try await TestBroker.waitForDecisions(topic: daemon.topics["decisions"]!) { $0.count >= 4 }
         let byOrder = Dictionary(grouping: decisions, by: { $0.data["order_id"] as? String ?? "" })
 
         let approved = try #require(byOrder["O-1"]?.first)
@@ -88,7 +88,7 @@ import Testing
         #expect(letters.first { $0.headers["creditd-error"] == "missing_field" }?.headers["creditd-error-detail"]?.contains("order_id") == true)
         #expect(letters.first { $0.headers["creditd-error"] == "invalid_amount" }?.headers["creditd-error-detail"]?.contains("data.amount") == true)
 
-        let decisions = try await TestBroker.waitFor(topic: daemon.topics["decisions"]!) { $0.count >= 2 }
+        let decisions = try await TestBroker.waitForDecisions(topic: daemon.topics["decisions"]!) { $0.count >= 2 }
         #expect(Set(decisions.compactMap { $0.data["order_id"] as? String }) == ["O-1", "O-2"])
         #expect(decisions.allSatisfy { $0.type == "credit.order.approved" })
         #expect(try await daemon.stop() == 0)
@@ -108,7 +108,7 @@ import Testing
         let conflicting = order.replacingOccurrences(of: "\"100.00\"", with: "\"999.00\"")
         try daemon.produce([order, reordered, conflicting])
         try await daemon.waitUntilProcessed(3)
-        let decisions = try await TestBroker.waitFor(topic: daemon.topics["decisions"]!) { $0.count >= 1 }
+        let decisions = try await TestBroker.waitForDecisions(topic: daemon.topics["decisions"]!) { $0.count >= 1 }
         #expect(decisions.count == 1)
         let letters = try await TestBroker.waitFor(topic: daemon.topics["dead_letter"]!) { $0.count >= 1 }
         #expect(letters.map { $0.headers["creditd-error"] } == ["conflicting_duplicate"])

@@ -94,7 +94,8 @@ public enum CreditEngine {
         resetDunningIfCured(state: &state, out: &out)
         if !addsExposure { recheckHeldOrders(state: &state, out: &out) }
         checkUtilization(state: &state, out: &out)
-        return out.events
+        // The event may have moved a scoring factor: rescore under the event's own scoring cause.
+        return out.events + rescore(&state, cause: Cause.event(event).scoring, context: context)
     }
 
     // MARK: - Operator actions

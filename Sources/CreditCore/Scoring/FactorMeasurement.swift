@@ -11,22 +11,51 @@ public struct FactorMeasurement: Sendable {
     /// The trailing window is `(windowStart, today]`.
     public let windowStart: LocalDate
 
+    /// One pass over the customer's invoices and payments, shared by the factors (the engine
+    /// rescores after every event, so this runs on the hot path).
+    let history: History
+
+    struct History {
+        var paid: [(paid: DecimalAmount, daysLate: Int)] = []
+        var hasInvoices = false
+        var disputes = 0
+        var hasReceivedPayment = false
+        var reversals = 0
+    }
+
     public init(state: CustomerState, report: BureauReport?, policy: Policy, today: LocalDate) {
         self.state = state
         self.report = report
         self.policy = policy
         self.today = today
         let windowDays = max(Int(policy.scoring.window.seconds / 86_400), 1)
-        self.windowStart = today.adding(days: -windowDays)
+        let windowStart = today.adding(days: -windowDays)
+        self.windowStart = windowStart
+        func inWindow(_ date: LocalDate?) -> Bool {
+            guard let date else { return false }
+            return date > windowStart && date <= today
+        }
+        var history = History()
+        for invoice in state.ledger.invoices.values {
+            if inWindow(invoice.disputedOn) { history.disputes += 1 }
+            guard invoice.issued else { continue }
+            history.hasInvoices = true
+            // Settled within the window: what was paid (less credit notes) and how many days late.
+            // Invoices settled wholly by returns are left out.
+            guard inWindow(invoice.paidDate), let paidDate = invoice.paidDate, let dueDate = invoice.dueDate else { continue }
+            let paid = invoice.amount - invoice.returned
+            guard paid.isPositive else { continue }
+            history.paid.append((paid, max(paidDate.days(since: dueDate), 0)))
+        }
+        for payment in state.ledger.payments.values where payment.received {
+            history.hasReceivedPayment = true
+            if payment.reversed && inWindow(payment.reversedOn) { history.reversals += 1 }
+        }
+        self.history = history
     }
 
     static let scale = 2
     static let hundred = DecimalAmount(100)
-
-    func inWindow(_ date: LocalDate?) -> Bool {
-        guard let date else { return false }
-        return date > windowStart && date <= today
-    }
 
     public func value(of name: ScoringFactorName) -> DecimalAmount? {
         switch name {
@@ -41,18 +70,7 @@ public struct FactorMeasurement: Sendable {
         }
     }
 
-    /// Invoices settled within the window: what was paid (the invoiced amount less credit notes)
-    /// and how many days after the due date. Invoices settled wholly by returns are left out.
-    func paidInWindow() -> [(paid: DecimalAmount, daysLate: Int)] {
-        var result: [(paid: DecimalAmount, daysLate: Int)] = []
-        for invoice in state.ledger.invoices.values where invoice.issued && inWindow(invoice.paidDate) {
-            guard let paidDate = invoice.paidDate, let dueDate = invoice.dueDate else { continue }
-            let paid = invoice.amount - invoice.returned
-            guard paid.isPositive else { continue }
-            result.append((paid, max(paidDate.days(since: dueDate), 0)))
-        }
-        return result
-    }
+    func paidInWindow() -> [(paid: DecimalAmount, daysLate: Int)] { history.paid }
 
     func daysLate() -> DecimalAmount? {
         var weighted = DecimalAmount.zero
@@ -70,7 +88,7 @@ public struct FactorMeasurement: Sendable {
         return (DecimalAmount(late) * FactorMeasurement.hundred).divided(by: DecimalAmount(paid.count), roundedToScale: FactorMeasurement.scale)
     }
 
-    var hasInvoices: Bool { state.ledger.invoices.values.contains { $0.issued } }
+    var hasInvoices: Bool { history.hasInvoices }
 
     /// 0 for a customer who owes nothing now; unmeasured for one never invoiced.
     func overdueShare() -> DecimalAmount? {
@@ -100,14 +118,13 @@ public struct FactorMeasurement: Sendable {
 
     /// Unmeasured for a customer who never paid.
     func reversedPayments() -> DecimalAmount? {
-        let payments = state.ledger.payments.values
-        guard payments.contains(where: \.received) else { return nil }
-        return DecimalAmount(payments.filter { $0.received && $0.reversed && inWindow($0.reversedOn) }.count)
+        guard history.hasReceivedPayment else { return nil }
+        return DecimalAmount(history.reversals)
     }
 
     /// Unmeasured for a customer never invoiced.
     func disputes() -> DecimalAmount? {
         guard hasInvoices else { return nil }
-        return DecimalAmount(state.ledger.invoices.values.filter { inWindow($0.disputedOn) }.count)
+        return DecimalAmount(history.disputes)
     }
 }

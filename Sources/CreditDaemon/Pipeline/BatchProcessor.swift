@@ -79,6 +79,8 @@ public final class BatchProcessor: @unchecked Sendable {
         public var watermark: Timestamp?
         /// Scheduler ticks finished in this transaction.
         public var ticksRun: [Timestamp] = []
+        /// Events that were the first seen of their customer.
+        public var newCustomers = 0
     }
 
     public struct DeadLetter: Sendable {
@@ -148,6 +150,7 @@ public final class BatchProcessor: @unchecked Sendable {
                 var state = try stateCache.state(db, event.customerId, policy: policy)
                 let context = DecisionContext(policy: policy, now: now, instance: config.instance, arrivalSequence: arrival)
                 let levelBefore = state.dunningLevel
+                if state.firstSeen == nil { outcome.newCustomers += 1 }
                 let outputs = CreditEngine.apply(event, to: &state, context: context)
                 stateCache.update(state)
                 try CollectionHistory.recordInvoices(db, customerId: state.customerId, ledger: state.ledger,

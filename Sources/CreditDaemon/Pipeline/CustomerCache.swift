@@ -137,18 +137,20 @@ public enum StateCodec {
 
     public static func flags(_ state: CustomerState, today: LocalDate, policy: Policy) -> CustomerStore.Flags {
         .init(hasHeldOrders: !state.heldOrdersOldestFirst.isEmpty, blocked: state.isBlocked, overdue: state.overdue(on: today).count > 0,
-              attentionOn: attentionOn(state, policy: policy), name: state.name,
+              attentionOn: attentionOn(state, policy: policy, today: today), name: state.name,
               exposure: policy.format(state.exposure().total),
               creditLimit: state.creditLimit(policy: policy, today: today).map(policy.format), riskClass: state.riskClass)
     }
 
     /// The first date on which a scheduler tick can change the customer: the next possible
     /// dunning rise (see `CreditEngine.nextDunningDate`), the day after a temporary limit's
-    /// expiry, the day after the review date. nil: no tick needs to visit it.
-    public static func attentionOn(_ state: CustomerState, policy: Policy) -> LocalDate? {
+    /// expiry, the day after the review date, the next day time alone can move the score
+    /// (`CreditEngine.nextScoringDate`). nil: no tick needs to visit it.
+    public static func attentionOn(_ state: CustomerState, policy: Policy, today: LocalDate) -> LocalDate? {
         var dates = [CreditEngine.nextDunningDate(state, policy: policy.dunning)]
         dates.append(state.temporaryLimit?.expiresOn.adding(days: 1))
         dates.append(state.reviewDate?.adding(days: 1))
+        dates.append(CreditEngine.nextScoringDate(state, policy: policy, today: today))
         return dates.compactMap { $0 }.min()
     }
 }

@@ -11,6 +11,21 @@ public enum OperatorAction: Sendable, Equatable {
     case clearLimit(customerId: String, reason: String)
     case block(customerId: String, reason: String)
     case unblock(customerId: String, reason: String)
+    /// Recomputes the score now (e.g. after a policy change to the scorecard).
+    case rescore(customerId: String, reason: String?)
+    /// The credit review is done: the next one is a class cycle away, a `REVIEW_OVERDUE` hold lifts.
+    case completeReview(customerId: String, note: String)
+    /// A bureau report from a batch file (`creditctl bureau import`).
+    case importBureauReport(customerId: String, report: BureauReport)
+
+    var customerId: String? {
+        switch self {
+        case .releaseOrder: nil
+        case .setLimit(let id, _, _, _), .clearLimit(let id, _), .block(let id, _), .unblock(let id, _),
+             .rescore(let id, _), .completeReview(let id, _), .importBureauReport(let id, _):
+            id
+        }
+    }
 }
 
 extension OperatorAction {
@@ -23,6 +38,10 @@ extension OperatorAction {
         case .clearLimit(let customerId, let reason): "clear the operator limits of \(customerId): \(reason)"
         case .block(let customerId, let reason): "block \(customerId): \(reason)"
         case .unblock(let customerId, let reason): "unblock \(customerId): \(reason)"
+        case .rescore(let customerId, let reason): "rescore \(customerId)\(reason.map { ": \($0)" } ?? "")"
+        case .completeReview(let customerId, let note): "credit review of \(customerId) done: \(note)"
+        case .importBureauReport(let customerId, let report):
+            "import the bureau report of \(customerId) as of \(report.asOf) (score \(report.score), recommended \(report.recommendedLimit) \(report.currency.code)\(report.derogatory ? ", derogatory" : ""))"
         }
     }
 }
@@ -41,70 +60,128 @@ extension BatchProcessor {
     /// Returns the outputs and the customer's export after the change.
     public func perform(_ action: OperatorAction, by operatorName: String, requestId: String,
                         wallNow: Timestamp) throws -> Result<(outputs: [OutputEvent], customer: JSONValue), OperatorFailure> {
-        try withWriterLock {
-            let policy = self.policy
-            let config = self.config
-            return try writeTransaction { db -> Result<(outputs: [OutputEvent], customer: JSONValue), OperatorFailure> in
-                if try ProcessedEvents.check(db, source: "operator", id: requestId, sha256: "") != .new {
-                    return .failure(OperatorFailure(status: 409, code: "conflict", message: "request \(requestId) was already applied"))
-                }
-                let customerId: String
-                switch action {
-                case .releaseOrder(let orderId, _):
-                    guard let owner = try OrderIndex.customer(db, orderId: orderId) else {
-                        return .failure(OperatorFailure(status: 404, code: "not_found", message: "no order \(orderId) is known"))
+        try performAll([action], by: operatorName, requestId: requestId, wallNow: wallNow)
+            .map { (outputs: $0.outputs, customer: $0.customers[0]) }
+    }
+
+    /// Applies several actions (a bureau file) in one transaction: all of them, or none when one
+    /// is refused (its failure names which, counting from 1). Action `i` has request id
+    /// `requestId-i` when there are several.
+    public func performAll(_ actions: [OperatorAction], by operatorName: String, requestId: String,
+                           wallNow: Timestamp) throws -> Result<(outputs: [OutputEvent], customers: [JSONValue]), OperatorFailure> {
+        struct Refused: Error {}
+        var refusal: OperatorFailure?
+        do {
+            return try withWriterLock {
+                let policy = self.policy
+                let config = self.config
+                return try writeTransaction { db -> Result<(outputs: [OutputEvent], customers: [JSONValue]), OperatorFailure> in
+                    if try ProcessedEvents.check(db, source: "operator", id: requestId, sha256: "") != .new {
+                        return .failure(OperatorFailure(status: 409, code: "conflict", message: "request \(requestId) was already applied"))
                     }
-                    customerId = owner
-                case .setLimit(let id, _, _, _), .clearLimit(let id, _), .block(let id, _), .unblock(let id, _):
-                    customerId = id
-                }
-                if try CustomerStore.load(db, id: customerId) == nil {
-                    return .failure(OperatorFailure(status: 404, code: "not_found", message: "no customer \(customerId) is known"))
-                }
-                var state = try stateCache.state(db, customerId, policy: policy)
-                let watermark = try Meta.get(db, "watermark").flatMap { Timestamp(rfc3339: $0) }
-                let now = config.clock == .event ? (watermark ?? wallNow) : wallNow
-                let arrival = (try Meta.int(db, "arrival_seq") ?? 0) + 1
-                let context = DecisionContext(policy: policy, now: now, instance: config.instance, arrivalSequence: arrival)
-                let result: Result<[OutputEvent], OperatorError>
-                switch action {
-                case .releaseOrder(let orderId, let note):
-                    result = CreditEngine.releaseOrder(orderId, by: operatorName, note: note, requestId: requestId, in: &state, context: context)
-                case .setLimit(_, let amount, let until, let reason):
-                    result = CreditEngine.setLimit(amount, until: until, reason: reason, by: operatorName, requestId: requestId, in: &state, context: context)
-                case .clearLimit(_, let reason):
-                    result = CreditEngine.clearLimit(.all, reason: reason, by: operatorName, requestId: requestId, in: &state, context: context)
-                case .block(_, let reason):
-                    result = CreditEngine.setBlocked(true, reason: reason, by: operatorName, requestId: requestId, in: &state, context: context)
-                case .unblock(_, let reason):
-                    result = CreditEngine.setBlocked(false, reason: reason, by: operatorName, requestId: requestId, in: &state, context: context)
-                }
-                switch result {
-                case .failure(let error):
-                    let status: Int
-                    switch error.code {
-                    case .unknownOrder: status = 404
-                    case .notHeld, .notBlocked: status = 409
-                    case .noteRequired, .reasonRequired, .invalidLimit: status = 422
+                    let watermark = try Meta.get(db, "watermark").flatMap { Timestamp(rfc3339: $0) }
+                    let now = config.clock == .event ? (watermark ?? wallNow) : wallNow
+                    var arrival = try Meta.int(db, "arrival_seq") ?? 0
+                    var allOutputs: [OutputEvent] = []
+                    var customers: [JSONValue] = []
+                    for (index, action) in actions.enumerated() {
+                        arrival += 1
+                        let context = DecisionContext(policy: policy, now: now, instance: config.instance, arrivalSequence: arrival)
+                        let subId = actions.count == 1 ? requestId : "\(requestId)-\(index + 1)"
+                        switch try apply(action, db: db, by: operatorName, requestId: subId, context: context, wallNow: wallNow) {
+                        case .failure(var failure):
+                            if actions.count > 1 { failure.message = "item \(index + 1) of \(actions.count): \(failure.message); nothing was changed" }
+                            guard actions.count > 1 else { return .failure(failure) }
+                            refusal = failure
+                            throw Refused()
+                        case .success(let (outputs, customer)):
+                            allOutputs += outputs
+                            customers.append(customer)
+                        }
                     }
-                    return .failure(OperatorFailure(status: status, code: error.code.rawValue, message: error.detail))
-                case .success(let outputs):
-                    stateCache.update(state, ledgerChanged: false)
-                    let stamp = wallNow.rfc3339
-                    try stateCache.flush(db, updatedAt: stamp, today: context.today, policy: policy)
-                    try ProcessedEvents.record(db, source: "operator", id: requestId, sha256: "", customerId: customerId)
+                    try ProcessedEvents.record(db, source: "operator", id: requestId, sha256: "", customerId: actions.first?.customerId ?? "")
                     try Meta.set(db, "arrival_seq", String(arrival))
-                    try record(db, outputs, state: state, today: context.today, policy: policy, actor: operatorName, stamp: stamp)
-                    if outputs.isEmpty {
-                        // An action that changed nothing visible is still on the record.
-                        try AuditLog.append(db, AuditEntry(
-                            time: context.now, customerId: customerId, kind: .operatorAction, actor: operatorName,
-                            causationId: "operator:\(requestId)", policyVersion: policy.version,
-                            body: .object([JSONMember("action", .string(action.auditDescription))])))
-                    }
-                    return .success((outputs, StateExport.customer(state, policy: policy, asOf: context.today)))
+                    return .success((allOutputs, customers))
                 }
             }
+        } catch {
+            if let refusal { return .failure(refusal) }
+            throw error
+        }
+    }
+
+    /// One action inside the caller's transaction.
+    private func apply(_ action: OperatorAction, db: Database, by operatorName: String, requestId: String,
+                       context: DecisionContext, wallNow: Timestamp) throws -> Result<(outputs: [OutputEvent], customer: JSONValue), OperatorFailure> {
+        let policy = context.policy
+        let customerId: String
+        switch action {
+        case .releaseOrder(let orderId, _):
+            guard let owner = try OrderIndex.customer(db, orderId: orderId) else {
+                return .failure(OperatorFailure(status: 404, code: "not_found", message: "no order \(orderId) is known"))
+            }
+            customerId = owner
+        default:
+            customerId = action.customerId ?? ""
+        }
+        if try CustomerStore.load(db, id: customerId) == nil {
+            return .failure(OperatorFailure(status: 404, code: "not_found", message: "no customer \(customerId) is known"))
+        }
+        var state = try stateCache.state(db, customerId, policy: policy)
+        let result: Result<[OutputEvent], OperatorFailure>
+        switch action {
+        case .releaseOrder(let orderId, let note):
+            result = Self.failure(CreditEngine.releaseOrder(orderId, by: operatorName, note: note, requestId: requestId, in: &state, context: context))
+        case .setLimit(_, let amount, let until, let reason):
+            result = Self.failure(CreditEngine.setLimit(amount, until: until, reason: reason, by: operatorName, requestId: requestId, in: &state, context: context))
+        case .clearLimit(_, let reason):
+            result = Self.failure(CreditEngine.clearLimit(.all, reason: reason, by: operatorName, requestId: requestId, in: &state, context: context))
+        case .block(_, let reason):
+            result = Self.failure(CreditEngine.setBlocked(true, reason: reason, by: operatorName, requestId: requestId, in: &state, context: context))
+        case .unblock(_, let reason):
+            result = Self.failure(CreditEngine.setBlocked(false, reason: reason, by: operatorName, requestId: requestId, in: &state, context: context))
+        case .rescore:
+            result = .success(CreditEngine.rescore(&state, cause: .operatorRequest(requestId), context: context))
+        case .completeReview(_, let note):
+            result = Self.failure(CreditEngine.completeReview(note: note, by: operatorName, requestId: requestId, in: &state, context: context))
+        case .importBureauReport(_, let report):
+            switch CreditEngine.applyBureauReport(report, to: &state, cause: .operatorRequest(requestId), context: context) {
+            case .success(let outputs):
+                try BureauCache.saveReport(db, customerId: customerId, report: report, at: wallNow.rfc3339)
+                result = .success(outputs)
+            case .failure(let error):
+                result = .failure(OperatorFailure(status: 422, code: error.code.rawValue, message: error.description))
+            }
+        }
+        switch result {
+        case .failure(let failure):
+            // The state left the cache unchanged and stays out: the next use reads the stored one.
+            return .failure(failure)
+        case .success(let outputs):
+            stateCache.update(state, ledgerChanged: false)
+            let stamp = wallNow.rfc3339
+            try stateCache.flush(db, updatedAt: stamp, today: context.today, policy: policy)
+            try record(db, outputs, state: state, today: context.today, policy: policy, actor: operatorName, stamp: stamp)
+            if outputs.isEmpty {
+                // An action that changed nothing visible is still on the record.
+                try AuditLog.append(db, AuditEntry(
+                    time: context.now, customerId: customerId, kind: .operatorAction, actor: operatorName,
+                    causationId: "operator:\(requestId)", policyVersion: policy.version,
+                    body: .object([JSONMember("action", .string(action.auditDescription))])))
+            }
+            return .success((outputs, StateExport.customer(state, policy: policy, asOf: context.today)))
+        }
+    }
+
+    private static func failure(_ result: Result<[OutputEvent], OperatorError>) -> Result<[OutputEvent], OperatorFailure> {
+        result.mapError { error in
+            let status: Int
+            switch error.code {
+            case .unknownOrder: status = 404
+            case .notHeld, .notBlocked: status = 409
+            case .noteRequired, .reasonRequired, .invalidLimit: status = 422
+            }
+            return OperatorFailure(status: status, code: error.code.rawValue, message: error.detail)
         }
     }
 }

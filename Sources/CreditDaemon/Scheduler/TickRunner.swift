@@ -35,7 +35,7 @@ extension BatchProcessor {
             if state == before {
                 stateCache.putBack(state)
                 // Nothing to do today: move its attention date on (a policy change resets it).
-                try CustomerStore.setAttention(db, id: id, on: StateCodec.attentionOn(state, policy: policy))
+                try CustomerStore.setAttention(db, id: id, on: StateCodec.attentionOn(state, policy: policy, today: today))
             } else {
                 stateCache.update(state, ledgerChanged: false)
             }

@@ -19,10 +19,14 @@ public final class ConsumeService: Service, Sendable {
     let decisionLog: DecisionLog
     let shutdownTimeout: Duration
     let metrics: CreditMetrics?
+    /// Called after a batch that saw customers for the first time (the bureau fetches their reports).
+    let onNewCustomers: (@Sendable () -> Void)?
 
     public init(consumer: KafkaConsumer, processor: BatchProcessor, status: DaemonStatus, doorbell: RelayDoorbell,
-                logger: Logger, metrics: CreditMetrics? = nil, shutdownTimeout: Duration = .seconds(10)) {
+                logger: Logger, metrics: CreditMetrics? = nil, shutdownTimeout: Duration = .seconds(10),
+                onNewCustomers: (@Sendable () -> Void)? = nil) {
         self.metrics = metrics
+        self.onNewCustomers = onNewCustomers
         self.consumer = consumer
         self.processor = processor
         self.status = status
@@ -94,6 +98,7 @@ public final class ConsumeService: Service, Sendable {
             }
             let outcome = try processor.process(incoming, wallNow: Timestamp.wallClockNow())
             doorbell.ring()
+            if outcome.newCustomers > 0 { onNewCustomers?() }
             status.applied(messages.count)
             decisionLog.record(outcome)
             record(outcome, messages: messages)

@@ -12,13 +12,13 @@ struct DaemonAdmin: AdminBackend {
     let logger: Logger
 
     func perform(_ command: AdminCommand) async -> AdminResult {
-        let action: OperatorAction
+        let actions: [OperatorAction]
         let reason: String
         switch command {
         case .showCustomer(let id):
             return showCustomer(id)
         case .releaseOrder(let orderId, let note, _):
-            action = .releaseOrder(orderId: orderId, note: note)
+            actions = [.releaseOrder(orderId: orderId, note: note)]
             reason = note
         case .setLimit(let customerId, let amountText, let why, let untilText, _):
             let amount: DecimalAmount
@@ -34,46 +34,77 @@ struct DaemonAdmin: AdminBackend {
                 }
                 until = date
             }
-            action = .setLimit(customerId: customerId, amount: amount, until: until, reason: why)
+            actions = [.setLimit(customerId: customerId, amount: amount, until: until, reason: why)]
             reason = why
         case .blockCustomer(let customerId, let why, _):
-            action = .block(customerId: customerId, reason: why)
+            actions = [.block(customerId: customerId, reason: why)]
             reason = why
         case .unblockCustomer(let customerId, let why, _):
-            action = .unblock(customerId: customerId, reason: why)
+            actions = [.unblock(customerId: customerId, reason: why)]
             reason = why
         case .clearLimit(let customerId, let why, _):
-            action = .clearLimit(customerId: customerId, reason: why)
+            actions = [.clearLimit(customerId: customerId, reason: why)]
             reason = why
-        case .rescoreCustomer, .importBureauReports:
-            return .failure(AdminError(status: 501, code: "not_implemented",
-                                       message: "\(command.name) arrives with the scoring and bureau work; nothing was changed"))
+        case .rescoreCustomer(let customerId, let why, _):
+            actions = [.rescore(customerId: customerId, reason: why)]
+            reason = why ?? "rescore"
+        case .completeReview(let customerId, let note, _):
+            actions = [.completeReview(customerId: customerId, note: note)]
+            reason = note
+        case .importBureauReports(let reports, let by):
+            switch Self.bureauActions(reports, by: by) {
+            case .success(let list): actions = list
+            case .failure(let error): return .failure(error)
+            }
+            reason = "bureau import of \(reports.count) report\(reports.count == 1 ? "" : "s")"
         }
         let by = command.actor ?? "admin-api"
         let requestId = UUID().uuidString.lowercased()
         do {
-            switch try processor.perform(action, by: by, requestId: requestId, wallNow: Timestamp.wallClockNow()) {
+            switch try processor.performAll(actions, by: by, requestId: requestId, wallNow: Timestamp.wallClockNow()) {
             case .failure(let failure):
                 logger.notice("operator action refused", metadata: [
                     "action": "\(command.name)", "by": "\(by)", "error.code": "\(failure.code)", "error": "\(failure.message)"])
                 return .failure(AdminError(status: failure.status, code: failure.code, message: failure.message))
-            case .success(let (outputs, customer)):
+            case .success(let (outputs, customers)):
                 doorbell.ring()
                 logger.notice("operator action applied", metadata: [
                     "action": "\(command.name)", "by": "\(by)", "reason": "\(reason)", "request_id": "\(requestId)",
-                    "customer_id": "\(customer["customer_id"]?.stringValue ?? "")",
+                    "customer_id": "\(customers.compactMap { $0["customer_id"]?.stringValue }.prefix(5).joined(separator: ","))",
                     "decisions": "\(outputs.map(\.type.rawValue).joined(separator: ","))"])
-                let body = JSONValue.object([
+                var members = [
                     JSONMember("request_id", .string(requestId)),
                     JSONMember("outputs", .array(outputs.map(\.cloudEvent))),
-                    JSONMember("customer", customer),
-                ])
-                return .success(body: body.serialized())
+                ]
+                if case .importBureauReports = command {
+                    members.append(JSONMember("imported", .integer(customers.count)))
+                } else if let customer = customers.first {
+                    members.append(JSONMember("customer", customer))
+                }
+                return .success(body: JSONValue.object(members).serialized())
             }
         } catch {
             logger.error("operator action failed in the database", metadata: ["action": "\(command.name)", "error": "\(error)"])
             return .failure(AdminError(status: 503, code: "unavailable", message: "the database refused the change: \(error)"))
         }
+    }
+
+    /// The API's validated strings in the credit model's exact types; the source names who imported.
+    static func bureauActions(_ reports: [CreditHTTP.BureauReport], by: String) -> Result<[OperatorAction], AdminError> {
+        var actions: [OperatorAction] = []
+        actions.reserveCapacity(reports.count)
+        for (index, report) in reports.enumerated() {
+            let field = "reports[\(index)]"
+            guard case .success(let limit) = DecimalAmount.parse(report.recommendedLimit),
+                  let currency = Currency(code: report.currency), let asOf = LocalDate(report.asOf) else {
+                return .failure(AdminError(status: 400, code: "invalid_field", message: "\(field): recommended_limit, currency or as_of is not valid",
+                                           field: field))
+            }
+            let model = CreditCore.BureauReport(score: report.score, recommendedLimit: limit, currency: currency,
+                                                derogatory: report.derogatory, asOf: asOf, source: "import:\(by)")
+            actions.append(.importBureauReport(customerId: report.customerID, report: model))
+        }
+        return .success(actions)
     }
 
     private func showCustomer(_ id: String) -> AdminResult {

@@ -30,8 +30,9 @@ public enum DaemonRunner {
 
         let relay = RelayService(producer: producer, database: database, doorbell: doorbell, status: status, logger: logger,
                                  onPublished: { topic, count in metrics.relayPublished(topic: topic, count: count) })
+        let bureau = BureauRefreshService(processor: processor, doorbell: doorbell, logger: logger)
         let consume = ConsumeService(consumer: consumer, processor: processor, status: status, doorbell: doorbell,
-                                     logger: logger, metrics: metrics)
+                                     logger: logger, metrics: metrics, onNewCustomers: { bureau.wake() })
         let scheduler = SchedulerService(processor: processor, doorbell: doorbell, logger: logger, metrics: metrics)
         let gauges = CollectionGaugesService(processor: processor, metrics: metrics, logger: logger)
         let reload = ReloadService(policyFile: config.policyFile, status: status, notifier: notifier, logger: logger)
@@ -51,7 +52,7 @@ public enum DaemonRunner {
             })
 
         var groupConfig = ServiceGroupConfiguration(
-            services: ([relay, consume, scheduler, gauges, http, reload, supervisor] as [any Service]).map { .init(service: $0) },
+            services: ([relay, consume, scheduler, gauges, bureau, http, reload, supervisor] as [any Service]).map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         groupConfig.maximumGracefulShutdownDuration = Duration.seconds(25)

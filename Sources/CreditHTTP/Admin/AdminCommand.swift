@@ -19,6 +19,8 @@ public enum AdminCommand: Sendable, Equatable {
     case unblockCustomer(customerID: String, reason: String, by: String)
     /// `POST /v1/customers/{customer_id}/rescore`: recompute score and class now. `reason` is optional.
     case rescoreCustomer(customerID: String, reason: String?, by: String)
+    /// `POST /v1/customers/{customer_id}/review`: the credit review is done (a note is required).
+    case completeReview(customerID: String, note: String, by: String)
     /// `POST /v1/bureau/reports`: import bureau reports (at least one).
     case importBureauReports(reports: [BureauReport], by: String)
     /// `GET /v1/customers/{customer_id}`: read-only; the backend's JSON is passed through.
@@ -33,6 +35,7 @@ public enum AdminCommand: Sendable, Equatable {
         case .blockCustomer: "customer.block"
         case .unblockCustomer: "customer.unblock"
         case .rescoreCustomer: "customer.rescore"
+        case .completeReview: "customer.review"
         case .importBureauReports: "bureau.import"
         case .showCustomer: "customer.show"
         }
@@ -43,7 +46,7 @@ public enum AdminCommand: Sendable, Equatable {
         switch self {
         case .releaseOrder(_, _, let by), .setLimit(_, _, _, _, let by), .clearLimit(_, _, let by),
             .blockCustomer(_, _, let by), .unblockCustomer(_, _, let by), .rescoreCustomer(_, _, let by),
-            .importBureauReports(_, let by):
+            .completeReview(_, _, let by), .importBureauReports(_, let by):
             by
         case .showCustomer:
             nil

@@ -43,6 +43,10 @@ enum AdminRequestDecoder {
             let customerID = try pathIdentifier(identifier, name: "customer_id")
             let reader = try JSONObjectReader(body: body)
             return .rescoreCustomer(customerID: customerID, reason: try reader.optionalText("reason"), by: try reader.actor())
+        case .completeReview:
+            let customerID = try pathIdentifier(identifier, name: "customer_id")
+            let reader = try JSONObjectReader(body: body)
+            return .completeReview(customerID: customerID, note: try reader.requiredText("note"), by: try reader.actor())
         case .importBureauReports:
             let reader = try JSONObjectReader(body: body)
             let elements = try reader.requiredObjectArray("reports")

@@ -7,6 +7,7 @@ enum AdminRoute: Sendable, Equatable, CaseIterable {
     case blockCustomer
     case unblockCustomer
     case rescoreCustomer
+    case completeReview
     case importBureauReports
     case showCustomer
 }

@@ -47,6 +47,7 @@ enum RouteTable {
             case "block": candidates = ["POST": .admin(.blockCustomer, identifier: id)]
             case "unblock": candidates = ["POST": .admin(.unblockCustomer, identifier: id)]
             case "rescore": candidates = ["POST": .admin(.rescoreCustomer, identifier: id)]
+            case "review": candidates = ["POST": .admin(.completeReview, identifier: id)]
             default: return .notFound
             }
         default:

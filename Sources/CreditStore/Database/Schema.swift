@@ -103,6 +103,7 @@ enum Schema {
                 """)
         }
         migrator.registerMigration(CollectionHistory.migrationName, migrate: CollectionHistory.migrate)
+        migrator.registerMigration(BureauCache.migrationName, migrate: BureauCache.migrate)
         return migrator
     }
 }

@@ -95,6 +95,13 @@ struct TestBroker {
         }
         return records
     }
+
+    /// `waitFor` over a decisions topic without the `credit.score.changed` events the default
+    /// scorecard publishes along the way, for tests about orders, holds and limits.
+    static func waitForDecisions(topic: String, timeout: Duration = .seconds(60), _ predicate: ([ConsumedRecord]) -> Bool) async throws -> [ConsumedRecord] {
+        let withoutScores = { (records: [ConsumedRecord]) in records.filter { $0.type != "credit.score.changed" } }
+        return withoutScores(try await waitFor(topic: topic, timeout: timeout) { predicate(withoutScores($0)) })
+    }
 }
 
 struct ConsumedRecord {
