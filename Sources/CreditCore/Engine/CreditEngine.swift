@@ -247,8 +247,8 @@ public enum CreditEngine {
             guard let order = state.ledger.orders[held.orderId] else { continue }
             let codes = CreditCheck.evaluate(orderId: held.orderId, orderTotal: order.total, openAmount: order.openAmount,
                                              state: state, policy: policy, today: out.context.today,
-                                             exposureWithoutOrder: exposure, overdue: overdue, withMessages: false).map(\.code)
-            if !codes.isEmpty && codes == held.reasons.map(\.code) { continue }  // still held for the same reasons
+                                             exposureWithoutOrder: exposure, overdue: overdue, withMessages: false)
+            if !codes.isEmpty && codes.elementsEqual(held.reasons, by: { $0.code == $1.code }) { continue }  // still held for the same reasons
             let reasons = codes.isEmpty ? [] : CreditCheck.evaluate(orderId: held.orderId, orderTotal: order.total, openAmount: order.openAmount,
                                                                     state: state, policy: policy, today: out.context.today,
                                                                     exposureWithoutOrder: exposure, overdue: overdue)

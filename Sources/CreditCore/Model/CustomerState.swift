@@ -106,10 +106,13 @@ public struct CustomerState: Sendable, Codable, Equatable {
 
     /// Held orders with something left to ship, oldest first (the order in which they are re-checked).
     public var heldOrdersOldestFirst: [OrderDecision] {
-        let ledger = journal.current
-        return ledger.openOrderIds.compactMap { orderDecisions[$0] }
-            .filter { $0.status == .held }
-            .sorted { $0.firstSeenSequence != $1.firstSeenSequence ? $0.firstSeenSequence < $1.firstSeenSequence : $0.orderId < $1.orderId }
+        // One pass keeping only the held (this runs on every event of a customer with many open orders).
+        var held: [OrderDecision] = []
+        for id in journal.current.openOrderIds {
+            if let decision = orderDecisions[id], decision.status == .held { held.append(decision) }
+        }
+        held.sort { $0.firstSeenSequence != $1.firstSeenSequence ? $0.firstSeenSequence < $1.firstSeenSequence : $0.orderId < $1.orderId }
+        return held
     }
 }
 

@@ -131,7 +131,7 @@ public enum StateCodec {
     }
 
     public static func flags(_ state: CustomerState, today: LocalDate, policy: Policy) -> CustomerStore.Flags {
-        .init(hasHeldOrders: !state.heldOrdersOldestFirst.isEmpty, blocked: state.isBlocked, overdue: state.overdue(on: today).count > 0,
+        .init(hasHeldOrders: state.hasHeldOrders, blocked: state.isBlocked, overdue: state.overdue(on: today).count > 0,
               attentionOn: attentionOn(state, policy: policy), name: state.name,
               exposure: policy.format(state.exposure().total),
               creditLimit: state.creditLimit(policy: policy, today: today).map(policy.format), riskClass: state.riskClass)
