@@ -77,10 +77,10 @@ public struct CustomerState: Sendable, Codable, Equatable {
     public func exposure(excluding orderId: String? = nil) -> Exposure {
         let ledger = journal.current
         var openOrders = DecimalAmount.zero
-        // Walk the ledger's orders (most are fully shipped: no hashing needed for those) and ask
-        // the decision only for those with something open.
+        // Walk the ledger's open orders only, asking the decision first: a busy customer over its
+        // limit has most of them held, and those need no look-up of their amounts.
         for id in ledger.openOrderIds where id != orderId {
-            guard let order = ledger.orders[id], orderDecisions[id]?.countsInExposure == true else { continue }
+            guard orderDecisions[id]?.countsInExposure == true, let order = ledger.orders[id] else { continue }
             openOrders += order.openAmount
         }
         return Exposure(openOrders: openOrders, openReceivables: ledger.openReceivables, unappliedCash: ledger.unappliedCash)
