@@ -111,8 +111,11 @@ public struct CustomerState: Sendable, Codable, Equatable {
         for id in journal.current.openOrderIds {
             if let decision = orderDecisions[id], decision.status == .held { held.append(decision) }
         }
-        held.sort { $0.firstSeenSequence != $1.firstSeenSequence ? $0.firstSeenSequence < $1.firstSeenSequence : $0.orderId < $1.orderId }
-        return held
+        guard held.count > 1 else { return held }
+        // Sort positions by (first seen, order id), not the decisions: moving a decision retains its strings.
+        var positions = held.indices.map { (sequence: held[$0].firstSeenSequence, index: $0) }
+        positions.sort { $0.sequence != $1.sequence ? $0.sequence < $1.sequence : held[$0.index].orderId < held[$1.index].orderId }
+        return positions.map { held[$0.index] }
     }
 }
 
