@@ -245,10 +245,10 @@ public enum CreditEngine {
         let overdue = state.overdue(on: out.context.today)
         for held in held {
             guard let order = state.ledger.orders[held.orderId] else { continue }
-            let codes = CreditCheck.evaluate(orderId: held.orderId, orderTotal: order.total, openAmount: order.openAmount,
-                                             state: state, policy: policy, today: out.context.today,
-                                             exposureWithoutOrder: exposure, overdue: overdue, withMessages: false)
-            if !codes.isEmpty && codes.elementsEqual(held.reasons, by: { $0.code == $1.code }) { continue }  // still held for the same reasons
+            let codes = CreditCheck.failingCodes(orderId: held.orderId, orderTotal: order.total, openAmount: order.openAmount,
+                                                 state: state, policy: policy, today: out.context.today,
+                                                 exposureWithoutOrder: exposure, overdue: overdue)
+            if !codes.isEmpty && codes.matches(held.reasons) { continue }  // still held for the same reasons
             let reasons = codes.isEmpty ? [] : CreditCheck.evaluate(orderId: held.orderId, orderTotal: order.total, openAmount: order.openAmount,
                                                                     state: state, policy: policy, today: out.context.today,
                                                                     exposureWithoutOrder: exposure, overdue: overdue)
