@@ -111,6 +111,11 @@ public struct CustomerState: Sendable, Codable, Equatable {
         for id in journal.current.openOrderIds {
             if let decision = orderDecisions[id], decision.status == .held { held.append(decision) }
         }
+        return Self.oldestFirst(held)
+    }
+
+    /// Held decisions in re-check order: first seen, then order id.
+    static func oldestFirst(_ held: [OrderDecision]) -> [OrderDecision] {
         guard held.count > 1 else { return held }
         // Sort positions by (first seen, order id), not the decisions: moving a decision retains its strings.
         var positions = held.indices.map { (sequence: held[$0].firstSeenSequence, index: $0) }
