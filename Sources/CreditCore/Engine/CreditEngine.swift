@@ -238,18 +238,18 @@ public enum CreditEngine {
     /// next one is checked. Those still failing keep their reasons up to date, silently.
     static func recheckHeldOrders(state: inout CustomerState, out: inout OutputBuilder) {
         let policy = out.policy
-        let held = state.heldOrdersOldestFirst
-        guard !held.isEmpty else { return }
         // Held orders are not in the exposure, so one figure serves every check of the pass;
         // each release adds its order before the next one is checked. Overdue does not change here.
-        var exposure = state.exposure().total
+        let (held, exposureBefore) = state.heldOrdersAndExposure()
+        guard !held.isEmpty else { return }
+        var exposure = exposureBefore
         let overdue = state.overdue(on: out.context.today)
         for held in held {
             guard let order = state.ledger.orders[held.orderId] else { continue }
-            let codes = CreditCheck.evaluate(orderId: held.orderId, orderTotal: order.total, openAmount: order.openAmount,
-                                             state: state, policy: policy, today: out.context.today,
-                                             exposureWithoutOrder: exposure, overdue: overdue, withMessages: false).map(\.code)
-            if !codes.isEmpty && codes == held.reasons.map(\.code) { continue }  // still held for the same reasons
+            let codes = CreditCheck.failingCodes(orderId: held.orderId, orderTotal: order.total, openAmount: order.openAmount,
+                                                 state: state, policy: policy, today: out.context.today,
+                                                 exposureWithoutOrder: exposure, overdue: overdue)
+            if !codes.isEmpty && codes.matches(held.reasons) { continue }  // still held for the same reasons
             let reasons = codes.isEmpty ? [] : CreditCheck.evaluate(orderId: held.orderId, orderTotal: order.total, openAmount: order.openAmount,
                                                                     state: state, policy: policy, today: out.context.today,
                                                                     exposureWithoutOrder: exposure, overdue: overdue)

@@ -77,10 +77,10 @@ public struct CustomerState: Sendable, Codable, Equatable {
     public func exposure(excluding orderId: String? = nil) -> Exposure {
         let ledger = journal.current
         var openOrders = DecimalAmount.zero
-        // Walk the ledger's orders (most are fully shipped: no hashing needed for those) and ask
-        // the decision only for those with something open.
+        // Walk the ledger's open orders only, asking the decision first: a busy customer over its
+        // limit has most of them held, and those need no look-up of their amounts.
         for id in ledger.openOrderIds where id != orderId {
-            guard let order = ledger.orders[id], orderDecisions[id]?.countsInExposure == true else { continue }
+            guard orderDecisions[id]?.countsInExposure == true, let order = ledger.orders[id] else { continue }
             openOrders += order.openAmount
         }
         return Exposure(openOrders: openOrders, openReceivables: ledger.openReceivables, unappliedCash: ledger.unappliedCash)
@@ -106,10 +106,21 @@ public struct CustomerState: Sendable, Codable, Equatable {
 
     /// Held orders with something left to ship, oldest first (the order in which they are re-checked).
     public var heldOrdersOldestFirst: [OrderDecision] {
-        let ledger = journal.current
-        return ledger.openOrderIds.compactMap { orderDecisions[$0] }
-            .filter { $0.status == .held }
-            .sorted { $0.firstSeenSequence != $1.firstSeenSequence ? $0.firstSeenSequence < $1.firstSeenSequence : $0.orderId < $1.orderId }
+        // One pass keeping only the held (this runs on every event of a customer with many open orders).
+        var held: [OrderDecision] = []
+        for id in journal.current.openOrderIds {
+            if let decision = orderDecisions[id], decision.status == .held { held.append(decision) }
+        }
+        return Self.oldestFirst(held)
+    }
+
+    /// Held decisions in re-check order: first seen, then order id.
+    static func oldestFirst(_ held: [OrderDecision]) -> [OrderDecision] {
+        guard held.count > 1 else { return held }
+        // Sort positions by (first seen, order id), not the decisions: moving a decision retains its strings.
+        var positions = held.indices.map { (sequence: held[$0].firstSeenSequence, index: $0) }
+        positions.sort { $0.sequence != $1.sequence ? $0.sequence < $1.sequence : held[$0.index].orderId < held[$1.index].orderId }
+        return positions.map { held[$0.index] }
     }
 }
 

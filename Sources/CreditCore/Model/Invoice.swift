@@ -48,9 +48,19 @@ public struct Invoice: Sendable, Codable, Equatable {
 public struct PendingReturn: Sendable, Codable, Equatable {
     public var shipmentId: String
     public var amount: DecimalAmount
+
+    public init(shipmentId: String, amount: DecimalAmount) {
+        self.shipmentId = shipmentId
+        self.amount = amount
+    }
 }
 
 public struct PendingAllocation: Sendable, Codable, Equatable {
     public var paymentId: String
     public var amount: DecimalAmount
+
+    public init(paymentId: String, amount: DecimalAmount) {
+        self.paymentId = paymentId
+        self.amount = amount
+    }
 }

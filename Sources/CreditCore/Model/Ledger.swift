@@ -39,6 +39,19 @@ public struct Ledger: Sendable, Codable, Equatable {
         rebuildOpenSets()
     }
 
+    /// A ledger from its stored items and running totals (the store's hand-written format); the
+    /// open sets are rebuilt as when decoding.
+    public init(orders: [String: LedgerOrder], invoices: [String: Invoice], payments: [String: PaymentRecord],
+                creditNotes: [CreditNote], openReceivables: DecimalAmount, unappliedCash: DecimalAmount) {
+        self.orders = orders
+        self.invoices = invoices
+        self.payments = payments
+        self.creditNotes = creditNotes
+        self.openReceivables = openReceivables
+        self.unappliedCash = unappliedCash
+        rebuildOpenSets()
+    }
+
     /// Re-derives the open sets from the items (after loading, and in tests).
     public mutating func rebuildOpenSets() {
         openOrderIds = Set(orders.values.filter(\.isOpen).map(\.orderId))

@@ -26,6 +26,11 @@ public struct LedgerEntryKey: Sendable, Codable, Hashable, Comparable {
     public var time: Timestamp
     public var sequence: Int64
 
+    public init(time: Timestamp, sequence: Int64) {
+        self.time = time
+        self.sequence = sequence
+    }
+
     public static func < (lhs: LedgerEntryKey, rhs: LedgerEntryKey) -> Bool {
         lhs.time != rhs.time ? lhs.time < rhs.time : lhs.sequence < rhs.sequence
     }

@@ -37,6 +37,23 @@ public struct LedgerJournal: Sendable, Codable, Equatable {
         hasWindow = true
     }
 
+    /// A journal read without its window (what `Part.currentOnly` stores).
+    public init(current: Ledger) {
+        base = Ledger()
+        entries = []
+        self.current = current
+        hasWindow = false
+    }
+
+    /// A window read apart (what `Part.windowOnly` stores), to be attached with `attachWindow`.
+    public init(windowBase base: Ledger, baseKey: LedgerEntryKey?, entries: [LedgerEntry]) {
+        self.base = base
+        self.baseKey = baseKey
+        self.entries = entries
+        current = Ledger()
+        hasWindow = true
+    }
+
     /// Which part an encoder writes or a decoder reads, set in its `userInfo` under `partKey`.
     /// The store keeps the ledger as of now apart from the reorder window, so that a change that
     /// does not touch the ledger (a dunning step, a score) does not rewrite the window.

@@ -39,4 +39,9 @@ public struct LedgerOrder: Sendable, Codable, Equatable {
 public struct PendingAmendment: Sendable, Codable, Equatable {
     public var amount: DecimalAmount
     public var time: Timestamp
+
+    public init(amount: DecimalAmount, time: Timestamp) {
+        self.amount = amount
+        self.time = time
+    }
 }

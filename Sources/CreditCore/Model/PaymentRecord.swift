@@ -32,6 +32,11 @@ public struct PaymentRecord: Sendable, Codable, Equatable {
 public struct PaymentApplication: Sendable, Codable, Equatable {
     public var invoiceId: String
     public var amount: DecimalAmount
+
+    public init(invoiceId: String, amount: DecimalAmount) {
+        self.invoiceId = invoiceId
+        self.amount = amount
+    }
 }
 
 /// The part of a return larger than what was open on its invoice: a credit for the customer.
@@ -39,4 +44,10 @@ public struct CreditNote: Sendable, Codable, Equatable {
     public var shipmentId: String
     public var invoiceId: String
     public var amount: DecimalAmount
+
+    public init(shipmentId: String, invoiceId: String, amount: DecimalAmount) {
+        self.shipmentId = shipmentId
+        self.invoiceId = invoiceId
+        self.amount = amount
+    }
 }

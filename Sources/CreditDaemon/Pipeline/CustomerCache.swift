@@ -102,23 +102,21 @@ struct CustomerCache {
 
 }
 
-/// How a `CustomerState` is stored: the compact binary format (see `CompactFormat`), in two
-/// parts: `state` with the ledger as of now, and `journal` with the ledger's reorder window. Rows
-/// written as one JSON or compact value by earlier versions are still read.
+/// How a `CustomerState` is stored: the hand-written binary format (see `StateFormat`, tag
+/// `C5 02`), in two parts: `state` with the ledger as of now, and `journal` with the ledger's
+/// reorder window. Rows written by earlier versions (JSON, generic compact `C5 01`) are still read.
 public enum StateCodec {
     public static func encode(_ state: CustomerState) throws -> [UInt8] {
-        try CompactEncoder(userInfo: [LedgerJournal.partKey: LedgerJournal.Part.currentOnly]).encode(state)
+        StateFormat.encodeState(state)
     }
 
     public static func encodeWindow(_ journal: LedgerJournal) throws -> [UInt8] {
-        try CompactEncoder(userInfo: [LedgerJournal.partKey: LedgerJournal.Part.windowOnly]).encode(journal)
+        StateFormat.encodeWindow(journal)
     }
 
     public static func attachWindow(_ bytes: [UInt8], to state: inout CustomerState) throws {
         do {
-            let window = try CompactDecoder(userInfo: [LedgerJournal.partKey: LedgerJournal.Part.windowOnly])
-                .decode(LedgerJournal.self, from: bytes)
-            state.journal.attachWindow(window)
+            state.journal.attachWindow(try StateFormat.readWindow(bytes))
         } catch {
             throw StoreError(.invalidData, "the ledger journal of customer \(state.customerId) cannot be read: \(error)")
         }
@@ -126,17 +124,14 @@ public enum StateCodec {
 
     public static func decode(_ bytes: [UInt8], customer: String) throws -> CustomerState {
         do {
-            if CompactDecoder.recognizes(bytes) {
-                return try CompactDecoder().decode(CustomerState.self, from: bytes)
-            }
-            return try JSONDecoder().decode(CustomerState.self, from: Data(bytes))
+            return try StateFormat.readState(bytes)
         } catch {
             throw StoreError(.invalidData, "the stored state of customer \(customer) cannot be read: \(error)")
         }
     }
 
     public static func flags(_ state: CustomerState, today: LocalDate, policy: Policy) -> CustomerStore.Flags {
-        .init(hasHeldOrders: !state.heldOrdersOldestFirst.isEmpty, blocked: state.isBlocked, overdue: state.overdue(on: today).count > 0,
+        .init(hasHeldOrders: state.hasHeldOrders, blocked: state.isBlocked, overdue: state.overdue(on: today).count > 0,
               attentionOn: attentionOn(state, policy: policy, today: today), name: state.name,
               exposure: policy.format(state.exposure().total),
               creditLimit: state.creditLimit(policy: policy, today: today).map(policy.format), riskClass: state.riskClass)
