@@ -44,6 +44,9 @@ public final class ConsumeService: Service, Sendable {
         properties["group.id"] = config.groupId
         properties["client.id"] = properties["client.id"] ?? config.instance
         properties["auto.offset.reset"] = properties["auto.offset.reset"] ?? "earliest"
+        // A broker that comes back empty (or a topic created after the daemon started) gives the
+        // group no partitions until librdkafka next refreshes its metadata: 5 min by default.
+        properties["topic.metadata.refresh.interval.ms"] = properties["topic.metadata.refresh.interval.ms"] ?? "5000"
         if statistics != nil { properties["statistics.interval.ms"] = properties["statistics.interval.ms"] ?? "5000" }
         // Larger values than the dead-letter limit must still be fetched to be dead-lettered.
         properties["fetch.max.bytes"] = properties["fetch.max.bytes"] ?? String(max(52_428_800, config.maxMessageBytes * 2))

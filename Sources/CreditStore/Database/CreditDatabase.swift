@@ -74,7 +74,7 @@ public final class CreditDatabase: Sendable {
 
     public func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do { return try writer.write(body) } catch let error as StoreError { throw error } catch {
-            throw StoreError.wrap(error, "database write failed")
+            throw StoreError.writeFailure(error, path: path)
         }
     }
 

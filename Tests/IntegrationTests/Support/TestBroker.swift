@@ -4,7 +4,20 @@ import Testing
 /// The real broker the suite runs against (scripts/test starts Tansu on loopback), driven with the
 /// real command-line tools: topics through `tansu topic create`, records through kcat.
 struct TestBroker {
-    static let address = ProcessInfo.processInfo.environment["CREDITD_TEST_BROKER"] ?? "127.0.0.1:19092"
+    /// A task-local so that a test with its own broker (BrokerOutageTests) can point everything
+    /// inside `TestBroker.$address.withValue(...)` at it.
+    @TaskLocal static var address: String = ProcessInfo.processInfo.environment["CREDITD_TEST_BROKER"] ?? "127.0.0.1:19092"
+
+    /// Every kcat call is bounded: a broker that went away must fail a test, not hang the suite.
+    static let kcatTimeoutSeconds = 120
+
+    static func kcat(_ arguments: [String], input: Data? = nil) throws -> ProcessResult {
+        let result = try run("/usr/bin/timeout", ["--kill-after=5", String(kcatTimeoutSeconds), "/usr/bin/kcat"] + arguments, input: input)
+        if result.status == 124 || result.status == 137 {
+            throw TestFailure("kcat \(arguments.prefix(2).joined(separator: " ")) did not finish within \(kcatTimeoutSeconds) s (broker \(address))")
+        }
+        return result
+    }
 
     /// Fails the test (never skips it) when the broker is not there.
     static func require() throws {
@@ -47,7 +60,7 @@ struct TestBroker {
         }
         var args = ["-P", "-b", address, "-t", topic, "-K", "\t", "-z", "none", "-X", "message.max.bytes=10000000"]
         if let partition { args += ["-p", String(partition)] }
-        let result = try run("/usr/bin/kcat", args, input: input)
+        let result = try kcat(args, input: input)
         guard result.status == 0 else { throw TestFailure("kcat -P failed: \(result.output)") }
     }
 
@@ -63,13 +76,13 @@ struct TestBroker {
         }
         var args = ["-P", "-b", address, "-t", topic, "-K", "\t", "-z", "none", "-X", "message.max.bytes=10000000"]
         if let partition { args += ["-p", String(partition)] }
-        let result = try run("/usr/bin/kcat", args, input: input)
+        let result = try kcat(args, input: input)
         guard result.status == 0 else { throw TestFailure("kcat -P failed: \(result.output)") }
     }
 
     /// Everything on a topic now, read with kcat in JSON envelope mode (key, payload, headers).
     static func consumeAll(topic: String) throws -> [ConsumedRecord] {
-        let result = try run("/usr/bin/kcat", ["-C", "-b", address, "-t", topic, "-o", "beginning", "-e", "-q", "-J",
+        let result = try kcat(["-C", "-b", address, "-t", topic, "-o", "beginning", "-e", "-q", "-J",
                                                 "-X", "fetch.message.max.bytes=10000000"])
         guard result.status == 0 else { throw TestFailure("kcat -C failed: \(result.output)") }
         return result.stdout.split(separator: "\n").compactMap { line in

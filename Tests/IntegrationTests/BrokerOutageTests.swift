@@ -1,0 +1,149 @@
+import CreditTestSupport
+import Foundation
+import GRDB
+import Testing
+
+/// The broker goes away for 30 s and comes back empty (Tansu keeps topics in memory, so the test
+/// recreates them): the daemon does not crash, `/readyz` and systemd's `STATUS=` say the broker is
+/// the problem meanwhile, an operator change made during the outage waits in the outbox, and once
+/// the broker is back the consumer resumes at its stored offset and applies the events produced
+/// after the restart. Publishing their decisions needs a daemon restart today (two known issues
+/// below: the relay's producer id is unknown to the emptied broker); after it, everything is
+/// published once, `/readyz` is ready and `STATUS=` no longer names the broker.
+///
+/// The test runs its own broker (`OwnBroker`), so stopping it never takes the shared one away from
+/// another suite or another engineer's run.
+@Suite(.serialized) struct BrokerOutageTests {
+    func readiness(_ base: String) throws -> (status: String, body: String) {
+        let result = try run("/usr/bin/curl", ["-s", "-w", "\n%{http_code}", "--max-time", "5", "\(base)/readyz"])
+        let parts = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        return (String(parts.last ?? ""), parts.dropLast().joined(separator: "\n"))
+    }
+
+    func orderIds(_ records: [ConsumedRecord]) -> Set<String> {
+        Set(records.compactMap { $0.data["order_id"] as? String })
+    }
+
+    /// The order ids of the decisions waiting in the daemon's outbox.
+    func outboxOrderIds(_ daemon: TestDaemon) throws -> Set<String> {
+        let queue = try DatabaseQueue(path: daemon.databasePath, configuration: { var c = Configuration(); c.readonly = true; return c }())
+        let values = try queue.read { try Data.fetchAll($0, sql: "SELECT value FROM outbox") }
+        return Set(values.compactMap { value in
+            let object = try? JSONSerialization.jsonObject(with: value) as? [String: Any]
+            return (object?["data"] as? [String: Any])?["order_id"] as? String
+        })
+    }
+
+    @Test func theBrokerStoppedForThirtySecondsAndBackEmpty() async throws {
+        let broker = try OwnBroker.start()
+        defer { _ = try? broker.stop() }
+        try await TestBroker.$address.withValue(broker.address) {
+            try await outage(broker)
+        }
+    }
+
+    func outage(_ broker: OwnBroker) async throws {
+        let daemon = try TestDaemon(name: "outage", singleTopic: true, adminToken: "outage-\(UUID().uuidString)")
+        defer { daemon.cleanup() }
+        let socket = try DatagramSocket(boundTo: daemon.folder.appendingPathComponent("notify.sock").path)
+        try daemon.start(environment: ["NOTIFY_SOCKET": socket.path])
+        try await daemon.waitUntilReady()
+        let base = try await daemon.httpBase()
+        var events = Events()
+        events.source = "oms-outage"
+        let before = (0..<50).map { events.order("C-\($0 % 5)", "O-\($0)", "\(100 + $0).00", at: $0) }
+        try daemon.produce(before)
+        try await daemon.waitUntilProcessed(Int64(before.count))
+        #expect(try readiness(base).status == "200")
+        _ = socket.drain()
+
+        // 30 s without a broker.
+        let stopped = try broker.stop()
+        try #require(stopped.status == 0, "\(stopped.output)")
+        let outageStart = ContinuousClock.now
+        var notReady: [String] = []
+        var statuses: [String] = []
+        var crashed = false
+        while ContinuousClock.now - outageStart < .seconds(30) {
+            let (status, body) = try readiness(base)
+            if status == "503" { notReady.append(body) }
+            statuses += await socket.collect(for: .milliseconds(500)).map(\.text).filter { $0.hasPrefix("STATUS=") }
+            if daemon.process?.isRunning != true { crashed = true; break }
+        }
+        #expect(!crashed, "no crash while the broker is away:\n\(daemon.log.suffix(2000))")
+        #expect(notReady.contains { $0.contains("broker") }, "/readyz says the broker is the problem: \(notReady.suffix(3))")
+        #expect(statuses.contains { $0.contains("broker:") }, "STATUS= says the broker is the problem: \(statuses.suffix(3))")
+        // An operator change during the outage is committed and waits in the outbox.
+        let block = try run("/usr/bin/curl", ["-s", "--max-time", "10", "-X", "POST",
+                                              "-H", "Authorization: Bearer \(daemon.adminToken ?? "")", "-H", "Content-Type: application/json",
+                                              "-d", #"{"reason":"outage drill","by":"ops"}"#, "\(base)/v1/customers/C-1/block"])
+        #expect(block.stdout.contains("credit.customer.blocked"), "\(block.output)")
+        #expect(daemon.outboxBacklog() >= 1)
+
+        // The broker is back, empty: the topics are recreated, the producers resend from offset 0
+        // and go on. The daemon resumes at the offset it stored, so what it had applied is not
+        // applied again and what came after the restart is.
+        try broker.start()
+        try TestBroker.createTopics(["\(daemon.prefix)-input"], partitions: 1)
+        try TestBroker.createTopics(["decisions", "dunning", "alerts", "dead_letter"].map { daemon.topics[$0]! })
+        let restartedAt = ContinuousClock.now
+        let after = (50..<80).map { events.order("C-\($0 % 5)", "O-\($0)", "\(100 + $0).00", at: $0) }
+        try daemon.produce(before + after)
+        let expectedAfter = Set((50..<80).map { "O-\($0)" })
+        let applyDeadline = ContinuousClock.now + .seconds(60)
+        while daemon.committedMessages() < Int64(before.count + after.count) && ContinuousClock.now < applyDeadline {
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        let resumedIn = ContinuousClock.now - restartedAt
+        #expect(daemon.committedMessages() == Int64(before.count + after.count),
+                "the consumer resumes at its stored offset and applies what came after the restart:\n\(daemon.log.suffix(2000))")
+        #expect(daemon.process?.isRunning == true)
+        let pending = try outboxOrderIds(daemon)
+        #expect(pending.isSuperset(of: expectedAfter), "the new events were decided (their decisions are in the outbox)")
+        #expect(pending.isDisjoint(with: (0..<50).map { "O-\($0)" }), "the resent events were repeats: decided once, before the outage")
+
+        // The relay's idempotent producer keeps the producer id the old broker gave it; the empty
+        // broker answers UNKNOWN_PRODUCER_ID and librdkafka retries until each message times out,
+        // then again, for as long as the process lives. Nothing is lost (rows leave the outbox only
+        // when acknowledged) but nothing is published until a restart. Known bug, reported.
+        await withKnownIssue("relay stuck on UNKNOWN_PRODUCER_ID after the broker restarted empty", isIntermittent: true) {
+            let published = try await TestBroker.waitFor(topic: daemon.topics["decisions"]!, timeout: .seconds(20)) { records in
+                orderIds(records).isSuperset(of: expectedAfter)
+            }
+            #expect(orderIds(published).isSuperset(of: expectedAfter), "published without a restart")
+        }
+
+        // A restart gets a fresh producer id: everything decided during and after the outage is
+        // published, once. SIGTERM first, as systemd stops a unit; the relay waiting on the stuck
+        // delivery holds the graceful stop (known bug, reported), and then it is SIGKILL, as
+        // systemd does after TimeoutStopSec.
+        await withKnownIssue("graceful stop waits on the relay stuck in delivery", isIntermittent: true) {
+            let status = try await daemon.stop(signal: SIGTERM, timeout: .seconds(30))
+            #expect(status == 0)
+        }
+        if daemon.process?.isRunning == true { try await daemon.stop(signal: SIGKILL) }
+        try daemon.start(environment: ["NOTIFY_SOCKET": socket.path])  // a new, empty log file
+        try await daemon.waitUntilReady()
+        let restartedBase = try await daemon.httpBase()
+        try await daemon.waitUntilProcessed(Int64(before.count + after.count), timeout: .seconds(60))
+        let published = try await TestBroker.waitFor(topic: daemon.topics["decisions"]!, timeout: .seconds(30)) { records in
+            records.contains { $0.type == "credit.customer.blocked" } && orderIds(records).isSuperset(of: expectedAfter)
+        }
+        #expect(published.contains { $0.type == "credit.customer.blocked" }, "the change made during the outage is published")
+        #expect(orderIds(published) == expectedAfter, "every new event's decision is published, no resent one's")
+        #expect(Set(published.map(\.id)).count == published.count, "each decision once")
+
+        // Ready, and the status line no longer blames the broker.
+        var ready = false
+        var lastStatus = ""
+        let readyDeadline = ContinuousClock.now + .seconds(30)
+        while (!ready || lastStatus.isEmpty || lastStatus.contains("broker:")) && ContinuousClock.now < readyDeadline {
+            ready = try readiness(restartedBase).status == "200"
+            lastStatus = await socket.collect(for: .milliseconds(500)).map(\.text).last { $0.hasPrefix("STATUS=") } ?? lastStatus
+        }
+        #expect(ready, "ready again once the broker is back")
+        #expect(!lastStatus.isEmpty && !lastStatus.contains("broker:"), "STATUS= recovers: \(lastStatus)")
+        #expect(try await daemon.stop() == 0)
+        print("BrokerOutageTests: the consumer resumed \(resumedIn) after the broker came back")
+    }
+}
