@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""Steady-load latency for scripts/bench-latency.
+
+  produce: offers the events of a `gen_events.py --jsonl` file to the input topics at a fixed rate
+           (a paced schedule, not a burst), and writes each input's id, type and record timestamp
+           (from the delivery report: the timestamp the broker stored) to a TSV file.
+  report:  matches each decision (kcat `%T<TAB>%s` lines of the decisions topic) to its input by
+           `causationid` and prints order-to-decision latency: p50, p99, max, per window, and the
+           achieved rates.
+
+Latency is the decision's record timestamp minus the order's record timestamp: both are set by
+librdkafka clients on this machine's clock (CreateTime), so no clock skew enters.
+"""
+import argparse, json, sys, time
+
+TOPIC_OF = {"order": "orders", "shipment": "shipments", "payment": "payments", "dispute": "payments"}
+
+
+def produce(a):
+    from confluent_kafka import Producer
+    producer = Producer({"bootstrap.servers": a.broker, "linger.ms": a.linger_ms,
+                         "enable.idempotence": True, "compression.type": "none"})
+    total = a.rate * a.seconds
+    events = []
+    with open(a.jsonl) as f:
+        for line in f:
+            if len(events) == total:
+                break
+            events.append(line.rstrip("\n"))
+    if len(events) < total:
+        sys.exit(f"steady_load: {a.jsonl} holds {len(events)} events, {total} needed")
+    out = open(a.out, "w")
+    failures = []
+
+    def delivered(err, msg, ident, typ):
+        if err is not None:
+            failures.append(str(err))
+            return
+        out.write(f"{ident}\t{typ}\t{msg.timestamp()[1]}\n")
+
+    start = time.monotonic()
+    late = 0
+    for i, line in enumerate(events):
+        due = start + i / a.rate
+        now = time.monotonic()
+        if due > now:
+            producer.poll(due - now)       # waits, serving delivery reports meanwhile
+            while time.monotonic() < due:  # poll may return early on a report
+                producer.poll(max(0.0, due - time.monotonic()))
+        elif now - due > 0.05:
+            late += 1                       # the producer itself fell behind its schedule
+        ev = json.loads(line)
+        typ = ev["type"]
+        topic = a.prefix + "-" + TOPIC_OF[typ.split(".")[0]]
+        producer.produce(topic, key=ev["data"]["customer_id"], value=line,
+                         on_delivery=lambda err, msg, i=ev["id"], t=typ: delivered(err, msg, i, t))
+        producer.poll(0)
+    offered_s = time.monotonic() - start
+    producer.flush(30)
+    out.close()
+    if failures:
+        sys.exit(f"steady_load: {len(failures)} deliveries failed, first: {failures[0]}")
+    print(f"offered: {total} events in {offered_s:.2f} s = {total / offered_s:,.0f} events/s "
+          f"(target {a.rate}/s; {late} sends more than 50 ms behind schedule)")
+
+
+def pct(sorted_values, p):
+    if not sorted_values:
+        return float("nan")
+    k = min(len(sorted_values) - 1, max(0, int(round(p / 100 * len(sorted_values) + 0.5)) - 1))
+    return sorted_values[k]
+
+
+def report(a):
+    inputs = {}
+    first_ts = None
+    last_ts = None
+    with open(a.inputs) as f:
+        for line in f:
+            ident, typ, ts = line.rstrip("\n").split("\t")
+            ts = int(ts)
+            inputs[ident] = (typ, ts)
+            first_ts = ts if first_ts is None else min(first_ts, ts)
+            last_ts = ts if last_ts is None else max(last_ts, ts)
+    first_decision = {}   # input id -> earliest decision timestamp
+    last_decision_ts = 0
+    decisions = 0
+    with open(a.decisions) as f:
+        for line in f:
+            ts, _, value = line.rstrip("\n").partition("\t")
+            if not value:
+                continue
+            decisions += 1
+            cause = json.loads(value).get("causationid", "")
+            ts = int(ts)
+            last_decision_ts = max(last_decision_ts, ts)
+            if cause in inputs and (cause not in first_decision or ts < first_decision[cause]):
+                first_decision[cause] = ts
+    orders = [(ts, first_decision.get(i)) for i, (typ, ts) in inputs.items() if typ == "order.created"]
+    orders.sort()
+    lat = [d - ts for ts, d in orders if d is not None]
+    missing = sum(1 for _, d in orders if d is None)
+    srt = sorted(lat)
+    span = (last_ts - first_ts) / 1000
+    print(f"inputs: {len(inputs)} over {span:.2f} s by their record timestamps = {len(inputs) / span:,.0f} events/s achieved")
+    print(f"decisions read: {decisions}; orders: {len(orders)}, decided: {len(lat)}, without a decision: {missing}")
+    print(f"last decision {(last_decision_ts - last_ts) / 1000:.2f} s after the last input")
+    print(f"order-to-decision latency (ms): p50 {pct(srt, 50)}  p90 {pct(srt, 90)}  p99 {pct(srt, 99)}  "
+          f"p99.9 {pct(srt, 99.9)}  max {srt[-1] if srt else 'nan'}  mean {sum(srt) / max(1, len(srt)):.1f}")
+    # Per window: a latency that grows window after window means the rate is not sustained.
+    w = a.window * 1000
+    rows = {}
+    for ts, d in orders:
+        if d is not None:
+            rows.setdefault((ts - first_ts) // w, []).append(d - ts)
+    print(f"per {a.window} s window of order timestamps (ms): window  orders  p50  p99  max")
+    for k in sorted(rows):
+        v = sorted(rows[k])
+        print(f"  {k * a.window:>4}-{(k + 1) * a.window:<4}s  {len(v):>6}  {pct(v, 50):>6}  {pct(v, 99):>6}  {v[-1]:>6}")
+
+
+def main():
+    p = argparse.ArgumentParser()
+    sub = p.add_subparsers(dest="cmd", required=True)
+    pr = sub.add_parser("produce")
+    pr.add_argument("--broker", required=True)
+    pr.add_argument("--prefix", required=True, help="topics are PREFIX-orders, PREFIX-shipments, PREFIX-payments")
+    pr.add_argument("--jsonl", required=True)
+    pr.add_argument("--rate", type=int, required=True)
+    pr.add_argument("--seconds", type=int, required=True)
+    pr.add_argument("--linger-ms", type=int, default=1)
+    pr.add_argument("--out", required=True)
+    rp = sub.add_parser("report")
+    rp.add_argument("--inputs", required=True)
+    rp.add_argument("--decisions", required=True)
+    rp.add_argument("--window", type=int, default=10)
+    a = p.parse_args()
+    produce(a) if a.cmd == "produce" else report(a)
+
+
+if __name__ == "__main__":
+    main()
