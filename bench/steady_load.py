@@ -97,14 +97,16 @@ def report(a):
             if cause in inputs and (cause not in first_decision or ts < first_decision[cause]):
                 first_decision[cause] = ts
     orders = [(ts, first_decision.get(i)) for i, (typ, ts) in inputs.items() if typ == "order.created"]
-    orders.sort()
+    orders.sort(key=lambda o: o[0])
     lat = [d - ts for ts, d in orders if d is not None]
     missing = sum(1 for _, d in orders if d is None)
     srt = sorted(lat)
     span = (last_ts - first_ts) / 1000
     print(f"inputs: {len(inputs)} over {span:.2f} s by their record timestamps = {len(inputs) / span:,.0f} events/s achieved")
     print(f"decisions read: {decisions}; orders: {len(orders)}, decided: {len(lat)}, without a decision: {missing}")
-    print(f"last decision {(last_decision_ts - last_ts) / 1000:.2f} s after the last input")
+    busy = (last_decision_ts - first_ts) / 1000
+    print(f"last decision {(last_decision_ts - last_ts) / 1000:.2f} s after the last input; "
+          f"daemon rate {len(inputs) / busy:,.0f} events/s (all inputs / first input to last decision)")
     print(f"order-to-decision latency (ms): p50 {pct(srt, 50)}  p90 {pct(srt, 90)}  p99 {pct(srt, 99)}  "
           f"p99.9 {pct(srt, 99.9)}  max {srt[-1] if srt else 'nan'}  mean {sum(srt) / max(1, len(srt)):.1f}")
     # Per window: a latency that grows window after window means the rate is not sustained.
