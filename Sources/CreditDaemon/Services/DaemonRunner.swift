@@ -29,6 +29,7 @@ public enum DaemonRunner {
         let consumer = try ConsumeService.makeConsumer(config: config, database: database, logger: logger, statistics: statistics)
 
         let relay = RelayService(producer: producer, database: database, doorbell: doorbell, status: status, logger: logger,
+                                 replacementProducer: { try RelayService.makeProducer(config: config, logger: logger, statistics: statistics) },
                                  onPublished: { topic, count in metrics.relayPublished(topic: topic, count: count) })
         let bureau = BureauRefreshService(processor: processor, doorbell: doorbell, logger: logger)
         let consume = ConsumeService(consumer: consumer, processor: processor, status: status, doorbell: doorbell,

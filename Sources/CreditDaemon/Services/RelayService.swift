@@ -7,27 +7,33 @@ import ServiceLifecycle
 /// Publishes the outbox in order with the idempotent producer and deletes each row once the broker
 /// acknowledged it. A crash between the two republishes the row with the same id; nothing is lost.
 /// It stops after the consumer (services stop in reverse order), so the last batch is still
-/// flushed, within `drainTimeout`.
+/// flushed, within `drainTimeout`. A producer that stops making progress (the broker came back
+/// empty and refuses its producer id, a fatal error, ...) is replaced, as `RelayHealth` decides.
 public final class RelayService: Service, Sendable {
-    let producer: KafkaProducer
+    let producers: RelayProducer
+    /// The producer in use now (a wedged one is replaced while the daemon runs).
+    public var producer: KafkaProducer { producers.producer }
     let database: CreditDatabase
     let doorbell: RelayDoorbell
     let status: DaemonStatus
     let logger: Logger
     let batchSize: Int
     let drainTimeout: Duration
+    let stallTimeout: Duration
     let onPublished: @Sendable (_ topic: String, _ count: Int) -> Void
 
     public init(producer: KafkaProducer, database: CreditDatabase, doorbell: RelayDoorbell, status: DaemonStatus,
                 logger: Logger, batchSize: Int = 2000, drainTimeout: Duration = .seconds(10),
+                stallTimeout: Duration = .seconds(15), replacementProducer: (@Sendable () throws -> KafkaProducer)? = nil,
                 onPublished: @escaping @Sendable (String, Int) -> Void = { _, _ in }) {
-        self.producer = producer
+        self.producers = RelayProducer(producer, make: replacementProducer)
         self.database = database
         self.doorbell = doorbell
         self.status = status
         self.logger = logger
         self.batchSize = batchSize
         self.drainTimeout = drainTimeout
+        self.stallTimeout = stallTimeout
         self.onPublished = onPublished
     }
 
@@ -51,10 +57,11 @@ public final class RelayService: Service, Sendable {
     }
 
     public func run() async throws {
-        var failures = 0
+        var health = RelayHealth()
         var drainDeadline: ContinuousClock.Instant?
+        var abandoned: (rows: [OutboxMessage], deliveries: PendingDeliveries)?
         try await withGracefulShutdownHandler {
-            while !Task.isCancelled {
+            relay: while !Task.isCancelled {
                 if drainDeadline == nil, Task.isShuttingDownGracefully {
                     drainDeadline = .now + drainTimeout
                 }
@@ -70,13 +77,28 @@ public final class RelayService: Service, Sendable {
                                    metadata: ["outbox_backlog": "\(pending.count)+"])
                     break
                 }
-                let published = try await publish(pending)
-                if published < pending.count {
-                    failures += 1
-                    let pause = Duration.milliseconds(min(5_000, 100 * (1 << min(failures, 6))))
+                let outcome = try await publish(pending, drainDeadline: &drainDeadline)
+                let action: RelayAction
+                switch outcome {
+                case .published:
+                    // The relay recovered: lift the broker problem it reported (the consumer
+                    // reports its own again if it still has one).
+                    if health.consecutiveFailures > 0 || health.replacements > 0 { status.brokerProblem(nil) }
+                    action = health.recordSuccess()
+                case .failed(let failure, let leftover):
+                    action = health.recordFailure(failure)
+                    if action == .replaceProducer {
+                        try await replaceProducer(after: failure, replacements: health.replacements, rows: pending, leftover: leftover)
+                        continue
+                    }
+                case .abandoned(let deliveries):
+                    logger.warning("stop deadline reached with a batch still in delivery; its rows stay in the outbox for the next start",
+                                   metadata: ["outbox_backlog": "\(pending.count)+"])
+                    abandoned = (pending, deliveries)
+                    break relay
+                }
+                if case .backoff(let pause) = action {
                     if drainDeadline == nil { await doorbell.wait(timeout: pause) } else { try? await Task.sleep(for: pause) }
-                } else {
-                    failures = 0
                 }
             }
         } onGracefulShutdown: {
@@ -87,18 +109,67 @@ public final class RelayService: Service, Sendable {
         } catch {
             logger.warning("producer did not close cleanly", metadata: ["error": "\(error)"])
         }
+        // What the closing producer still delivered leaves the outbox (the rest is purged).
+        if let abandoned, let results = await abandoned.deliveries.reports(timeout: .seconds(1)) {
+            _ = try acknowledge(abandoned.rows, results, warn: false)
+        }
     }
 
-    /// Sends one slice of the outbox; acknowledges what the broker took. Returns how many.
-    private func publish(_ pending: [OutboxMessage]) async throws -> Int {
+    /// How one batch went.
+    private enum BatchOutcome {
+        case published
+        /// Some rows failed; `leftover` holds the records still in flight when the relay gave up on them.
+        case failed(RelayFailure, leftover: PendingDeliveries?)
+        /// The stop deadline came with the batch still in flight.
+        case abandoned(PendingDeliveries)
+    }
+
+    /// Sends one slice of the outbox and acknowledges what the broker took. The wait is bounded: by
+    /// `stallTimeout` without any delivery report, by a fatal producer error, and by the stop deadline.
+    private func publish(_ pending: [OutboxMessage], drainDeadline: inout ContinuousClock.Instant?) async throws -> BatchOutcome {
         let messages = pending.map { row in
             OutgoingMessage(topic: row.topic, key: row.key, value: row.value,
                             headers: row.headers.map { ($0.name, $0.value) })
         }
-        let results = await producer.sendBatch(messages)
+        let producer = self.producer
+        let deliveries = await producer.enqueue(messages)
+        var answered = 0
+        var lastProgress = ContinuousClock.now
+        while true {
+            if let results = await deliveries.reports(timeout: .seconds(1)) {
+                return try acknowledge(pending, results, warn: true)
+            }
+            if drainDeadline == nil, Task.isShuttingDownGracefully {
+                drainDeadline = .now + drainTimeout
+            }
+            if Task.isCancelled || drainDeadline.map({ ContinuousClock.now >= $0 }) == true {
+                return .abandoned(deliveries)
+            }
+            if let fatal = producer.fatalError {
+                status.brokerProblem(fatal.message)
+                logger.error("the relay's producer hit a fatal error",
+                             metadata: ["error.code": "\(fatal.code)", "error": "\(fatal.message)"])
+                return .failed(.fatal, leftover: deliveries)
+            }
+            let now = deliveries.answeredCount
+            if now != answered {
+                answered = now
+                lastProgress = .now
+            } else if ContinuousClock.now - lastProgress >= stallTimeout {
+                status.brokerProblem("no delivery report for \(stallTimeout)")
+                logger.warning("publishing stalled: no delivery report; the outbox keeps the messages",
+                               metadata: ["stall_timeout": "\(stallTimeout)", "in_flight": "\(deliveries.count - now)"])
+                return .failed(.stalled, leftover: deliveries)
+            }
+        }
+    }
+
+    /// Deletes the delivered rows from the outbox and tells how the batch went.
+    private func acknowledge(_ pending: [OutboxMessage], _ results: [Result<DeliveryReport, KafkaError>], warn: Bool) throws -> BatchOutcome {
         var delivered: [Int64] = []
         var byTopic: [String: Int] = [:]
         var firstError: KafkaError?
+        var failures: [RelayFailure] = []
         for (row, result) in zip(pending, results) {
             switch result {
             case .success:
@@ -106,18 +177,66 @@ public final class RelayService: Service, Sendable {
                 byTopic[row.topic, default: 0] += 1
             case .failure(let error):
                 if firstError == nil { firstError = error }
+                failures.append(RelayFailure(code: error.code, isFatal: error.isFatal))
             }
         }
         if !delivered.isEmpty {
             try database.write { db in try Outbox.acknowledge(db, seqs: delivered) }
         }
         for (topic, count) in byTopic { onPublished(topic, count) }
-        if let firstError {
+        guard let firstError, let failure = RelayFailure.worst(failures) else { return .published }
+        if warn {
             status.brokerProblem(firstError.message)
             logger.warning("publishing failed; the outbox keeps the messages and retries",
                            metadata: ["error.code": "\(firstError.code)", "error": "\(firstError.message)",
                                       "failed": "\(pending.count - delivered.count)"])
         }
-        return delivered.count
+        return .failed(failure, leftover: nil)
+    }
+
+    /// Swaps the wedged producer for a new one (new connections, new producer id), closes the old
+    /// one within 2 s (purging what it still holds) and acknowledges what it delivered meanwhile.
+    private func replaceProducer(after failure: RelayFailure, replacements: Int, rows: [OutboxMessage],
+                                 leftover: PendingDeliveries?) async throws {
+        guard let make = producers.make else {
+            logger.warning("the relay's producer looks wedged but cannot be replaced here; retrying with it",
+                           metadata: ["reason": "\(failure)"])
+            await pause(.seconds(5))
+            return
+        }
+        let fresh: KafkaProducer
+        do {
+            fresh = try make()
+        } catch {
+            logger.error("could not create a new producer for the relay; retrying with the old one",
+                         metadata: ["reason": "\(failure)", "error": "\(error)"])
+            await pause(.seconds(5))
+            return
+        }
+        let old = producers.swap(for: fresh)
+        logger.warning("relay producer replaced; the outbox is published with a new producer",
+                       metadata: ["reason": "\(failure)", "replacements_in_a_row": "\(replacements)"])
+        do {
+            try await old.shutdown(timeout: .seconds(2))
+        } catch {
+            logger.notice("the replaced producer did not close cleanly; its undelivered records stay in the outbox",
+                          metadata: ["error": "\(error)"])
+        }
+        if let leftover, let results = await leftover.reports(timeout: .seconds(1)) {
+            _ = try acknowledge(rows, results, warn: false)
+        }
+        // Back to back replacements mean the broker itself is away: do not churn producers.
+        if replacements > 1 {
+            await pause(.seconds(min(30, 5 * (replacements - 1))))
+        }
+    }
+
+    /// Waits before the next attempt; briefly only once the daemon is stopping.
+    private func pause(_ duration: Duration) async {
+        if Task.isShuttingDownGracefully {
+            try? await Task.sleep(for: min(duration, .seconds(1)))
+        } else {
+            await doorbell.wait(timeout: duration)
+        }
     }
 }

@@ -67,6 +67,17 @@ public final class KafkaProducer: Sendable {
         return PendingDeliveries(collector: collector, count: messages.count)
     }
 
+    /// The fatal error that left this producer unusable (librdkafka gave up on idempotence, ...),
+    /// nil while it is healthy. A producer with one never delivers again: replace it.
+    public var fatalError: KafkaError? {
+        try? client.withHandle { handle throws(KafkaError) -> KafkaError? in
+            var buffer = [CChar](repeating: 0, count: 512)
+            let err = rd_kafka_fatal_error(handle, &buffer, buffer.count)
+            guard err != RD_KAFKA_RESP_ERR_NO_ERROR else { return nil }
+            return KafkaError(err, detail: String(errorBuffer: buffer), isFatal: true)
+        }
+    }
+
     /// Records waiting for their delivery report (the outbox backlog as librdkafka sees it).
     public var inFlightCount: Int { engine.outstandingCount }
 
