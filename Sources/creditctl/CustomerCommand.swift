@@ -21,11 +21,20 @@ struct CustomerCommand: AsyncParsableCommand {
             if options.json { return printJSON(doc) }
             let summary = CustomerSummary(state, reader: reader)
             var out = "Customer      \(id)\(state.name.map { "  (\($0))" } ?? "")\n"
-            out += "Credit limit  \(summary.limit) \(reader.policy.currency.code)\n"
+            out += "Credit limit  \(summary.limit) \(reader.policy.currency.code)  (\(CustomerCommand.limitSource(state, reader: reader)))\n"
             out += "Exposure      \(summary.exposure)  (open orders \(text(doc["exposure"]?["open_orders"])), "
             out += "receivables \(text(doc["exposure"]?["open_receivables"])), unapplied cash \(text(doc["exposure"]?["unapplied_cash"])))\n"
             out += "Available     \(summary.available)   utilisation \(summary.utilization)\n"
-            out += "Risk          class \(state.riskClass ?? "-"), score \(state.score.map(String.init) ?? "-")\n"
+            out += "Risk          class \(state.riskClass ?? "-"), score \(state.score.map(String.init) ?? "-")"
+            out += state.scoreReasons.isEmpty ? "\n" : "  (\(state.scoreReasons.joined(separator: ", ")))\n"
+            if let review = state.reviewDate {
+                out += "Review due    \(review.text)\(review < reader.asOf ? "   OVERDUE" : "")\n"
+            }
+            if let report = state.bureauReport {
+                out += "Bureau        score \(report.score), recommends \(report.recommendedLimit.formatted(decimals: report.currency.minorUnit)) "
+                out += "\(report.currency.code)\(report.derogatory ? ", DEROGATORY" : ""), as of \(report.asOf.text) "
+                out += "(\(reader.asOf.days(since: report.asOf)) days old)\(report.source.map { ", \($0)" } ?? "")\n"
+            }
             out += "Dunning       level \(state.dunningLevel)\(state.isBlocked ? "   BLOCKED" : "")\n"
             out += "As of         \(reader.asOf.text)\n\n"
             FileHandle.standardOutput.write(Data(out.utf8))
@@ -45,6 +54,16 @@ struct CustomerCommand: AsyncParsableCommand {
             }
             if !invoices.rows.isEmpty { invoices.print() }
         }
+    }
+
+    /// Which rule of precedence gives the limit in force (credit-model.md, Credit limits).
+    static func limitSource(_ state: CustomerState, reader: StateReader) -> String {
+        if let temporary = state.temporaryLimit, temporary.expiresOn >= reader.asOf {
+            return "temporary, set by \(temporary.setBy), until \(temporary.expiresOn.text)"
+        }
+        if state.permanentLimit != nil { return "permanent, set by \(state.permanentLimitSetBy ?? "an operator")" }
+        if state.classLimit != nil { return "rule for class \(state.riskClass ?? "-")" }
+        return reader.policy.customers.defaultLimit == nil ? "no limit: NO_CREDIT_LIMIT" : "policy default"
     }
 
     struct List: ParsableCommand {

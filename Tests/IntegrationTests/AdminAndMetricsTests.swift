@@ -72,6 +72,28 @@ import Testing
         let noReason = try creditctl(daemon, base: base, ["limit", "clear", "C-OP", "--reason", " "])
         #expect(noReason.status == 1 && noReason.stderr.contains("reason"))
 
+        // Refusals change nothing: an unknown customer, a bad amount.
+        let published = try TestBroker.consumeAll(topic: daemon.topics["decisions"]!).count
+        let nobody = try creditctl(daemon, base: base, ["limit", "set", "C-NOBODY", "100.00", "--reason", "typo in the id"])
+        #expect(nobody.status == 1 && nobody.stderr.contains("not_found") && nobody.stderr.contains("C-NOBODY"))
+        let negative = try creditctl(daemon, base: base, ["limit", "set", "C-OP", "1e5", "--reason", "typo"])
+        #expect(negative.status == 1 && negative.stderr.contains("invalid_amount"))
+        let blockNobody = try creditctl(daemon, base: base, ["customer", "block", "C-NOBODY", "--reason", "x"])
+        #expect(blockNobody.status == 1 && blockNobody.stderr.contains("not_found"))
+        #expect(try TestBroker.consumeAll(topic: daemon.topics["decisions"]!).count == published)
+
+        // Unblocking: published; O-3 is re-checked but stays held, now over the limit (14,000.00 of 10,000.00).
+        let unblock = try creditctl(daemon, base: base, ["customer", "unblock", "C-OP", "--reason", "insolvency notice withdrawn"])
+        #expect(unblock.status == 0, "\(unblock.stderr)")
+        let unblocked = try await TestBroker.waitForDecisions(topic: daemon.topics["decisions"]!) { $0.count >= 8 }
+        #expect(unblocked.last?.type == "credit.customer.unblocked")
+        let unblockReasons = (unblocked.last?.data["reasons"] as? [[String: Any]]) ?? []
+        #expect(unblockReasons.first?["code"] as? String == "OPERATOR_UNBLOCK")
+        let unblockMessage = unblockReasons.first?["message"] as? String ?? ""
+        #expect(unblockMessage.contains("insolvency notice withdrawn"))
+        let held = try daemon.creditctl(["orders", "held", "--json"])
+        #expect(held.stdout.contains("O-3") && held.stdout.contains("OVER_LIMIT"), "\(held.stdout)")
+
         // The collection report over HTTP: behind the token, HTML for people, JSON for scripts.
         let token = daemon.adminToken ?? ""
         let anonymous = try run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "\(base)/report"])
@@ -104,7 +126,8 @@ import Testing
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
         }
         let byAlice = entries.filter { $0["actor"] as? String == "alice" }
-        #expect(Set(byAlice.compactMap { $0["kind"] as? String }).isSuperset(of: ["order.released", "limit.changed"]))
+        #expect(Set(byAlice.compactMap { $0["kind"] as? String })
+            .isSuperset(of: ["order.released", "limit.changed", "customer.blocked", "customer.unblocked"]))
         #expect(byAlice.contains { ($0["body"] as? String ?? "").contains("CFO approved, prepayment received") })
         let verify = try daemon.creditctl(["audit", "verify"])
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
