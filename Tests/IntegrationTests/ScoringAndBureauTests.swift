@@ -6,15 +6,15 @@ import Testing
 /// `creditctl bureau import`, and the write commands of the admin API, each with its decision on
 /// the topic and its audit entry.
 @Suite(.serialized) struct ScoringAndBureauTests {
-    /// The bureau adapter: `C-GOOD…` has a strong report, `C-DEROG…` a derogatory one, anyone else
-    /// none (404). A request without the bearer token gets 401. `GET /log` lists the customer ids asked.
+    /// The bureau adapter: `C-GOOD…` has a strong report, `C-DEROG…` a derogatory one, `C-SLOW…` a
+    /// report after 6 s, anyone else none (404). A request without the bearer token gets 401. `GET /log` lists the customer ids asked.
     final class BureauAdapter {
         let process: Process
         let port: Int
         let folder: URL
 
         static let script = #"""
-        import json, sys, http.server, datetime
+        import json, sys, http.server, datetime, time
         TOKEN = sys.argv[1]
         AS_OF = (datetime.date.today() - datetime.timedelta(days=2)).isoformat()
         asked = []
@@ -37,6 +37,10 @@ import Testing
                 asked.append(customer)
                 if customer.startswith("C-GOOD"):
                     return self.answer(200, {"customer_id": customer, "score": 92, "recommended_limit": "400000.00",
+                                             "currency": "EUR", "derogatory": False, "as_of": AS_OF})
+                if customer.startswith("C-SLOW"):
+                    time.sleep(6)
+                    return self.answer(200, {"customer_id": customer, "score": 60, "recommended_limit": "50000.00",
                                              "currency": "EUR", "derogatory": False, "as_of": AS_OF})
                 if customer.startswith("C-DEROG"):
                     return self.answer(200, {"customer_id": customer, "score": 8, "recommended_limit": "0.00",
@@ -151,6 +155,41 @@ import Testing
         let cached = try run("/usr/bin/sqlite3", [daemon.databasePath,
                                                   "SELECT customer_id, score, as_of IS NOT NULL, no_report_at IS NOT NULL FROM bureau_reports ORDER BY customer_id"])
         #expect(cached.stdout.split(separator: "\n").map(String.init) == ["C-DEROG-1|8|1|0", "C-GOOD-1|92|1|0", "C-UNKNOWN-1||0|1"])
+        #expect(try await daemon.stop() == 0)
+    }
+
+    /// The bureau is off the event path: while a slow request is in flight, events of other
+    /// customers are decided; the slow report lands afterwards.
+    @Test func aSlowBureauNeverHoldsUpTheEvents() async throws {
+        let adapter = try BureauAdapter(token: "bureau-secret")
+        defer { adapter.stop() }
+        let tokenFile = FileManager.default.temporaryDirectory.appendingPathComponent("bureau-token-\(UUID().uuidString)").path
+        try "bureau-secret\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: tokenFile) }
+        let daemon = try TestDaemon(name: "slowbureau", singleTopic: true, policy: try Self.policy(bureauURL: adapter.url, tokenFile: tokenFile))
+        defer { daemon.cleanup() }
+        try daemon.start()
+        try await daemon.waitUntilReady()
+        var events = Events()
+        try daemon.produce([events.order("C-SLOW-1", "O-1", "100.00", at: 0)])
+        try await daemon.waitUntilProcessed(1)
+        let deadline = ContinuousClock.now + .seconds(30)
+        while try !adapter.asked().contains("C-SLOW-1"), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        try daemon.produce((1...20).map { events.order("C-FAST-\($0)", "O-F\($0)", "250.00", at: 1 + $0) })
+        try await daemon.waitUntilProcessed(21)
+        let decided = try await TestBroker.waitForDecisions(topic: daemon.topics["decisions"]!) { $0.count >= 21 }
+        #expect(Set(decided.compactMap { $0.data["order_id"] as? String }).count == 21)
+        let pending = try run("/usr/bin/sqlite3", [daemon.databasePath, "SELECT count(*) FROM bureau_reports WHERE customer_id = 'C-SLOW-1' AND score IS NOT NULL"])
+        #expect(pending.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "the slow report was still in flight while 20 events were decided")
+        var landed = ""
+        while ContinuousClock.now < deadline + .seconds(30) {
+            landed = try run("/usr/bin/sqlite3", [daemon.databasePath, "SELECT score FROM bureau_reports WHERE customer_id = 'C-SLOW-1'"]).stdout
+            if landed.hasPrefix("60") { break }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        #expect(landed.hasPrefix("60"), "the slow report lands afterwards")
         #expect(try await daemon.stop() == 0)
     }
 
