@@ -5,7 +5,7 @@ import Testing
 /// state equals an uninterrupted run's (`creditd replay` of the same events), every expected
 /// decision id is published, and an id published more than once always carries the same content.
 ///
-/// The moments are seeded and printed (`CREDITD_KILL_SEED` picks another seed): each is a random
+/// The daemon runs the shipped policy without its scorecard (see below). The moments are seeded and printed (`CREDITD_KILL_SEED` picks another seed): each is a random
 /// point of progress plus a random delay of up to 250 ms, so kills land inside batches, between
 /// them, in the relay's publishing and during start-up. Restarts are fast because each run joins a
 /// fresh consumer group: the daemon keeps its offsets in SQLite, so the group id carries nothing,
@@ -15,7 +15,14 @@ import Testing
         let started = ContinuousClock.now
         let seed = ProcessInfo.processInfo.environment["CREDITD_KILL_SEED"].flatMap { UInt64($0) } ?? 20_261_129
         var rng = SeededGenerator(seed: seed)
-        let daemon = try TestDaemon(name: "kills", singleTopic: true, batchMax: 200)
+        // The shipped policy without its scorecard: this test is about effects under kills, and
+        // rescoring every event in a debug build triples its runtime; CrashAndReplayTests and
+        // ScoringAndBureauTests kill and check with scoring on.
+        let shipped = try String(contentsOfFile: "\(repositoryRoot)/config/policy.yaml", encoding: .utf8)
+        let factors = try #require(shipped.range(of: "  factors:\n"))
+        let limits = try #require(shipped.range(of: "\nlimits:", range: factors.upperBound..<shipped.endIndex))
+        let policy = shipped.replacingCharacters(in: factors.lowerBound..<limits.lowerBound, with: "  factors: []")
+        let daemon = try TestDaemon(name: "kills", singleTopic: true, policy: policy, batchMax: 200)
         defer { daemon.cleanup() }
         let lines = Events.stream(count: 50_000, customers: 5_000, seed: seed)
         try daemon.produce(lines)
