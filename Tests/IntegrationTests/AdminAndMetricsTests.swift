@@ -4,12 +4,6 @@ import Testing
 /// The operator's path: creditctl → admin API → the daemon's single writer → decision on the topic;
 /// and /healthz, /readyz, /metrics over real HTTP.
 @Suite(.serialized) struct AdminAndMetricsTests {
-    func creditctl(_ daemon: TestDaemon, base: String, _ arguments: [String], token: String? = nil) throws -> ProcessResult {
-        let tokenFile = daemon.folder.appendingPathComponent("ctl-token-\(UUID().uuidString)").path
-        try (token ?? daemon.adminToken ?? "").write(toFile: tokenFile, atomically: true, encoding: .utf8)
-        return try run(TestDaemon.creditctl, arguments + ["--url", base, "--token-file", tokenFile, "--by", "alice"])
-    }
-
     @Test func anOperatorReleasesAHeldOrderAndBlocksACustomer() async throws {
         let daemon = try TestDaemon(name: "admin", singleTopic: true, adminToken: "s3cret-\(UUID().uuidString)")
         defer { daemon.cleanup() }
@@ -20,24 +14,24 @@ import Testing
         try daemon.produce([events.order("C-OP", "O-1", "9000.00", at: 0), events.order("C-OP", "O-2", "5000.00", at: 5)])
         try await daemon.waitUntilProcessed(2)
 
-        let wrong = try creditctl(daemon, base: base, ["order", "release", "O-2", "--note", "x"], token: "wrong")
+        let wrong = try daemon.creditctl(base: base, ["order", "release", "O-2", "--note", "x"], token: "wrong")
         #expect(wrong.status == 1)
         #expect(wrong.stderr.contains("forbidden"))
-        let noNote = try creditctl(daemon, base: base, ["order", "release", "O-2", "--note", " "])
+        let noNote = try daemon.creditctl(base: base, ["order", "release", "O-2", "--note", " "])
         #expect(noNote.status == 1)
-        let unknown = try creditctl(daemon, base: base, ["order", "release", "O-404", "--note", "paid by wire"])
+        let unknown = try daemon.creditctl(base: base, ["order", "release", "O-404", "--note", "paid by wire"])
         #expect(unknown.status == 1 && unknown.stderr.contains("not_found"))
 
-        let release = try creditctl(daemon, base: base, ["order", "release", "O-2", "--note", "CFO approved, prepayment received"])
+        let release = try daemon.creditctl(base: base, ["order", "release", "O-2", "--note", "CFO approved, prepayment received"])
         #expect(release.status == 0, "\(release.stderr)")
-        let again = try creditctl(daemon, base: base, ["order", "release", "O-2", "--note", "twice"])
+        let again = try daemon.creditctl(base: base, ["order", "release", "O-2", "--note", "twice"])
         #expect(again.status == 1 && again.stderr.contains("not_held"))
 
-        let block = try creditctl(daemon, base: base, ["customer", "block", "C-OP", "--reason", "insolvency notice"])
+        let block = try daemon.creditctl(base: base, ["customer", "block", "C-OP", "--reason", "insolvency notice"])
         #expect(block.status == 0, "\(block.stderr)")
-        let limit = try creditctl(daemon, base: base, ["limit", "set", "C-OP", "20000.00", "--reason", "annual review"])
+        let limit = try daemon.creditctl(base: base, ["limit", "set", "C-OP", "20000.00", "--reason", "annual review"])
         #expect(limit.status == 0, "\(limit.stderr)")
-        let badAmount = try creditctl(daemon, base: base, ["limit", "set", "C-OP", "12,00", "--reason", "typo"])
+        let badAmount = try daemon.creditctl(base: base, ["limit", "set", "C-OP", "12,00", "--reason", "typo"])
         #expect(badAmount.status == 1 && badAmount.stderr.contains("invalid_amount"))
 
         let decisions = try await TestBroker.waitForDecisions(topic: daemon.topics["decisions"]!) { $0.count >= 5 }
@@ -63,27 +57,27 @@ import Testing
         #expect(daemon.log.contains("operator action applied"))
 
         // Clearing the operator's limit: the policy default applies again, published and audited.
-        let clear = try creditctl(daemon, base: base, ["limit", "clear", "C-OP", "--reason", "back to the policy default"])
+        let clear = try daemon.creditctl(base: base, ["limit", "clear", "C-OP", "--reason", "back to the policy default"])
         #expect(clear.status == 0, "\(clear.stderr)")
         let cleared = try await TestBroker.waitForDecisions(topic: daemon.topics["decisions"]!) { $0.count >= 7 }
         #expect(cleared.last?.type == "credit.limit.changed")
         #expect(cleared.last?.data["old_limit"] as? String == "20000.00")
         #expect(cleared.last?.data["new_limit"] as? String == "10000.00")
-        let noReason = try creditctl(daemon, base: base, ["limit", "clear", "C-OP", "--reason", " "])
+        let noReason = try daemon.creditctl(base: base, ["limit", "clear", "C-OP", "--reason", " "])
         #expect(noReason.status == 1 && noReason.stderr.contains("reason"))
 
         // Refusals change nothing: an unknown customer, a bad amount.
         let published = try TestBroker.consumeAll(topic: daemon.topics["decisions"]!).count
-        let nobody = try creditctl(daemon, base: base, ["limit", "set", "C-NOBODY", "100.00", "--reason", "typo in the id"])
+        let nobody = try daemon.creditctl(base: base, ["limit", "set", "C-NOBODY", "100.00", "--reason", "typo in the id"])
         #expect(nobody.status == 1 && nobody.stderr.contains("not_found") && nobody.stderr.contains("C-NOBODY"))
-        let negative = try creditctl(daemon, base: base, ["limit", "set", "C-OP", "1e5", "--reason", "typo"])
+        let negative = try daemon.creditctl(base: base, ["limit", "set", "C-OP", "1e5", "--reason", "typo"])
         #expect(negative.status == 1 && negative.stderr.contains("invalid_amount"))
-        let blockNobody = try creditctl(daemon, base: base, ["customer", "block", "C-NOBODY", "--reason", "x"])
+        let blockNobody = try daemon.creditctl(base: base, ["customer", "block", "C-NOBODY", "--reason", "x"])
         #expect(blockNobody.status == 1 && blockNobody.stderr.contains("not_found"))
         #expect(try TestBroker.consumeAll(topic: daemon.topics["decisions"]!).count == published)
 
         // Unblocking: published; O-3 is re-checked but stays held, now over the limit (14,000.00 of 10,000.00).
-        let unblock = try creditctl(daemon, base: base, ["customer", "unblock", "C-OP", "--reason", "insolvency notice withdrawn"])
+        let unblock = try daemon.creditctl(base: base, ["customer", "unblock", "C-OP", "--reason", "insolvency notice withdrawn"])
         #expect(unblock.status == 0, "\(unblock.stderr)")
         let unblocked = try await TestBroker.waitForDecisions(topic: daemon.topics["decisions"]!) { $0.count >= 8 }
         #expect(unblocked.last?.type == "credit.customer.unblocked")

@@ -193,12 +193,6 @@ import Testing
         #expect(try await daemon.stop() == 0)
     }
 
-    func creditctl(_ daemon: TestDaemon, base: String, _ arguments: [String]) throws -> ProcessResult {
-        let tokenFile = daemon.folder.appendingPathComponent("ctl-token").path
-        try (daemon.adminToken ?? "").write(toFile: tokenFile, atomically: true, encoding: .utf8)
-        return try run(TestDaemon.creditctl, arguments + ["--url", base, "--token-file", tokenFile, "--by", "alice"])
-    }
-
     func auditEntries(_ daemon: TestDaemon, customer: String) throws -> [[String: Any]] {
         let shown = try run(TestDaemon.creditctl, ["audit", "show", "--customer", customer, "--json", "--database", daemon.databasePath])
         return shown.stdout.split(separator: "\n").compactMap {
@@ -230,7 +224,7 @@ import Testing
         C-OTHER,high,5000.00,EUR,false,2026-09-30
 
         """.write(toFile: file, atomically: true, encoding: .utf8)
-        let imported = try creditctl(daemon, base: base, ["bureau", "import", file])
+        let imported = try daemon.creditctl(base: base, ["bureau", "import", file])
         #expect(imported.status == 1, "a bad line makes the exit status 1")
         #expect(imported.stderr.contains("line 3") && imported.stderr.contains("score"), "\(imported.stderr)")
         #expect(imported.stdout.contains("imported 1 report"), "\(imported.stdout)")
@@ -256,20 +250,20 @@ import Testing
         C-NOBODY,50,100.00,EUR,false,2026-10-01
 
         """.write(toFile: file, atomically: true, encoding: .utf8)
-        let refused = try creditctl(daemon, base: base, ["bureau", "import", file])
+        let refused = try daemon.creditctl(base: base, ["bureau", "import", file])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("line 3") && refused.stderr.contains("not_found") && refused.stderr.contains("C-NOBODY"), "\(refused.stderr)")
-        let stale = try creditctl(daemon, base: base, ["bureau", "import", file.replacingOccurrences(of: "reports.csv", with: "missing.csv")])
+        let stale = try daemon.creditctl(base: base, ["bureau", "import", file.replacingOccurrences(of: "reports.csv", with: "missing.csv")])
         #expect(stale.status == 1 && stale.stderr.contains("cannot read"))
 
         // Rescore (nothing moved: an audited operator action) and a completed review.
-        let rescore = try creditctl(daemon, base: base, ["customer", "rescore", "C-IMP", "--reason", "scorecard revised"])
+        let rescore = try daemon.creditctl(base: base, ["customer", "rescore", "C-IMP", "--reason", "scorecard revised"])
         #expect(rescore.status == 0, "\(rescore.stderr)")
-        let review = try creditctl(daemon, base: base, ["customer", "review", "C-IMP", "--note", "annual review: financials fine"])
+        let review = try daemon.creditctl(base: base, ["customer", "review", "C-IMP", "--note", "annual review: financials fine"])
         #expect(review.status == 0, "\(review.stderr)")
-        let noNote = try creditctl(daemon, base: base, ["customer", "review", "C-IMP", "--note", " "])
+        let noNote = try daemon.creditctl(base: base, ["customer", "review", "C-IMP", "--note", " "])
         #expect(noNote.status == 1)
-        let unknown = try creditctl(daemon, base: base, ["customer", "rescore", "C-NOBODY"])
+        let unknown = try daemon.creditctl(base: base, ["customer", "rescore", "C-NOBODY"])
         #expect(unknown.status == 1 && unknown.stderr.contains("not_found"))
 
         #expect(try TestBroker.consumeAll(topic: daemon.topics["decisions"]!).count == before, "refusals and no-op actions publish nothing")

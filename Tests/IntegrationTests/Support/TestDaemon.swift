@@ -189,6 +189,14 @@ final class TestDaemon: @unchecked Sendable {
         try run(Self.creditctl, arguments + ["--database", databasePath])
     }
 
+    /// A creditctl write command through the admin API at `base`, as operator `alice`, with the
+    /// daemon's token unless `token` says otherwise.
+    func creditctl(base: String, _ arguments: [String], token: String? = nil) throws -> ProcessResult {
+        let tokenFile = folder.appendingPathComponent("ctl-token-\(UUID().uuidString)").path
+        try (token ?? adminToken ?? "").write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        return try run(Self.creditctl, arguments + ["--url", base, "--token-file", tokenFile, "--by", "alice"])
+    }
+
     func produce(_ lines: [String]) throws {
         // Route each CloudEvent to its input topic by type, keyed by customer id.
         var byTopic: [String: [(key: String, value: String)]] = [:]
