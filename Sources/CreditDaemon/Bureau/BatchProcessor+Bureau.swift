@@ -23,8 +23,7 @@ extension BatchProcessor {
                 guard try CustomerStore.load(db, id: customerId) != nil else {
                     return .failure(BureauReportError(code: .invalidField, field: "customer_id", message: "no customer \(customerId) is known"))
                 }
-                let watermark = try Meta.get(db, "watermark").flatMap { Timestamp(rfc3339: $0) }
-                let now = config.clock == .event ? (watermark ?? at) : at
+                let now = try nowOutsideTheStream(db, wallNow: at)
                 let arrival = (try Meta.int(db, "arrival_seq") ?? 0) + 1
                 let context = DecisionContext(policy: policy, now: now, instance: config.instance, arrivalSequence: arrival)
                 // The same report fetched twice at the same instant is one cause; any later fetch is a new one.

@@ -79,8 +79,7 @@ extension BatchProcessor {
                     if try ProcessedEvents.check(db, source: "operator", id: requestId, sha256: "") != .new {
                         return .failure(OperatorFailure(status: 409, code: "conflict", message: "request \(requestId) was already applied"))
                     }
-                    let watermark = try Meta.get(db, "watermark").flatMap { Timestamp(rfc3339: $0) }
-                    let now = config.clock == .event ? (watermark ?? wallNow) : wallNow
+                    let now = try nowOutsideTheStream(db, wallNow: wallNow)
                     var arrival = try Meta.int(db, "arrival_seq") ?? 0
                     var allOutputs: [OutputEvent] = []
                     var customers: [JSONValue] = []
@@ -108,6 +107,13 @@ extension BatchProcessor {
             if let refusal { return .failure(refusal) }
             throw error
         }
+    }
+
+    /// "Now" for a change that does not come from the event stream (an operator, the bureau): the
+    /// latest event time under the event clock (the wall clock before any event), else the wall clock.
+    func nowOutsideTheStream(_ db: Database, wallNow: Timestamp) throws -> Timestamp {
+        guard config.clock == .event else { return wallNow }
+        return try Meta.get(db, "watermark").flatMap { Timestamp(rfc3339: $0) } ?? wallNow
     }
 
     /// One action inside the caller's transaction.
