@@ -32,6 +32,8 @@ let package = Package(
         // C boundaries: one system-library target per C library, found through pkg-config.
         .systemLibrary(name: "CRDKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        // Caps glibc's malloc arenas before main (a constructor; nothing to link but libc).
+        .target(name: "CAllocator"),
 
         // The credit model: values and pure functions, no I/O.
         .target(
@@ -95,7 +97,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "creditd",
-            dependencies: ["CreditDaemon", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["CreditDaemon", "CAllocator", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict
         ),
         .executableTarget(

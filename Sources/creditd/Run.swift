@@ -18,6 +18,7 @@ struct Run: AsyncParsableCommand {
             ?? .info
         CreditLogging.bootstrap(level: level)
         let logger = Logger(label: "creditd")
+        logger.info("allocator set up", metadata: ["malloc": "\(AllocatorTuning.summary)"])
         do {
             try await DaemonRunner.run(config: daemonConfig, policy: policy, policySource: source, logger: logger)
         } catch {

@@ -34,7 +34,7 @@ public struct DaemonConfig: Sendable, Equatable {
     /// `full` (default) syncs every commit; `normal` trades power-loss durability for speed.
     public var databaseSynchronous = "full"
     /// Customer states kept decoded in memory between batches (hot customers cost no read).
-    public var stateCacheCustomers = 10_000
+    public var stateCacheCustomers = 1_000
     public var httpListen = "127.0.0.1:8470"
     public var adminTokenFile: String? = "/run/credentials/creditd.service/admin-token"
     public var clock = Clock.wall

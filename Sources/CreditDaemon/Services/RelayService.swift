@@ -42,7 +42,8 @@ public final class RelayService: Service, Sendable {
         var properties = config.kafkaProperties
         for key in ["group.id", "auto.offset.reset", "enable.auto.commit", "enable.auto.offset.store",
                     "session.timeout.ms", "heartbeat.interval.ms", "max.poll.interval.ms", "fetch.max.bytes",
-                    "max.partition.fetch.bytes", "partition.assignment.strategy", "isolation.level"] {
+                    "max.partition.fetch.bytes", "partition.assignment.strategy", "isolation.level",
+                    "queued.max.messages.kbytes", "fetch.wait.max.ms", "fetch.min.bytes"] {
             properties.removeValue(forKey: key)
         }
         properties["bootstrap.servers"] = config.bootstrapServers
