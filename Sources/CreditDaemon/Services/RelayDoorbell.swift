@@ -26,8 +26,11 @@ public final class RelayDoorbell: Sendable {
 
     /// Returns at the next ring (or at once if one came since the last wait), or after `timeout`.
     public func wait(timeout: Duration) async {
+        // A timer cancelled because a ring came first must not ring: its ring would be kept for
+        // the next wait, which would return at once and cancel its own timer, and so on, a relay
+        // spinning on an empty outbox for as long as the daemon runs.
         let timer = Task { [weak self] in
-            try? await Task.sleep(for: timeout)
+            guard (try? await Task.sleep(for: timeout)) != nil else { return }
             self?.ring()
         }
         defer { timer.cancel() }
