@@ -52,6 +52,10 @@ public final class ConsumeService: Service, Sendable {
         // thousand messages at a time, so 4 MiB (about 8,000 events) keeps it fed for a fraction
         // of the memory (docs/performance.md, "Memory").
         properties["queued.max.messages.kbytes"] = properties["queued.max.messages.kbytes"] ?? "4096"
+        // How long a fetch may wait at the broker for data (librdkafka: 500 ms). A broker that
+        // answers only when the wait ends (Tansu does) adds up to that much to every decision; 10 ms
+        // bounds it, for about 100 small fetch requests a second per broker on an idle topic.
+        properties["fetch.wait.max.ms"] = properties["fetch.wait.max.ms"] ?? "10"
         // Larger values than the dead-letter limit must still be fetched to be dead-lettered.
         properties["fetch.max.bytes"] = properties["fetch.max.bytes"] ?? String(max(52_428_800, config.maxMessageBytes * 2))
         properties["max.partition.fetch.bytes"] = properties["max.partition.fetch.bytes"] ?? String(max(1_048_576, config.maxMessageBytes + 65_536))
