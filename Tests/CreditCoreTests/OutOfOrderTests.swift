@@ -107,6 +107,45 @@ struct OutOfOrderTests {
         #expect(narrow.state.ledger == Self.run(Self.twelve).state.ledger)
     }
 
+    /// 50 orders, each shipped the same day and part paid the same evening: 150 events, long
+    /// enough for re-folds to start from checkpoints (every 32 entries) rather than from the base.
+    static let long: [String] = (0..<50).flatMap { k -> [String] in
+        let day = "2026-0\(1 + k / 25)-\(k % 25 < 9 ? "0" : "")\(1 + k % 25)"
+        return [
+            Fixtures.event("order.created", id: "o\(k)", time: "\(day)T10:00:00Z", data: data(#""order_id":"O-\#(k)","amount":"100.00","currency":"EUR""#)),
+            Fixtures.event("shipment.shipped", id: "s\(k)", time: "\(day)T12:00:00Z", data: data(#""shipment_id":"S-\#(k)","order_id":"O-\#(k)","invoice_id":"I-\#(k)","amount":"100.00","currency":"EUR""#)),
+            Fixtures.event("payment.received", id: "p\(k)", time: "\(day)T18:00:00Z", data: data(#""payment_id":"P-\#(k)","amount":"\#(30 + k).00","currency":"EUR""#)),
+        ]
+    }
+
+    /// The three topics of `long` as a consumer sees partitions: a run of `chunk` events of one
+    /// topic, then of the next, each topic in its own order.
+    static func byTopic(chunk: Int) -> [String] {
+        let topics = (0..<3).map { topic in stride(from: topic, to: long.count, by: 3).map { long[$0] } }
+        var arrival: [String] = []
+        for start in stride(from: 0, to: topics[0].count, by: chunk) {
+            for topic in topics { arrival += topic[start..<min(start + chunk, topic.count)] }
+        }
+        return arrival
+    }
+
+    @Test(arguments: [
+        (chunk: 50, capacity: LedgerJournal.defaultCapacity),  // all orders, then all shipments, then all payments
+        (chunk: 7, capacity: LedgerJournal.defaultCapacity),
+        (chunk: 7, capacity: 64),  // the window slides while checkpoints are held
+    ])
+    func aBacklogArrivingATopicAtATimeGivesTheInOrderLedger(chunk: Int, capacity: Int) {
+        let reference = Self.run(Self.long)
+        let h = Self.run(Self.byTopic(chunk: chunk), capacity: capacity)
+        #expect(h.state.ledger == reference.state.ledger)
+        #expect(h.exportText(asOf: "2026-03-31") == reference.exportText(asOf: "2026-03-31"))
+        #expect(h.exposure == reference.exposure)
+    }
+
+    @Test func reversedArrivalGivesTheInOrderLedger() {
+        #expect(Self.run(Self.long.reversed()).state.ledger == Self.run(Self.long).state.ledger)
+    }
+
     @Test func anEventOlderThanTheWindowIsStillApplied() {
         var events = Self.six
         let payment = events.remove(at: 3)
