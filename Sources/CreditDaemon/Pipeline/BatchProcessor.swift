@@ -33,6 +33,9 @@ public final class BatchProcessor: @unchecked Sendable {
     private var burstDetector: DeadLetterBurstDetector?
     /// Decoded customer states kept between batches (only touched under `writerLock`).
     var stateCache: CustomerCache
+    /// When not nil, `record` keeps each output's outbox bytes here for the batch's `Outcome.rendered`
+    /// (replay prints them); only touched under `writerLock`.
+    var renderedOutputs: [RenderedOutput]?
 
     public init(database: CreditDatabase, config: DaemonConfig, policy: Policy, policySource: String?) {
         self.database = database
@@ -81,6 +84,8 @@ public final class BatchProcessor: @unchecked Sendable {
         public var ticksRun: [Timestamp] = []
         /// Events that were the first seen of their customer.
         public var newCustomers = 0
+        /// The outputs' outbox bytes in recording order, when the processor keeps them (replay).
+        public var rendered: [RenderedOutput] = []
     }
 
     public struct DeadLetter: Sendable {
@@ -98,7 +103,8 @@ public final class BatchProcessor: @unchecked Sendable {
         let decoder = self.decoder
         let config = self.config
         let policySource = unrecordedPolicySource
-        let outcome = try writeTransaction { db in
+        if renderedOutputs != nil { renderedOutputs = [] }
+        var outcome = try writeTransaction { db in
             try Self.record(db, policy: policy, source: policySource, clock: config.clock)
             var outcome = Outcome()
             var watermark = try Meta.get(db, "watermark").flatMap { Timestamp(rfc3339: $0) }
@@ -180,6 +186,10 @@ public final class BatchProcessor: @unchecked Sendable {
             return outcome
         }
         unrecordedPolicySource = nil
+        if let rendered = renderedOutputs {
+            outcome.rendered = rendered
+            renderedOutputs = []
+        }
         return outcome
     }
 
