@@ -36,6 +36,9 @@ public final class BatchProcessor: @unchecked Sendable {
     /// When not nil, `record` keeps each output's outbox bytes here for the batch's `Outcome.rendered`
     /// (replay prints them); only touched under `writerLock`.
     var renderedOutputs: [RenderedOutput]?
+    /// The audit trail's appender while a batch's transaction runs (one head read and write per
+    /// batch instead of per event); nil outside `process`.
+    var batchAudit: AuditAppender?
 
     public init(database: CreditDatabase, config: DaemonConfig, policy: Policy, policySource: String?) {
         self.database = database
@@ -104,7 +107,9 @@ public final class BatchProcessor: @unchecked Sendable {
         let config = self.config
         let policySource = unrecordedPolicySource
         if renderedOutputs != nil { renderedOutputs = [] }
+        defer { batchAudit = nil }
         var outcome = try writeTransaction { db in
+            batchAudit = AuditAppender()
             try Self.record(db, policy: policy, source: policySource, clock: config.clock)
             var outcome = Outcome()
             var watermark = try Meta.get(db, "watermark").flatMap { Timestamp(rfc3339: $0) }
@@ -182,6 +187,8 @@ public final class BatchProcessor: @unchecked Sendable {
             for (key, next) in offsets { try OffsetStore.advance(db, key, to: next) }
             if let watermark { try Meta.set(db, "watermark", watermark.rfc3339) }
             try Meta.set(db, "arrival_seq", String(arrival))
+            try batchAudit?.finish(db)
+            batchAudit = nil
             outcome.watermark = watermark
             return outcome
         }

@@ -23,7 +23,12 @@ extension BatchProcessor {
             try Outbox.append(db, message, createdAt: stamp)
             renderedOutputs?.append(RenderedOutput(id: output.id, bytes: message.value))
         }
-        try AuditLog.append(db, outputs.map { AuditEntry(event: $0, extraInputs: extra, actor: actor) })
+        let entries = outputs.map { AuditEntry(event: $0, extraInputs: extra, actor: actor) }
+        if batchAudit != nil {
+            _ = try batchAudit?.append(db, entries)
+        } else {
+            try AuditLog.append(db, entries)
+        }
         try CollectionHistory.recordOutputs(db, outputs)
     }
 }
