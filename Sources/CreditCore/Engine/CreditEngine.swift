@@ -244,11 +244,10 @@ public enum CreditEngine {
         guard !held.isEmpty else { return }
         var exposure = exposureBefore
         let overdue = state.overdue(on: out.context.today)
+        let facts = CreditCheck.CustomerFacts(state: state, policy: policy, today: out.context.today, overdue: overdue)
         for slot in held {
             // Decisions change in place through their slot (`values[_]`), which keeps the other slots valid.
-            let codes = CreditCheck.failingCodes(orderId: slot.orderId, orderTotal: slot.total, openAmount: slot.openAmount,
-                                                 state: state, policy: policy, today: out.context.today,
-                                                 exposureWithoutOrder: exposure, overdue: overdue)
+            let codes = facts.failingCodes(orderTotal: slot.total, openAmount: slot.openAmount, exposureWithoutOrder: exposure)
             if !codes.isEmpty && codes.matches(state.orderDecisions.values[slot.decision].reasons) { continue }  // still held for the same reasons
             let reasons = codes.isEmpty ? [] : CreditCheck.evaluate(orderId: slot.orderId, orderTotal: slot.total, openAmount: slot.openAmount,
                                                                     state: state, policy: policy, today: out.context.today,
