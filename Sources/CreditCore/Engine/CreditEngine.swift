@@ -240,33 +240,29 @@ public enum CreditEngine {
         let policy = out.policy
         // Held orders are not in the exposure, so one figure serves every check of the pass;
         // each release adds its order before the next one is checked. Overdue does not change here.
-        let (held, exposureBefore) = state.heldOrdersAndExposure()
+        let (held, exposureBefore) = state.heldOrderSlotsAndExposure()
         guard !held.isEmpty else { return }
         var exposure = exposureBefore
         let overdue = state.overdue(on: out.context.today)
-        for held in held {
-            guard let order = state.ledger.orders[held.orderId] else { continue }
-            let codes = CreditCheck.failingCodes(orderId: held.orderId, orderTotal: order.total, openAmount: order.openAmount,
-                                                 state: state, policy: policy, today: out.context.today,
-                                                 exposureWithoutOrder: exposure, overdue: overdue)
-            if !codes.isEmpty && codes.matches(held.reasons) { continue }  // still held for the same reasons
-            let reasons = codes.isEmpty ? [] : CreditCheck.evaluate(orderId: held.orderId, orderTotal: order.total, openAmount: order.openAmount,
+        let facts = CreditCheck.CustomerFacts(state: state, policy: policy, today: out.context.today, overdue: overdue)
+        for slot in held {
+            // Decisions change in place through their slot (`values[_]`), which keeps the other slots valid.
+            let codes = facts.failingCodes(orderTotal: slot.total, openAmount: slot.openAmount, exposureWithoutOrder: exposure)
+            if !codes.isEmpty && codes.matches(state.orderDecisions.values[slot.decision].reasons) { continue }  // still held for the same reasons
+            let reasons = codes.isEmpty ? [] : CreditCheck.evaluate(orderId: slot.orderId, orderTotal: slot.total, openAmount: slot.openAmount,
                                                                     state: state, policy: policy, today: out.context.today,
                                                                     exposureWithoutOrder: exposure, overdue: overdue)
-            var decision = held
             if reasons.isEmpty {
-                exposure += order.openAmount
-                decision.status = .released
-                decision.reasons = []
-                decision.releasedBy = "auto"
-                decision.decidedAt = out.context.now
-                state.orderDecisions[held.orderId] = decision
-                out.emitDecision(.orderReleased, orderId: held.orderId, state: state, extra: [
+                exposure += slot.openAmount
+                state.orderDecisions.values[slot.decision].status = .released
+                state.orderDecisions.values[slot.decision].reasons = []
+                state.orderDecisions.values[slot.decision].releasedBy = "auto"
+                state.orderDecisions.values[slot.decision].decidedAt = out.context.now
+                out.emitDecision(.orderReleased, orderId: slot.orderId, state: state, extra: [
                     JSONMember("released_by", "auto"), JSONMember("note", .null),
                 ])
-            } else if reasons != held.reasons {
-                decision.reasons = reasons
-                state.orderDecisions[held.orderId] = decision
+            } else if reasons != state.orderDecisions.values[slot.decision].reasons {
+                state.orderDecisions.values[slot.decision].reasons = reasons
             }
         }
     }

@@ -16,7 +16,12 @@ public struct FactorMeasurement: Sendable {
     let history: History
 
     struct History {
-        var paid: [(paid: DecimalAmount, daysLate: Int)] = []
+        /// Invoices settled in the window: how many, how many late, Σ paid × days late and Σ paid
+        /// (summed here rather than listed: exact sums do not depend on the order of the items).
+        var paidCount = 0
+        var paidLateCount = 0
+        var weightedDaysLate = DecimalAmount.zero
+        var paidTotal = DecimalAmount.zero
         var hasInvoices = false
         var disputes = 0
         var hasReceivedPayment = false
@@ -45,7 +50,11 @@ public struct FactorMeasurement: Sendable {
             guard inWindow(invoice.paidDate), let paidDate = invoice.paidDate, let dueDate = invoice.dueDate else { continue }
             let paid = invoice.amount - invoice.returned
             guard paid.isPositive else { continue }
-            history.paid.append((paid, max(paidDate.days(since: dueDate), 0)))
+            let daysLate = max(paidDate.days(since: dueDate), 0)
+            history.paidCount += 1
+            if daysLate > 0 { history.paidLateCount += 1 }
+            history.weightedDaysLate += paid * DecimalAmount(daysLate)
+            history.paidTotal += paid
         }
         for payment in state.ledger.payments.values where payment.received {
             history.hasReceivedPayment = true
@@ -70,22 +79,13 @@ public struct FactorMeasurement: Sendable {
         }
     }
 
-    func paidInWindow() -> [(paid: DecimalAmount, daysLate: Int)] { history.paid }
-
     func daysLate() -> DecimalAmount? {
-        var weighted = DecimalAmount.zero
-        var total = DecimalAmount.zero
-        for item in paidInWindow() {
-            weighted += item.paid * DecimalAmount(item.daysLate)
-            total += item.paid
-        }
-        return weighted.divided(by: total, roundedToScale: FactorMeasurement.scale)
+        history.weightedDaysLate.divided(by: history.paidTotal, roundedToScale: FactorMeasurement.scale)
     }
 
     func paidLateShare() -> DecimalAmount? {
-        let paid = paidInWindow()
-        let late = paid.filter { $0.daysLate > 0 }.count
-        return (DecimalAmount(late) * FactorMeasurement.hundred).divided(by: DecimalAmount(paid.count), roundedToScale: FactorMeasurement.scale)
+        (DecimalAmount(history.paidLateCount) * FactorMeasurement.hundred)
+            .divided(by: DecimalAmount(history.paidCount), roundedToScale: FactorMeasurement.scale)
     }
 
     var hasInvoices: Bool { history.hasInvoices }

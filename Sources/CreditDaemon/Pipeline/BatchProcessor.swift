@@ -33,6 +33,12 @@ public final class BatchProcessor: @unchecked Sendable {
     private var burstDetector: DeadLetterBurstDetector?
     /// Decoded customer states kept between batches (only touched under `writerLock`).
     var stateCache: CustomerCache
+    /// When not nil, `record` keeps each output's outbox bytes here for the batch's `Outcome.rendered`
+    /// (replay prints them); only touched under `writerLock`.
+    var renderedOutputs: [RenderedOutput]?
+    /// The audit trail's appender while a batch's transaction runs (one head read and write per
+    /// batch instead of per event); nil outside `process`.
+    var batchAudit: AuditAppender?
 
     public init(database: CreditDatabase, config: DaemonConfig, policy: Policy, policySource: String?) {
         self.database = database
@@ -81,6 +87,8 @@ public final class BatchProcessor: @unchecked Sendable {
         public var ticksRun: [Timestamp] = []
         /// Events that were the first seen of their customer.
         public var newCustomers = 0
+        /// The outputs' outbox bytes in recording order, when the processor keeps them (replay).
+        public var rendered: [RenderedOutput] = []
     }
 
     public struct DeadLetter: Sendable {
@@ -98,7 +106,10 @@ public final class BatchProcessor: @unchecked Sendable {
         let decoder = self.decoder
         let config = self.config
         let policySource = unrecordedPolicySource
-        let outcome = try writeTransaction { db in
+        if renderedOutputs != nil { renderedOutputs = [] }
+        defer { batchAudit = nil }
+        var outcome = try writeTransaction { db in
+            batchAudit = AuditAppender()
             try Self.record(db, policy: policy, source: policySource, clock: config.clock)
             var outcome = Outcome()
             var watermark = try Meta.get(db, "watermark").flatMap { Timestamp(rfc3339: $0) }
@@ -176,10 +187,16 @@ public final class BatchProcessor: @unchecked Sendable {
             for (key, next) in offsets { try OffsetStore.advance(db, key, to: next) }
             if let watermark { try Meta.set(db, "watermark", watermark.rfc3339) }
             try Meta.set(db, "arrival_seq", String(arrival))
+            try batchAudit?.finish(db)
+            batchAudit = nil
             outcome.watermark = watermark
             return outcome
         }
         unrecordedPolicySource = nil
+        if let rendered = renderedOutputs {
+            outcome.rendered = rendered
+            renderedOutputs = []
+        }
         return outcome
     }
 

@@ -19,9 +19,16 @@ extension BatchProcessor {
             extra.append(JSONMember("dunning_level", .integer(state.dunningLevel)))
         }
         for output in outputs {
-            try Outbox.append(db, OutboxRendering.message(for: output, topics: config.topics), createdAt: stamp)
+            let message = OutboxRendering.message(for: output, topics: config.topics)
+            try Outbox.append(db, message, createdAt: stamp)
+            renderedOutputs?.append(RenderedOutput(id: output.id, bytes: message.value))
         }
-        try AuditLog.append(db, outputs.map { AuditEntry(event: $0, extraInputs: extra, actor: actor) })
+        let entries = outputs.map { AuditEntry(event: $0, extraInputs: extra, actor: actor) }
+        if batchAudit != nil {
+            _ = try batchAudit?.append(db, entries)
+        } else {
+            try AuditLog.append(db, entries)
+        }
         try CollectionHistory.recordOutputs(db, outputs)
     }
 }

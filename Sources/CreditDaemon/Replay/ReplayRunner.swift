@@ -44,6 +44,7 @@ public struct ReplayRunner {
         }
         let database = try CreditDatabase(path: path, durability: .normal)
         let processor = BatchProcessor(database: database, config: config, policy: policy, policySource: policySource)
+        processor.renderedOutputs = []
         var summary = Summary()
         var batch: [IncomingMessage] = []
         batch.reserveCapacity(config.batchMaxMessages)
@@ -53,8 +54,8 @@ public struct ReplayRunner {
             // The wall clock is never read in a replay: `now` is the event watermark.
             let outcome = try processor.process(batch, wallNow: Timestamp(microsecondsSinceEpoch: 0))
             var out = Data()
-            for event in outcome.outputs {
-                out.append(contentsOf: event.jsonBytes())
+            outcome.forEachOutputLine { line in
+                out.append(contentsOf: line)
                 out.append(0x0A)
             }
             if !out.isEmpty { output(out) }

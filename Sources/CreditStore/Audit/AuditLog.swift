@@ -24,7 +24,15 @@ public enum AuditLog {
     @discardableResult
     public static func append(_ db: Database, _ entries: [AuditEntry]) throws -> [AuditEntry] {
         guard !entries.isEmpty else { return [] }
-        var head = try recordedHead(db) ?? tableHead(db) ?? AuditHead(sequence: 0, hash: AuditEntry.genesisHash)
+        let head = try recordedHead(db) ?? tableHead(db) ?? AuditHead(sequence: 0, hash: AuditEntry.genesisHash)
+        let (sealed, newHead) = try insert(db, entries, after: head)
+        try record(db, head: newHead)
+        return sealed
+    }
+
+    /// Inserts entries chained after `head`; returns them sealed and the new head (not recorded).
+    static func insert(_ db: Database, _ entries: [AuditEntry], after start: AuditHead) throws -> (sealed: [AuditEntry], head: AuditHead) {
+        var head = start
         let insert = try db.cachedStatement(sql: """
             INSERT INTO audit_log (sequence, time, customer_id, kind, actor, causation_id, policy_version, body, prev_hash, hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -45,10 +53,14 @@ public enum AuditLog {
             head = AuditHead(sequence: entry.sequence, hash: entry.hash)
             sealed.append(entry)
         }
+        return (sealed, head)
+    }
+
+    /// Records `head` in `meta` as the trail's last entry.
+    static func record(_ db: Database, head: AuditHead) throws {
         try db.cachedStatement(sql: """
             INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value
             """).execute(arguments: [AuditHead.metaKey, head.metaValue])
-        return sealed
     }
 
     /// The head recorded in `meta` (nil before the first append).
