@@ -23,10 +23,9 @@ public enum AuditLog {
     /// the end by hand leave a gap that `verify` reports instead of being silently overwritten.
     @discardableResult
     public static func append(_ db: Database, _ entries: [AuditEntry]) throws -> [AuditEntry] {
-        guard !entries.isEmpty else { return [] }
-        let head = try recordedHead(db) ?? tableHead(db) ?? AuditHead(sequence: 0, hash: AuditEntry.genesisHash)
-        let (sealed, newHead) = try insert(db, entries, after: head)
-        try record(db, head: newHead)
+        var appender = AuditAppender()
+        let sealed = try appender.append(db, entries)
+        try appender.finish(db)
         return sealed
     }
 
