@@ -7,8 +7,10 @@
 ///
 /// - an entry at or after the journal's end is folded into `current` and appended (the usual case,
 ///   O(1) folds);
-/// - an earlier entry is inserted where it belongs and `current` is re-folded from `base` over the
-///   window (at most `capacity` folds);
+/// - an earlier entry is inserted where it belongs; when it commutes with every entry after it
+///   (`commutes(_:with:current:)`: say an order created late behind other orders' shipments) it is
+///   folded into `current` directly, otherwise `current` is re-folded from `base` over the window
+///   (at most `capacity` folds);
 /// - when the window is full, its oldest entry is folded into `base` for good.
 ///
 /// An entry older than everything in the window *and* older than what `base` already holds cannot
@@ -77,9 +79,11 @@ public struct LedgerJournal: Sendable, Codable, Equatable {
         hasWindow = true
     }
 
-    /// Adds an entry; returns true when the ledger had to be re-folded (a late entry).
+    /// Adds an entry; returns true when the ledger had to be re-folded (a late entry that does
+    /// not commute with the entries after it). `commuting: false` always re-folds a late entry
+    /// (the reference the commuting rules are tested against).
     @discardableResult
-    public mutating func record(_ entry: LedgerEntry, capacity: Int = LedgerJournal.defaultCapacity) -> Bool {
+    public mutating func record(_ entry: LedgerEntry, capacity: Int = LedgerJournal.defaultCapacity, commuting: Bool = true) -> Bool {
         precondition(hasWindow, "a ledger journal loaded without its window cannot record entries")
         let refolded: Bool
         if entries.last.map({ $0.key <= entry.key }) ?? true {
@@ -88,11 +92,15 @@ public struct LedgerJournal: Sendable, Codable, Equatable {
             refolded = false
         } else {
             let position = insertionIndex(for: entry.key)
+            refolded = !(commuting && Self.commutes(entry, with: entries[position...], current: current))
             entries.insert(entry, at: position)
-            var ledger = base
-            for item in entries { ledger.apply(item) }
-            current = ledger
-            refolded = true
+            if refolded {
+                var ledger = base
+                for item in entries { ledger.apply(item) }
+                current = ledger
+            } else {
+                current.apply(entry)
+            }
         }
         while entries.count > max(capacity, 1) {
             let oldest = entries.removeFirst()

@@ -1,0 +1,128 @@
+extension LedgerJournal {
+    /// Whether folding `late` after every entry of `later` gives the same ledger as folding it
+    /// before them, so that a late entry can be applied to `current` instead of re-folding the
+    /// whole window from `base` (a consumer with a backlog sees most of a customer's shipments and
+    /// payments after orders of later days; every re-fold copies the customer's whole history).
+    ///
+    /// `current` is the ledger with every entry of the window folded except `late`. The rules are
+    /// conservative: two entries commute when they touch different orders, invoices and payments
+    /// and neither reads what the other changes. Payments read every open invoice (they are
+    /// applied oldest due date first), so they commute with little; see `shipmentCommutes`.
+    /// `LedgerJournalCommutingTests` checks the rules against a full re-fold on random histories.
+    static func commutes(_ late: LedgerEntry, with later: ArraySlice<LedgerEntry>, current: Ledger) -> Bool {
+        switch late.payload {
+        case .orderCreated(let event): return later.allSatisfy { !$0.payload.names(orderId: event.orderId) }
+        case .orderAmended(let event): return later.allSatisfy { !$0.payload.names(orderId: event.orderId) }
+        case .orderCancelled(let event): return later.allSatisfy { !$0.payload.names(orderId: event.orderId) }
+        case .shipmentShipped(let event): return shipmentCommutes(event, entry: late, with: later, current: current)
+        case .disputeOpened(let event): return disputeCommutes(invoiceId: event.invoiceId, with: later)
+        case .disputeResolved(let event): return disputeCommutes(invoiceId: event.invoiceId, with: later)
+        case .shipmentReturned(let event):
+            // A return may add a credit note (the notes are a list: their order counts), so it
+            // passes only entries that neither add notes nor read open amounts.
+            return later.allSatisfy { entry in
+                switch entry.payload {
+                case .orderCreated, .orderAmended, .orderCancelled: true
+                case .disputeOpened(let other): other.invoiceId != event.invoiceId
+                case .disputeResolved(let other): other.invoiceId != event.invoiceId
+                default: false
+                }
+            }
+        case .paymentReceived, .paymentReversed:
+            // Both read or change what every open invoice owes.
+            return later.allSatisfy { $0.payload.isOrderChange }
+        }
+    }
+
+    /// A dispute changes whether its invoice can take a payment: it passes everything but
+    /// payments, reversals and entries naming its invoice.
+    private static func disputeCommutes(invoiceId: String, with later: ArraySlice<LedgerEntry>) -> Bool {
+        later.allSatisfy { entry in
+            switch entry.payload {
+            case .paymentReceived, .paymentReversed: false
+            default: !entry.payload.names(invoiceId: invoiceId)
+            }
+        }
+    }
+
+    /// A shipment that issues a new invoice with nothing waiting on it (no allocation, no return)
+    /// changes only its order, its invoice and the receivables total. It passes every later entry
+    /// that names neither, except reversals, and except a payment that could have been applied to
+    /// the new invoice: one is safe when nothing of it is left unapplied and every invoice it paid
+    /// comes before the new one in the oldest-due-first order (it was used up before reaching it).
+    private static func shipmentCommutes(_ event: ShipmentShipped, entry: LedgerEntry, with later: ArraySlice<LedgerEntry>,
+                                         current: Ledger) -> Bool {
+        if let invoice = current.invoices[event.invoiceId],
+           invoice.issued || !invoice.pendingAllocations.isEmpty || !invoice.pendingReturns.isEmpty {
+            return false
+        }
+        var dueDate: LocalDate?
+        for other in later {
+            if other.payload.names(orderId: event.orderId) || other.payload.names(invoiceId: event.invoiceId) { return false }
+            switch other.payload {
+            case .paymentReversed:
+                return false
+            case .paymentReceived(let payment):
+                guard let record = current.payments[payment.paymentId], record.unapplied.isZero else { return false }
+                if record.applications.isEmpty { continue }
+                let due = dueDate ?? Self.dueDate(of: event, entry: entry, current: current)
+                dueDate = due
+                let newKey = (due, event.invoiceId)
+                for application in record.applications {
+                    guard let paid = current.invoices[application.invoiceId], let paidDue = paid.dueDate else { return false }
+                    if !Self.precedes((paidDue, application.invoiceId), newKey) { return false }
+                }
+            default:
+                continue
+            }
+        }
+        return true
+    }
+
+    /// The due date `Ledger.ship` gives the invoice (its order is untouched by the later entries).
+    private static func dueDate(of event: ShipmentShipped, entry: LedgerEntry, current: Ledger) -> LocalDate {
+        if let due = event.dueDate { return due }
+        let invoiceDate = event.invoiceDate ?? entry.time.utcDate
+        let order = current.orders[event.orderId]
+        let terms = (order?.created == true ? order?.paymentTermsDays : nil) ?? entry.customerTermsDays
+        return invoiceDate.adding(days: terms)
+    }
+
+    /// The order in which a payment takes open invoices: due date, then invoice id.
+    private static func precedes(_ a: (LocalDate, String), _ b: (LocalDate, String)) -> Bool {
+        a.0 != b.0 ? a.0 < b.0 : a.1.utf8.lexicographicallyPrecedes(b.1.utf8)
+    }
+}
+
+extension InputPayload {
+    /// Changes only an order (its creation, amount or cancellation).
+    var isOrderChange: Bool {
+        switch self {
+        case .orderCreated, .orderAmended, .orderCancelled: true
+        default: false
+        }
+    }
+
+    /// Reads or changes the order `orderId`.
+    func names(orderId: String) -> Bool {
+        switch self {
+        case .orderCreated(let event): event.orderId == orderId
+        case .orderAmended(let event): event.orderId == orderId
+        case .orderCancelled(let event): event.orderId == orderId
+        case .shipmentShipped(let event): event.orderId == orderId
+        default: false
+        }
+    }
+
+    /// Reads or changes the invoice `invoiceId` by name.
+    func names(invoiceId: String) -> Bool {
+        switch self {
+        case .shipmentShipped(let event): event.invoiceId == invoiceId
+        case .shipmentReturned(let event): event.invoiceId == invoiceId
+        case .paymentReceived(let event): event.allocations.contains { $0.invoiceId == invoiceId }
+        case .disputeOpened(let event): event.invoiceId == invoiceId
+        case .disputeResolved(let event): event.invoiceId == invoiceId
+        default: false
+        }
+    }
+}
