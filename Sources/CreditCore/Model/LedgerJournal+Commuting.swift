@@ -11,9 +11,12 @@ extension LedgerJournal {
     /// `LedgerJournalCommutingTests` checks the rules against a full re-fold on random histories.
     static func commutes(_ late: LedgerEntry, with later: ArraySlice<LedgerEntry>, current: Ledger) -> Bool {
         switch late.payload {
-        case .orderCreated(let event): return later.allSatisfy { !$0.payload.names(orderId: event.orderId) }
-        case .orderAmended(let event): return later.allSatisfy { !$0.payload.names(orderId: event.orderId) }
-        case .orderCancelled(let event): return later.allSatisfy { !$0.payload.names(orderId: event.orderId) }
+        case .orderCreated(let event):
+            // A shipment reads only whether its order was created and the order's own payment
+            // terms: without terms of its own, the order's creation does not change its invoice.
+            return orderChangeCommutes(orderId: event.orderId, passingShipments: event.paymentTermsDays == nil, with: later)
+        case .orderAmended(let event): return orderChangeCommutes(orderId: event.orderId, passingShipments: true, with: later)
+        case .orderCancelled(let event): return orderChangeCommutes(orderId: event.orderId, passingShipments: true, with: later)
         case .shipmentShipped(let event): return shipmentCommutes(event, entry: late, with: later, current: current)
         case .disputeOpened(let event): return disputeCommutes(invoiceId: event.invoiceId, with: later)
         case .disputeResolved(let event): return disputeCommutes(invoiceId: event.invoiceId, with: later)
@@ -31,6 +34,18 @@ extension LedgerJournal {
         case .paymentReceived, .paymentReversed:
             // Both read or change what every open invoice owes.
             return later.allSatisfy { $0.payload.isOrderChange }
+        }
+    }
+
+    /// An order's creation, amendment or cancellation changes only that order: it passes every
+    /// entry that does not name it, and the order's own shipments when `passingShipments`
+    /// (a shipment adds to what was shipped and reads nothing an amendment or cancellation changes).
+    private static func orderChangeCommutes(orderId: String, passingShipments: Bool, with later: ArraySlice<LedgerEntry>) -> Bool {
+        later.allSatisfy { entry in
+            switch entry.payload {
+            case .shipmentShipped(let shipment): passingShipments || shipment.orderId != orderId
+            default: !entry.payload.names(orderId: orderId)
+            }
         }
     }
 
