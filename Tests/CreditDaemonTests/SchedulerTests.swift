@@ -99,6 +99,11 @@ struct SchedulerTests {
         let ticks = try CreditDatabase(readOnlyPath: interrupted).read { db in try TickStore.latest(db) }
         #expect(ticks?.finished == true)
         #expect(ticks?.customers == dunned)
+        // Each chunk appends to the audit trail with one head read and write: the chain and the
+        // recorded head must come out whole, whether or not the tick was interrupted.
+        for path in [straight, interrupted] {
+            #expect(try CreditDatabase(readOnlyPath: path).read { try AuditLog.verify($0) }.isIntact)
+        }
         #expect(ticks?.time == Timestamp(rfc3339: "2026-03-01T00:00:00Z"))
     }
 

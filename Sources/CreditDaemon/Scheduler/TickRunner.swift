@@ -68,7 +68,10 @@ extension BatchProcessor {
             let policy = self.policy
             let stamp = wallNow.rfc3339
             let policySource = unrecordedPolicySource
+            defer { batchAudit = nil }
             let result = try writeTransaction { db -> (Outcome, Bool) in
+                // One audit head read and write per chunk, as for an event batch.
+                batchAudit = AuditAppender()
                 try Self.record(db, policy: policy, source: policySource, clock: config.clock)
                 var outcome = Outcome()
                 let tick: Timestamp
@@ -81,6 +84,8 @@ extension BatchProcessor {
                     tick = due
                 }
                 let finished = try runTickChunk(db, tick: tick, limit: Self.tickChunk, policy: policy, stamp: stamp, into: &outcome)
+                try batchAudit?.finish(db)
+                batchAudit = nil
                 return (outcome, !finished)
             }
             policyRecorded()
