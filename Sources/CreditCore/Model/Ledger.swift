@@ -234,46 +234,77 @@ public struct Ledger: Sendable, Codable, Equatable {
             payments[event.paymentId] = payment
             return
         }
-        var remaining = payment.amount
-        var reserved = DecimalAmount.zero
-        // Named allocations first.
-        for allocation in event.allocations where remaining.isPositive {
-            let wanted = DecimalAmount.min(allocation.amount.amount, remaining)
-            var invoice = invoices[allocation.invoiceId] ?? Invoice(invoiceId: allocation.invoiceId)
-            if !invoice.issued {
-                invoice.pendingAllocations.append(PendingAllocation(paymentId: event.paymentId, amount: wanted))
-                invoices[allocation.invoiceId] = invoice
-                if !payment.pendingInvoiceIds.contains(allocation.invoiceId) { payment.pendingInvoiceIds.append(allocation.invoiceId) }
-                reserved += wanted
-                remaining -= wanted
-                continue
-            }
-            let applied = DecimalAmount.min(wanted, invoice.openAmount)
-            if applied.isPositive {
-                payment.applications.append(PaymentApplication(invoiceId: allocation.invoiceId, amount: applied))
-                reduceOpen(of: allocation.invoiceId, by: applied, date: date)
-                remaining -= applied
+        let plan = allocationPlan(for: event, amount: payment.amount)
+        for step in plan.steps {
+            if step.pending {
+                var invoice = invoices[step.invoiceId] ?? Invoice(invoiceId: step.invoiceId)
+                invoice.pendingAllocations.append(PendingAllocation(paymentId: event.paymentId, amount: step.amount))
+                invoices[step.invoiceId] = invoice
+                if !payment.pendingInvoiceIds.contains(step.invoiceId) { payment.pendingInvoiceIds.append(step.invoiceId) }
+            } else {
+                payment.applications.append(PaymentApplication(invoiceId: step.invoiceId, amount: step.amount))
+                reduceOpen(of: step.invoiceId, by: step.amount, date: date)
             }
         }
-        // Then undisputed open invoices, oldest due date first, ties by invoice id.
-        if remaining.isPositive {
-            let candidates = openInvoiceIds.compactMap { invoices[$0] }
-                .filter { $0.isCollectible }
-                .sorted { a, b in
-                    let dueA = a.dueDate ?? LocalDate(daysSinceEpoch: Int.max / 2)
-                    let dueB = b.dueDate ?? LocalDate(daysSinceEpoch: Int.max / 2)
-                    return dueA != dueB ? dueA < dueB : a.invoiceId.utf8.lexicographicallyPrecedes(b.invoiceId.utf8)
-                }
-            for candidate in candidates where remaining.isPositive {
-                let applied = DecimalAmount.min(remaining, candidate.openAmount)
-                payment.applications.append(PaymentApplication(invoiceId: candidate.invoiceId, amount: applied))
-                reduceOpen(of: candidate.invoiceId, by: applied, date: date)
-                remaining -= applied
-            }
-        }
-        payment.unapplied = remaining + reserved
+        payment.unapplied = plan.remaining + plan.reserved
         unappliedCash += payment.unapplied
         payments[event.paymentId] = payment
+    }
+
+    /// What a payment received now would do, worked out without changing anything (`receive`
+    /// carries it out; `LedgerJournal.commutes` asks which invoices a late payment would take).
+    struct AllocationPlan {
+        struct Step {
+            var invoiceId: String
+            var amount: DecimalAmount
+            /// Waits on an invoice not issued yet (reserved, applied when the invoice comes).
+            var pending: Bool
+        }
+        var steps: [Step] = []
+        /// Left over after both passes (unapplied cash).
+        var remaining: DecimalAmount
+        /// Reserved for invoices not issued yet.
+        var reserved = DecimalAmount.zero
+    }
+
+    /// Named allocations first, each up to what its invoice still owes; then undisputed open
+    /// invoices, oldest due date first, ties by invoice id.
+    func allocationPlan(for event: PaymentReceived, amount: DecimalAmount) -> AllocationPlan {
+        var plan = AllocationPlan(remaining: amount)
+        // Open amounts after this payment's own earlier steps (an invoice may be named twice).
+        var reduced: [String: DecimalAmount] = [:]
+        for allocation in event.allocations where plan.remaining.isPositive {
+            let wanted = DecimalAmount.min(allocation.amount.amount, plan.remaining)
+            guard let invoice = invoices[allocation.invoiceId], invoice.issued else {
+                plan.steps.append(.init(invoiceId: allocation.invoiceId, amount: wanted, pending: true))
+                plan.reserved += wanted
+                plan.remaining -= wanted
+                continue
+            }
+            let open = reduced[allocation.invoiceId] ?? invoice.openAmount
+            let applied = DecimalAmount.min(wanted, open)
+            if applied.isPositive {
+                plan.steps.append(.init(invoiceId: allocation.invoiceId, amount: applied, pending: false))
+                reduced[allocation.invoiceId] = open - applied
+                plan.remaining -= applied
+            }
+        }
+        guard plan.remaining.isPositive else { return plan }
+        // Sort keys, not invoices: copying an invoice retains its strings and lists.
+        var candidates: [(due: LocalDate, invoiceId: String, open: DecimalAmount)] = []
+        for id in openInvoiceIds {
+            guard let invoice = invoices[id], invoice.issued, !invoice.disputed else { continue }
+            let open = reduced[id] ?? invoice.openAmount
+            guard open.isPositive else { continue }
+            candidates.append((invoice.dueDate ?? LocalDate(daysSinceEpoch: Int.max / 2), id, open))
+        }
+        candidates.sort { a, b in a.due != b.due ? a.due < b.due : a.invoiceId.utf8.lexicographicallyPrecedes(b.invoiceId.utf8) }
+        for candidate in candidates where plan.remaining.isPositive {
+            let applied = DecimalAmount.min(plan.remaining, candidate.open)
+            plan.steps.append(.init(invoiceId: candidate.invoiceId, amount: applied, pending: false))
+            plan.remaining -= applied
+        }
+        return plan
     }
 
     private mutating func reverse(_ event: PaymentReversed, date: LocalDate) {

@@ -7,7 +7,8 @@ extension LedgerJournal {
     /// `current` is the ledger with every entry of the window folded except `late`. The rules are
     /// conservative: two entries commute when they touch different orders, invoices and payments
     /// and neither reads what the other changes. Payments read every open invoice (they are
-    /// applied oldest due date first), so they commute with little; see `shipmentCommutes`.
+    /// applied oldest due date first), so they commute with little; see `shipmentCommutes` and
+    /// `paymentCommutes`.
     /// `LedgerJournalCommutingTests` checks the rules against a full re-fold on random histories.
     static func commutes(_ late: LedgerEntry, with later: ArraySlice<LedgerEntry>, current: Ledger) -> Bool {
         switch late.payload {
@@ -31,10 +32,34 @@ extension LedgerJournal {
                 default: false
                 }
             }
-        case .paymentReceived, .paymentReversed:
-            // Both read or change what every open invoice owes.
+        case .paymentReceived(let event): return paymentCommutes(event, with: later, current: current)
+        case .paymentReversed:
+            // Reopens what the payment paid: every later payment could have taken it.
             return later.allSatisfy { $0.payload.isOrderChange }
         }
+    }
+
+    /// A payment reads every open invoice, so it passes only order changes and shipments, and a
+    /// shipment only when the payment takes nothing from its invoice: not by name, and not in the
+    /// oldest-due-first pass as worked out on `current` (where the later shipments' invoices are
+    /// already issued). Every other invoice it takes is the same there as at its own place, so it
+    /// is used up before the shipments' invoices there too; and a shipment reads nothing a
+    /// payment of another invoice changes.
+    private static func paymentCommutes(_ event: PaymentReceived, with later: ArraySlice<LedgerEntry>, current: Ledger) -> Bool {
+        var shipped: Set<String> = []
+        for other in later {
+            switch other.payload {
+            case .orderCreated, .orderAmended, .orderCancelled: continue
+            case .shipmentShipped(let shipment): shipped.insert(shipment.invoiceId)
+            default: return false
+            }
+        }
+        if shipped.isEmpty { return true }
+        if event.allocations.contains(where: { shipped.contains($0.invoiceId) }) { return false }
+        // A second receipt of a payment already received, or one already reversed, changes nothing.
+        if let record = current.payments[event.paymentId], record.received || record.reversed { return true }
+        let plan = current.allocationPlan(for: event, amount: event.amount.amount)
+        return plan.steps.allSatisfy { !shipped.contains($0.invoiceId) }
     }
 
     /// An order's creation, amendment or cancellation changes only that order: it passes every
