@@ -166,10 +166,9 @@ public struct Ledger: Sendable, Codable, Equatable {
         invoice.amount = amount
         invoice.openAmount = amount
         openReceivables += amount
-        let invoiceDate = event.invoiceDate ?? date
-        invoice.invoiceDate = invoiceDate
-        let terms = (order.created ? order.paymentTermsDays : nil) ?? customerTermsDays
-        invoice.dueDate = event.dueDate ?? invoiceDate.adding(days: terms)
+        let dates = Self.invoiceDates(of: event, date: date, order: order, customerTermsDays: customerTermsDays)
+        invoice.invoiceDate = dates.invoiceDate
+        invoice.dueDate = dates.dueDate
         let allocations = invoice.pendingAllocations
         let returns = invoice.pendingReturns
         invoice.pendingAllocations = []
@@ -251,6 +250,20 @@ public struct Ledger: Sendable, Codable, Equatable {
         payments[event.paymentId] = payment
     }
 
+    /// The dates a shipment gives the invoice it issues: its own dates, else the shipment's date
+    /// plus the order's own terms (once the order is created), else the customer's.
+    static func invoiceDates(of event: ShipmentShipped, date: LocalDate, order: LedgerOrder?,
+                             customerTermsDays: Int) -> (invoiceDate: LocalDate, dueDate: LocalDate) {
+        let invoiceDate = event.invoiceDate ?? date
+        let terms = (order?.created == true ? order?.paymentTermsDays : nil) ?? customerTermsDays
+        return (invoiceDate, event.dueDate ?? invoiceDate.adding(days: terms))
+    }
+
+    /// The order in which a payment takes open invoices: due date, then invoice id.
+    static func takenFirst(_ a: (due: LocalDate, invoiceId: String), before b: (due: LocalDate, invoiceId: String)) -> Bool {
+        a.due != b.due ? a.due < b.due : a.invoiceId.utf8.lexicographicallyPrecedes(b.invoiceId.utf8)
+    }
+
     /// What a payment received now would do, worked out without changing anything (`receive`
     /// carries it out; `LedgerJournal.commutes` asks which invoices a late payment would take).
     struct AllocationPlan {
@@ -298,7 +311,7 @@ public struct Ledger: Sendable, Codable, Equatable {
             guard open.isPositive else { continue }
             candidates.append((invoice.dueDate ?? LocalDate(daysSinceEpoch: Int.max / 2), id, open))
         }
-        candidates.sort { a, b in a.due != b.due ? a.due < b.due : a.invoiceId.utf8.lexicographicallyPrecedes(b.invoiceId.utf8) }
+        candidates.sort { a, b in Self.takenFirst((a.due, a.invoiceId), before: (b.due, b.invoiceId)) }
         for candidate in candidates where plan.remaining.isPositive {
             let applied = DecimalAmount.min(plan.remaining, candidate.open)
             plan.steps.append(.init(invoiceId: candidate.invoiceId, amount: applied, pending: false))

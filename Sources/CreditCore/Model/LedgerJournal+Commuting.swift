@@ -105,32 +105,19 @@ extension LedgerJournal {
             case .paymentReceived(let payment):
                 guard let record = current.payments[payment.paymentId], record.unapplied.isZero else { return false }
                 if record.applications.isEmpty { continue }
-                let due = dueDate ?? Self.dueDate(of: event, entry: entry, current: current)
+                // The invoice's order is untouched by the later entries: `current` has it as it was.
+                let due = dueDate ?? Ledger.invoiceDates(of: event, date: entry.time.utcDate, order: current.orders[event.orderId],
+                                                         customerTermsDays: entry.customerTermsDays).dueDate
                 dueDate = due
-                let newKey = (due, event.invoiceId)
                 for application in record.applications {
                     guard let paid = current.invoices[application.invoiceId], let paidDue = paid.dueDate else { return false }
-                    if !Self.precedes((paidDue, application.invoiceId), newKey) { return false }
+                    if !Ledger.takenFirst((paidDue, application.invoiceId), before: (due, event.invoiceId)) { return false }
                 }
             default:
                 continue
             }
         }
         return true
-    }
-
-    /// The due date `Ledger.ship` gives the invoice (its order is untouched by the later entries).
-    private static func dueDate(of event: ShipmentShipped, entry: LedgerEntry, current: Ledger) -> LocalDate {
-        if let due = event.dueDate { return due }
-        let invoiceDate = event.invoiceDate ?? entry.time.utcDate
-        let order = current.orders[event.orderId]
-        let terms = (order?.created == true ? order?.paymentTermsDays : nil) ?? entry.customerTermsDays
-        return invoiceDate.adding(days: terms)
-    }
-
-    /// The order in which a payment takes open invoices: due date, then invoice id.
-    private static func precedes(_ a: (LocalDate, String), _ b: (LocalDate, String)) -> Bool {
-        a.0 != b.0 ? a.0 < b.0 : a.1.utf8.lexicographicallyPrecedes(b.1.utf8)
     }
 }
 
