@@ -18,7 +18,8 @@ public enum DaemonRunner {
             "database": "\(config.databasePath)", "bootstrap_servers": "\(config.bootstrapServers)",
         ])
         let database = try CreditDatabase(path: config.databasePath,
-                                          durability: config.databaseSynchronous == "normal" ? .normal : .full)
+                                          durability: config.databaseSynchronous == "normal" ? .normal : .full,
+                                          checkpoints: .background)
         let status = DaemonStatus(policyVersion: policy.version)
         let processor = BatchProcessor(database: database, config: config, policy: policy, policySource: policySource)
         let doorbell = RelayDoorbell()
@@ -37,6 +38,7 @@ public enum DaemonRunner {
         let scheduler = SchedulerService(processor: processor, doorbell: doorbell, logger: logger, metrics: metrics)
         let gauges = CollectionGaugesService(processor: processor, metrics: metrics, logger: logger)
         let reload = ReloadService(policyFile: config.policyFile, status: status, notifier: notifier, logger: logger)
+        let checkpoints = CheckpointService(database: database, logger: logger)
         let supervisor = SupervisorService(status: status, notifier: notifier, logger: logger, database: database, metrics: metrics)
         var token: String?
         if let file = config.adminTokenFile {
@@ -53,7 +55,7 @@ public enum DaemonRunner {
             })
 
         var groupConfig = ServiceGroupConfiguration(
-            services: ([relay, consume, scheduler, gauges, bureau, http, reload, supervisor] as [any Service]).map { .init(service: $0) },
+            services: ([checkpoints, relay, consume, scheduler, gauges, bureau, http, reload, supervisor] as [any Service]).map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         groupConfig.maximumGracefulShutdownDuration = Duration.seconds(25)

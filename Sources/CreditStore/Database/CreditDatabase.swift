@@ -11,6 +11,9 @@ public final class CreditDatabase: Sendable {
     public let path: String
     /// Opened by `creditctl` with `readOnlyPath:`.
     public let isReadOnly: Bool
+    /// Present when checkpoints run off the writer's path (`Checkpoints.background`): someone
+    /// must then call its `checkpoint()` regularly (the daemon's `CheckpointService`).
+    public let checkpointer: Checkpointer?
 
     /// How hard SQLite pushes each commit to disk. `full` survives power loss; `normal` (WAL)
     /// survives a process crash but may lose the last commits on power loss — which the
@@ -19,16 +22,32 @@ public final class CreditDatabase: Sendable {
         case full, normal
     }
 
+    /// Who copies the WAL into the database file.
+    public enum Checkpoints: Sendable, Equatable {
+        /// SQLite's default: the commit that takes the WAL past 1,000 pages does it.
+        case automatic
+        /// A `Checkpointer` on its own connection does it; the writer steps in only if the WAL
+        /// reaches `fallbackPages` (the checkpointer stopped, or cannot keep up).
+        case background(fallbackPages: Int)
+
+        /// About 40 MiB of WAL at the default 4 KiB page.
+        public static let background = Checkpoints.background(fallbackPages: 10_000)
+    }
+
     /// Opens (and migrates) the database for writing.
-    public init(path: String, durability: Durability = .full) throws(StoreError) {
+    public init(path: String, durability: Durability = .full, checkpoints: Checkpoints = .automatic) throws(StoreError) {
         self.path = path
         isReadOnly = false
+        let synchronous = durability == .full ? "FULL" : "NORMAL"
         var config = Configuration()
         config.label = "creditd"
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
+            if case .background(let pages) = checkpoints {
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = \(max(pages, 1))")
+            }
         }
         do {
             let dir = (path as NSString).deletingLastPathComponent
@@ -38,6 +57,7 @@ public final class CreditDatabase: Sendable {
             let pool = try DatabasePool(path: path, configuration: config)
             try Schema.migrator.migrate(pool)
             writer = pool
+            checkpointer = checkpoints == .automatic ? nil : try Checkpointer(path: path, synchronous: synchronous)
         } catch let error as StoreError {
             throw error
         } catch {
@@ -49,6 +69,7 @@ public final class CreditDatabase: Sendable {
     public init(readOnlyPath path: String) throws(StoreError) {
         self.path = path
         isReadOnly = true
+        checkpointer = nil
         guard FileManager.default.fileExists(atPath: path) else {
             throw StoreError(.cannotOpen, "no database at \(path); pass --database PATH or --config FILE of a daemon that has run")
         }

@@ -1,0 +1,41 @@
+import CreditStore
+import Logging
+import ServiceLifecycle
+
+/// Copies the WAL into the database file every `interval` on the checkpointer's own connection,
+/// so no batch commit waits for it (see `Checkpointer`). Does nothing for a database opened with
+/// automatic checkpoints.
+///
+/// A failure is logged once per streak and retried: the writer's fallback checkpoint keeps the WAL
+/// bounded meanwhile, and a disk problem shows up on the writer's own path anyway.
+public final class CheckpointService: Service, Sendable {
+    let database: CreditDatabase
+    let logger: Logger
+    let interval: Duration
+
+    public init(database: CreditDatabase, logger: Logger, interval: Duration = .milliseconds(500)) {
+        self.database = database
+        self.logger = logger
+        self.interval = interval
+    }
+
+    public func run() async throws {
+        guard let checkpointer = database.checkpointer else { return }
+        var failing = false
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
+            do {
+                try await checkpointer.checkpoint()
+                if failing {
+                    logger.notice("WAL checkpoints work again", metadata: ["database": "\(database.path)"])
+                    failing = false
+                }
+            } catch {
+                if !failing {
+                    logger.warning("WAL checkpoint failed; retrying", metadata: ["error": "\(error)", "code": "\(error.code.rawValue)"])
+                    failing = true
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import CreditStore
+import Foundation
+import GRDB
+import Testing
+
+/// Background checkpoints: the writer no longer copies the WAL into the file, the checkpointer
+/// does, the WAL starts again once it has, and the writer steps in past the fallback size.
+@Suite struct CheckpointerTests {
+    /// About `pages` pages of WAL, in 100 transactions (one row of ~`pages / 100` pages each).
+    private func fill(_ database: CreditDatabase, pages: Int, tag: String) throws {
+        let value = String(repeating: "x", count: 4096 * pages / 100)
+        for n in 0..<100 {
+            try database.write { db in try Meta.set(db, "fill-\(tag)-\(n)", value) }
+        }
+    }
+
+    private func fileSize(_ path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+    }
+
+    private func open(_ checkpoints: CreditDatabase.Checkpoints) throws -> (CreditDatabase, URL) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("creditd-checkpoint-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let database = try CreditDatabase(path: dir.appendingPathComponent("c.sqlite").path, durability: .normal, checkpoints: checkpoints)
+        return (database, dir)
+    }
+
+    @Test func theCheckpointerCopiesWhatTheWriterLeaves() async throws {
+        let (database, dir) = try open(.background(fallbackPages: 100_000))
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let checkpointer = try #require(database.checkpointer)
+        try await checkpointer.checkpoint()
+        let before = fileSize(database.path)
+
+        // 3,000 pages: SQLite's default would have copied them at 1,000 and 2,000.
+        try fill(database, pages: 3000, tag: "a")
+        #expect(fileSize(database.path) - before < 1_000_000, "the writer copied the WAL into the file itself")
+
+        let progress = try await checkpointer.checkpoint()
+        #expect(progress.walFrames >= 3000)
+        #expect(progress.isComplete)
+        #expect(fileSize(database.path) - before > 3000 * 4096)
+        #expect(try database.read { try Meta.get($0, "fill-a-99") }?.count == 4096 * 30)
+
+        // Everything was copied, so the next write starts the WAL again instead of growing it.
+        try fill(database, pages: 300, tag: "b")
+        let next = try await checkpointer.checkpoint()
+        #expect(next.walFrames < 1000, "the WAL did not start again: \(next.walFrames) frames")
+        #expect(next.isComplete)
+        #expect(fileSize(database.path + "-wal") < 3300 * 4200)
+    }
+
+    @Test func theWriterStepsInPastTheFallbackSize() throws {
+        let (database, dir) = try open(.background(fallbackPages: 500))
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let before = fileSize(database.path)
+        try fill(database, pages: 2000, tag: "a")
+        #expect(fileSize(database.path) - before > 1000 * 4096, "nobody copied the WAL although it passed the fallback size")
+    }
+
+    @Test func automaticCheckpointsHaveNoCheckpointer() throws {
+        let (database, dir) = try open(.automatic)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(database.checkpointer == nil)
+        let before = fileSize(database.path)
+        try fill(database, pages: 2000, tag: "a")
+        #expect(fileSize(database.path) - before > 1000 * 4096)
+    }
+}
