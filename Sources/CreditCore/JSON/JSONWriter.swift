@@ -35,7 +35,10 @@ public struct JSONWriter {
             let ordered: [JSONMember]
             switch keyOrder {
             case .asGiven: ordered = members
-            case .canonical: ordered = members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            case .canonical:
+                // Objects built in key order (audit bodies are) skip the sorted copy.
+                let inOrder = members.indices.dropFirst().allSatisfy { !members[$0].key.utf8.lexicographicallyPrecedes(members[$0 - 1].key.utf8) }
+                ordered = inOrder ? members : members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
             }
             for (offset, member) in ordered.enumerated() {
                 if offset > 0 { bytes.append(UInt8(ascii: ",")) }
@@ -88,6 +91,16 @@ public struct JSONWriter {
             bytes.append(JSONWriter.hexDigits[Int(byte >> 4)])
             bytes.append(JSONWriter.hexDigits[Int(byte & 0x0F)])
         }
+    }
+
+    /// Appends JSON text the caller has written by hand (a fixed key and its colon, say), as is.
+    public mutating func writeRaw(_ text: StaticString) {
+        appendASCII(text)
+    }
+
+    /// A JSON number from an integer.
+    public mutating func writeInteger(_ value: Int64) {
+        appendText(String(value))
     }
 
     private mutating func appendText(_ text: String) {

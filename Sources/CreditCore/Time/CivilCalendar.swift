@@ -62,16 +62,15 @@ enum CivilCalendar {
         return daysFromCivil(year: year, month: month, day: day)
     }
 
+    /// The last `width` decimal digits of a non-negative `value`, zero-padded. Written in place:
+    /// dates and times are formatted for every output, so no temporary array per field.
     static func appendPadded(_ value: Int, width: Int, to bytes: inout [UInt8]) {
-        var digits = [UInt8](repeating: UInt8(ascii: "0"), count: width)
-        var remaining = value
-        var index = width - 1
-        while index >= 0 {
-            digits[index] = UInt8(ascii: "0") + UInt8(remaining % 10)
-            remaining /= 10
-            index -= 1
+        var divisor = 1
+        for _ in 1..<max(width, 1) { divisor *= 10 }
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+            divisor /= 10
         }
-        bytes.append(contentsOf: digits)
     }
 
     static func appendDate(days: Int, to bytes: inout [UInt8]) {

@@ -97,26 +97,34 @@ extension AuditEntry {
     /// `customer_id`, `kind`, `policy_version`, `sequence` (a number), `time` (the stored text).
     static func canonicalBytes(sequence: Int64, time: String, customerId: String, kind: String, actor: String,
                                causationId: String, policyVersion: String, body: String) -> [UInt8] {
-        // Members are listed already sorted, so the writer's canonical order changes nothing.
-        let object: JSONValue = .object([
-            JSONMember("actor", .string(actor)),
-            JSONMember("body", .string(body)),
-            JSONMember("causation_id", .string(causationId)),
-            JSONMember("customer_id", .string(customerId)),
-            JSONMember("kind", .string(kind)),
-            JSONMember("policy_version", .string(policyVersion)),
-            JSONMember("sequence", .number(String(sequence))),
-            JSONMember("time", .string(time)),
-        ])
-        var writer = JSONWriter(keyOrder: .asGiven, capacity: 256 + body.utf8.count)
-        writer.write(object)
+        // Written member by member in key order: the same bytes as the object through a
+        // canonical writer, without building it (this runs for every output).
+        var writer = JSONWriter(keyOrder: .asGiven, capacity: 256 + body.utf8.count + body.utf8.count / 4)
+        writer.writeRaw("{\"actor\":")
+        writer.writeString(actor)
+        writer.writeRaw(",\"body\":")
+        writer.writeString(body)
+        writer.writeRaw(",\"causation_id\":")
+        writer.writeString(causationId)
+        writer.writeRaw(",\"customer_id\":")
+        writer.writeString(customerId)
+        writer.writeRaw(",\"kind\":")
+        writer.writeString(kind)
+        writer.writeRaw(",\"policy_version\":")
+        writer.writeString(policyVersion)
+        writer.writeRaw(",\"sequence\":")
+        writer.writeInteger(sequence)
+        writer.writeRaw(",\"time\":")
+        writer.writeString(time)
+        writer.writeRaw("}")
         return writer.bytes
     }
 
     /// hash = lowercase hex of SHA-256(previous hash as 64 ASCII hex digits ‖ canonical bytes).
     static func chainHash(previousHash: String, canonical: [UInt8]) -> String {
         var hasher = SHA256()
-        hasher.update(data: Array(previousHash.utf8))
+        var previous = previousHash
+        previous.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
         hasher.update(data: canonical)
         return hex(hasher.finalize())
     }
