@@ -8,6 +8,11 @@
            `causationid` and prints order-to-decision latency: p50, p99, max, per window, and the
            achieved rates.
 
+  mirror:  a daemon that does nothing: consumes the input topics and, for every input, produces a
+           `{"causationid": ID}` record to PREFIX-decisions, with creditd's client settings
+           (fetch.wait.max.ms 10, linger.ms 5, idempotent producer). Its latency through the same
+           broker at the same rate is the floor creditd's is compared with.
+
 Latency is the decision's record timestamp minus the order's record timestamp: both are set by
 librdkafka clients on this machine's clock (CreateTime), so no clock skew enters.
 """
@@ -77,6 +82,33 @@ def produce(a):
         sys.exit(f"steady_load: {len(failures)} deliveries failed, first: {failures[0]}")
     print(f"offered: {total} events in {offered_s:.2f} s = {total / offered_s:,.0f} events/s "
           f"(target {a.rate}/s; {late} sends more than 50 ms behind schedule)")
+
+
+def mirror(a):
+    from confluent_kafka import Consumer, Producer
+    consumer = Consumer({"bootstrap.servers": a.broker, "group.id": a.prefix + "-mirror",
+                         "auto.offset.reset": "earliest", "enable.auto.commit": False,
+                         "fetch.wait.max.ms": 10, "session.timeout.ms": 6000})
+    producer = Producer({"bootstrap.servers": a.broker, "linger.ms": 5, "enable.idempotence": True,
+                         "compression.type": "none"})
+    producer.list_topics(a.prefix + "-decisions", timeout=10)
+
+    def assigned(c, partitions):
+        open(a.ready, "w").close()
+
+    consumer.subscribe([a.prefix + "-" + k for k in sorted(set(TOPIC_OF.values()))], on_assign=assigned)
+    seen = 0
+    while seen < a.events:
+        # One message at a time: consume(n, timeout) would wait for n messages or the timeout.
+        msg = consumer.poll(0.1)
+        producer.poll(0)
+        if msg is None or msg.error():
+            continue
+        seen += 1
+        ident = json.loads(msg.value())["id"]
+        producer.produce(a.prefix + "-decisions", key=msg.key(), value=json.dumps({"causationid": ident}))
+    producer.flush(30)
+    consumer.close()
 
 
 def pct(sorted_values, p):
@@ -151,8 +183,13 @@ def main():
     rp.add_argument("--inputs", required=True)
     rp.add_argument("--decisions", required=True)
     rp.add_argument("--window", type=int, default=10)
+    mi = sub.add_parser("mirror")
+    mi.add_argument("--broker", required=True)
+    mi.add_argument("--prefix", required=True)
+    mi.add_argument("--events", type=int, required=True, help="exits after consuming this many")
+    mi.add_argument("--ready", required=True, help="file created once partitions are assigned")
     a = p.parse_args()
-    produce(a) if a.cmd == "produce" else report(a)
+    {"produce": produce, "report": report, "mirror": mirror}[a.cmd](a)
 
 
 if __name__ == "__main__":

@@ -45,17 +45,12 @@ func runScenario(steady: Bool) throws {
     config.databaseSynchronous = "normal"
     config.clock = .wall
     config.instance = "bench"
-    // As in the daemon: the WAL is copied into the file on a connection of its own every 500 ms
+    // As in the daemon: the WAL is copied into the file on a connection of its own every 200 ms
     // (BENCH_CHECKPOINTS=automatic leaves it to the writer, SQLite's default, for comparison).
     let automatic = ProcessInfo.processInfo.environment["BENCH_CHECKPOINTS"] == "automatic"
     let database = try CreditDatabase(path: path, durability: .normal, checkpoints: automatic ? .automatic : .background)
-    let checkpoints = Task.detached { [checkpointer = database.checkpointer] in
-        while let checkpointer, !Task.isCancelled {
-            try? await Task.sleep(for: .milliseconds(500))
-            _ = try? await checkpointer.checkpoint()
-        }
-    }
-    defer { checkpoints.cancel() }
+    let checkpoints = database.checkpointer?.checkpointPeriodically()
+    defer { checkpoints?.cancel() }
     var start = ContinuousClock.now
     var sequence: Int64 = 0
     var invoices = 0

@@ -50,6 +50,18 @@ import Testing
         #expect(fileSize(database.path + "-wal") < 3300 * 4200)
     }
 
+    /// Commits arriving while the checkpointer runs: the WAL still starts again (the writer's
+    /// checkpoint at the fallback size finds it copied), so the file stays near that size.
+    @Test func theWALStaysBoundedUnderAStreamOfCommits() async throws {
+        let (database, dir) = try open(.background(fallbackPages: 400))
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let checkpoints = try #require(database.checkpointer).checkpointPeriodically(every: .milliseconds(5))
+        defer { checkpoints.cancel() }
+        for round in 0..<20 { try fill(database, pages: 300, tag: "r\(round)") }
+        #expect(fileSize(database.path + "-wal") < 1200 * 4200, "the WAL grew past three times the fallback size")
+        #expect(try database.read { try Meta.get($0, "fill-r19-99") }?.count == 4096 * 3)
+    }
+
     @Test func theWriterStepsInPastTheFallbackSize() throws {
         let (database, dir) = try open(.background(fallbackPages: 500))
         defer { try? FileManager.default.removeItem(at: dir) }

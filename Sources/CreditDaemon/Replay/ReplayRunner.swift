@@ -42,7 +42,10 @@ public struct ReplayRunner {
         guard let data = FileManager.default.contents(atPath: eventsFile) else {
             throw Failure(message: "cannot read the events file \(eventsFile)")
         }
-        let database = try CreditDatabase(path: path, durability: .normal)
+        // Checkpoints on their own connection, as in the daemon: the replay loop only writes.
+        let database = try CreditDatabase(path: path, durability: .normal, checkpoints: .background)
+        let checkpoints = database.checkpointer?.checkpointPeriodically()
+        defer { checkpoints?.cancel() }
         let processor = BatchProcessor(database: database, config: config, policy: policy, policySource: policySource)
         processor.renderedOutputs = []
         var summary = Summary()

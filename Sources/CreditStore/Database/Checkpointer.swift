@@ -1,15 +1,20 @@
 import GRDB
 
 /// Copies committed pages from the WAL into the database file on a connection of its own, so the
-/// writer never does it inside a commit.
+/// writer rarely does it inside a commit.
 ///
-/// SQLite's default has the commit that takes the WAL past 1,000 pages copy them and sync the file
-/// before it returns: the batch that happens to cross the line waits tens of milliseconds longer
-/// than the others, and the copying takes the writer's thread. SQLite's WAL documentation allows
-/// turning the automatic checkpoint off and running checkpoints from another thread instead; this
+/// SQLite's default has the commit that takes the WAL past 1,000 pages copy them all and sync the
+/// file before it returns: the batch that happens to cross the line waits tens of milliseconds
+/// longer than the others, and the copying takes the writer's thread. SQLite's WAL documentation
+/// allows turning the automatic checkpoint down and running checkpoints from another thread; this
 /// is that thread's connection. A passive checkpoint never waits for a lock and never blocks the
-/// writer or a reader, so it can run at any moment; once it has copied everything, the writer's
-/// next transaction starts the WAL again from its beginning, which keeps the file bounded.
+/// writer or a reader, so it can run at any moment.
+///
+/// The WAL starts again from its beginning only when a write transaction begins with every frame
+/// already copied. Under a steady stream of commits a background checkpoint seldom finishes between
+/// two of them, so the writer keeps a higher automatic threshold (`CreditDatabase.Checkpoints`):
+/// when the WAL reaches it, the writer's own checkpoint finds nearly everything copied, syncs, and
+/// the WAL starts again. The copying has moved off the writer's path; the WAL stays bounded.
 public final class Checkpointer: Sendable {
     private let queue: DatabaseQueue
     public let path: String
@@ -43,6 +48,18 @@ public final class Checkpointer: Sendable {
             return Progress(walFrames: result.walFrameCount, copiedFrames: result.checkpointedFrameCount)
         } catch {
             throw StoreError.wrap(error, "cannot copy the WAL into \(path)")
+        }
+    }
+
+    /// Checkpoints every `interval` until the task is cancelled, ignoring failures (the writer's
+    /// fallback checkpoint covers them): for a replay or a benchmark, which have no service group.
+    /// The daemon uses `CheckpointService`, which logs them.
+    public func checkpointPeriodically(every interval: Duration = .milliseconds(200)) -> Task<Void, Never> {
+        Task.detached { [self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                _ = try? await checkpoint()
+            }
         }
     }
 }

@@ -26,11 +26,13 @@ public final class CreditDatabase: Sendable {
     public enum Checkpoints: Sendable, Equatable {
         /// SQLite's default: the commit that takes the WAL past 1,000 pages does it.
         case automatic
-        /// A `Checkpointer` on its own connection does it; the writer steps in only if the WAL
-        /// reaches `fallbackPages` (the checkpointer stopped, or cannot keep up).
+        /// A `Checkpointer` on its own connection copies the WAL; the writer checkpoints only when
+        /// the WAL reaches `fallbackPages`, by then mostly copied, so that it starts again.
         case background(fallbackPages: Int)
 
-        /// About 40 MiB of WAL at the default 4 KiB page.
+        /// 10,000 pages: 40 MiB of WAL at the default 4 KiB page, little disk for a server, and
+        /// the writer's own checkpoint comes seldom (4,000 was tried: no faster; see
+        /// docs/performance.md, session 6).
         public static let background = Checkpoints.background(fallbackPages: 10_000)
     }
 
