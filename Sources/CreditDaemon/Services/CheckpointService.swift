@@ -31,6 +31,9 @@ public final class CheckpointService: Service, Sendable {
                     logger.notice("WAL checkpoints work again", metadata: ["database": "\(database.path)"])
                     failing = false
                 }
+            } catch where error.code == .busy {
+                // The writer's own fallback checkpoint holds the lock right now: nothing is wrong.
+                continue
             } catch {
                 if !failing {
                     logger.warning("WAL checkpoint failed; retrying", metadata: ["error": "\(error)", "code": "\(error.code.rawValue)"])
