@@ -131,6 +131,8 @@ func runScenario(steady: Bool) throws {
     print("  scheduler run: \(chunkTimes.count) chunks, \(outputs) outputs, \(String(format: "%.2f", tickTime)) s in the tick itself (\(String(format: "%.2f", total)) s with the interleaved event batches)")
     print("  longest chunk (the longest the consumer waits): \(String(format: "%.0f", (chunkTimes.max() ?? 0) * 1000)) ms; median chunk \(String(format: "%.0f", median(chunkTimes) * 1000)) ms")
     print("  event batches of 500 meanwhile: median \(String(format: "%.0f", median(batchTimes) * 1000)) ms, max \(String(format: "%.0f", (batchTimes.max() ?? 0) * 1000)) ms, \(String(format: "%.0f", Double(500 * batchTimes.count) / batchTimes.reduce(0, +))) events/s")
+    checkpoints?.cancel()
+    try database.checkpointCompletely()
     if !(steady && keepSteadyBook) { try? FileManager.default.removeItem(atPath: path) }
 }
 

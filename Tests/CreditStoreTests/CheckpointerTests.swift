@@ -62,6 +62,26 @@ import Testing
         #expect(try database.read { try Meta.get($0, "fill-r19-99") }?.count == 4096 * 3)
     }
 
+    /// The end of a run while the checkpointer's connection is still open (so no close of the
+    /// last connection copies the WAL): after `checkpointCompletely()` the database file alone,
+    /// copied without its WAL, holds every commit.
+    @Test func aCompleteCheckpointLeavesEverythingInTheFileAlone() throws {
+        let (database, dir) = try open(.background(fallbackPages: 100_000))
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try fill(database, pages: 300, tag: "a")
+        let copy = dir.appendingPathComponent("copy.sqlite").path
+        func copiedValue() throws -> String? {
+            try? FileManager.default.removeItem(atPath: copy)
+            try FileManager.default.copyItem(atPath: database.path, toPath: copy)
+            // Before the checkpoint even the migrations are only in the WAL.
+            return try DatabaseQueue(path: copy).read { db in try db.tableExists("meta") ? Meta.get(db, "fill-a-99") : nil }
+        }
+        #expect(try copiedValue() == nil, "the commits were in the file already: the test shows nothing")
+        try database.checkpointCompletely()
+        #expect(try copiedValue()?.count == 4096 * 3)
+        #expect(fileSize(database.path + "-wal") == 0)
+    }
+
     @Test func theWriterStepsInPastTheFallbackSize() throws {
         let (database, dir) = try open(.background(fallbackPages: 500))
         defer { try? FileManager.default.removeItem(at: dir) }

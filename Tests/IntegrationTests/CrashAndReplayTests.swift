@@ -32,6 +32,9 @@ import Testing
         try daemon.produce(lines)
         try await daemon.waitUntilProcessed(Int64(lines.count))
         #expect(try await daemon.stop() == 0)
+        // A clean stop leaves everything in the database file: the WAL is gone or empty.
+        let wal = (try? FileManager.default.attributesOfItem(atPath: daemon.databasePath + "-wal"))?[.size] as? NSNumber
+        #expect((wal?.intValue ?? 0) == 0, "a clean stop left \(wal?.intValue ?? 0) bytes of WAL")
 
         let (replayed, replayDatabase) = try replay(lines, config: daemon.configPath, folder: daemon.folder)
         let expected = outputsById(replayed)
@@ -79,6 +82,9 @@ import Testing
         try daemon.start()
         try await daemon.waitUntilProcessed(Int64(lines.count), timeout: .seconds(240))
         #expect(try await daemon.stop() == 0)
+        // A clean stop leaves everything in the database file: the WAL is gone or empty.
+        let wal = (try? FileManager.default.attributesOfItem(atPath: daemon.databasePath + "-wal"))?[.size] as? NSNumber
+        #expect((wal?.intValue ?? 0) == 0, "a clean stop left \(wal?.intValue ?? 0) bytes of WAL")
 
         let (replayed, replayDatabase) = try replay(lines, config: daemon.configPath, folder: daemon.folder)
         let expected = outputsById(replayed)

@@ -93,6 +93,8 @@ public struct ReplayRunner {
             if batch.count >= config.batchMaxMessages { try flush() }
         }
         try flush()
+        checkpoints?.cancel()
+        try database.checkpointCompletely()
         summary.lines = Int(lineNumber)
         return summary
     }

@@ -61,6 +61,13 @@ public enum DaemonRunner {
         groupConfig.maximumGracefulShutdownDuration = Duration.seconds(25)
         let group = ServiceGroup(configuration: groupConfig)
         try await group.run()
+        do {
+            try database.checkpointCompletely()
+        } catch {
+            // Nothing is lost: the WAL stays beside the file and the next open reads it.
+            logger.warning("final WAL checkpoint failed; the -wal file keeps the last commits", metadata: [
+                "error": "\(error)", "code": "\(error.code.rawValue)"])
+        }
         logger.notice("creditd stopped")
     }
 }

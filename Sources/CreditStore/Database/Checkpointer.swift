@@ -33,6 +33,8 @@ public final class Checkpointer: Sendable {
         self.path = path
         var config = Configuration()
         config.label = "creditd-checkpoint"
+        // Passive checkpoints never wait; the final truncating one waits this long for readers.
+        config.busyMode = .timeout(10)
         config.prepareDatabase { db in
             // The checkpoint's syncs follow this connection's setting, so it matches the writer's.
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
@@ -51,13 +53,25 @@ public final class Checkpointer: Sendable {
         }
     }
 
+    /// Copies everything and empties the WAL, waiting for readers (the end of a run; see
+    /// `CreditDatabase.checkpointCompletely()`). The connection's queue runs it after any
+    /// background checkpoint in flight.
+    func checkpointCompletely() throws(StoreError) {
+        do {
+            _ = try queue.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        } catch {
+            throw StoreError.writeFailure(error, path: path)
+        }
+    }
+
     /// Checkpoints every `interval` until the task is cancelled, ignoring failures (the writer's
     /// fallback checkpoint covers them): for a replay or a benchmark, which have no service group.
-    /// The daemon uses `CheckpointService`, which logs them.
+    /// The daemon uses `CheckpointService`, which logs them. The owner ends with
+    /// `CreditDatabase.checkpointCompletely()`, since this task may outlive it.
     public func checkpointPeriodically(every interval: Duration = .milliseconds(200)) -> Task<Void, Never> {
         Task.detached { [self] in
-            while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
+            while true {
+                do { try await Task.sleep(for: interval) } catch { return }
                 _ = try? await checkpoint()
             }
         }

@@ -107,6 +107,20 @@ public final class CreditDatabase: Sendable {
         }
     }
 
+    /// Copies everything committed into the database file and empties the WAL. Called when a run
+    /// ends, so the database file alone is complete: a process can exit while the checkpointer's
+    /// connection is still open, and then SQLite's own checkpoint on the last close never runs.
+    /// With a checkpointer it runs on the checkpointer's connection, after a background checkpoint
+    /// in flight (two checkpoints at once make the second fail with SQLITE_BUSY).
+    public func checkpointCompletely() throws(StoreError) {
+        if let checkpointer { return try checkpointer.checkpointCompletely() }
+        do {
+            _ = try writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        } catch {
+            throw StoreError.writeFailure(error, path: path)
+        }
+    }
+
     /// True when the file can be written (for /readyz): write permission on the file, its WAL and
     /// its folder, on a file system that is mounted read-write and has free space. It takes no
     /// lock, so it answers at once even while a long transaction runs.
