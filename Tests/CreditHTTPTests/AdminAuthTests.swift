@@ -63,6 +63,19 @@ struct AdminAuthTests {
         #expect(authorized.errorCode == "not_found")
     }
 
+    @Test(
+        "another spelling of an admin path is refused without a token and never reaches the backend",
+        arguments: ["//v1/customers/C-1/block", "/%76%31/customers/C-1/block", "/v1//customers/C-1/block"]
+    )
+    func respelledAdminPath(path: String) async throws {
+        let backend = RecordingBackend()
+        let reply = try await withLiveServer(backend: backend) {
+            try await $0.send("POST", path, body: #"{"reason":"x"}"#)
+        }
+        #expect(reply.status == 401)
+        #expect(backend.commands.isEmpty)
+    }
+
     @Test("the right token (configured with a trailing newline, as read from a file) is accepted")
     func goodToken() async throws {
         let backend = RecordingBackend(answer: { _ in .success(json: #"{"customer_id":"C-1"}"#) })

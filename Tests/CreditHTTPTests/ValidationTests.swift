@@ -83,6 +83,32 @@ struct RouteTableTests {
         #expect(!RouteTable.isAdminPath("/v10/x"))
         #expect(!RouteTable.isAdminPath("/healthz"))
     }
+
+    /// Every spelling that routes to a protected endpoint is protected: the check and the router
+    /// read the same decoded segments.
+    @Test("the admin check reads the path as the router does", arguments: [
+        "//v1/customers/C-1/block", "/v1//customers/C-1/block", "/%76%31/orders/O-3/release", "/%76%31",
+        "//report", "/%72eport", "/report/", "/v1/customers/%zz",
+    ])
+    func adminCheckMatchesRouting(path: String) {
+        #expect(RouteTable.isAdminPath(path))
+    }
+
+    @Test("every endpoint behind the token is recognised as such, whatever the spelling")
+    func everyProtectedRouteIsChecked() {
+        for path in ["/v1/customers/C-1", "/v1/customers/C-1/limit", "/v1/orders/O-1/release", "/v1/bureau/reports", "/report", "/v1/report"] {
+            for spelling in [path, "/" + path, path.replacingOccurrences(of: "/", with: "//"), path.replacingOccurrences(of: "v1", with: "%76%31")] {
+                guard case .endpoint(let endpoint) = RouteTable.resolve(method: path.hasSuffix("limit") ? "PUT" : (path.hasSuffix("release") || path.hasSuffix("reports") ? "POST" : "GET"), path: spelling) else {
+                    Issue.record("\(spelling) does not route")
+                    continue
+                }
+                switch endpoint {
+                case .health, .readiness, .metrics: Issue.record("\(spelling) routed to an open endpoint")
+                default: #expect(RouteTable.isAdminPath(spelling), "\(spelling) routes to \(endpoint) without the token check")
+                }
+            }
+        }
+    }
 }
 
 @Suite("http.listen parsing")

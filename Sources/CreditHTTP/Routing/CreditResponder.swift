@@ -21,7 +21,9 @@ struct CreditResponder: HTTPResponder {
 
     func respond(to request: Request, context: Context) async throws -> Response {
         let path = request.uri.path
-        if RouteTable.isAdminPath(path),
+        let resolution = RouteTable.resolve(method: request.method.rawValue, path: path)
+        // The path's prefix (so unknown /v1 paths reveal nothing) or the endpoint it reaches.
+        if RouteTable.isAdminPath(path) || resolution.requiresToken,
            let refusal = authorizer.check(authorizationHeader: request.headers[.authorization])
         {
             logger.notice(
@@ -35,7 +37,7 @@ struct CreditResponder: HTTPResponder {
             return response
         }
 
-        switch RouteTable.resolve(method: request.method.rawValue, path: path) {
+        switch resolution {
         case .notFound:
             return Self.error(AdminError(status: 404, code: AdminError.Code.notFound, message: "no route for \(path)"))
         case .badPath:

@@ -18,3 +18,13 @@ enum RouteResolution: Sendable, Equatable {
     /// A path segment that is not valid percent-encoding.
     case badPath
 }
+
+extension RouteResolution {
+    /// True when it reaches an endpoint behind the bearer token (the admin API and the report).
+    var requiresToken: Bool {
+        switch self {
+        case .endpoint(.admin), .endpoint(.report): return true
+        case .endpoint(.health), .endpoint(.readiness), .endpoint(.metrics), .methodNotAllowed, .notFound, .badPath: return false
+        }
+    }
+}

@@ -4,19 +4,32 @@
 /// answers, which must be JSON with stable codes like every other error.
 enum RouteTable {
     /// Is `path` under the admin API (and so behind the bearer token, matched or not)?
+    ///
+    /// Decided on the segments routing uses (empty ones dropped, percent-decoded), never on the
+    /// raw text: `//v1/...` or `/%76%31/...` reach the same handlers as `/v1/...`, so they must
+    /// meet the same check. A path that does not decode is refused by routing (400) and reaches
+    /// no handler; it is treated as protected all the same.
     static func isAdminPath(_ path: String) -> Bool {
+        guard let segments = segments(of: path) else { return true }
         // The report holds every customer's figures: it is behind the token like the admin API.
-        path == "/v1" || path.hasPrefix("/v1/") || path == "/report"
+        return segments.first == "v1" || segments == ["report"]
     }
 
-    static func resolve(method: String, path: String) -> RouteResolution {
+    /// The path's segments, empty ones dropped and each percent-decoded; nil when one does not
+    /// decode.
+    static func segments(of path: String) -> [String]? {
         let rawSegments = path.split(separator: "/", omittingEmptySubsequences: true)
         var segments: [String] = []
         segments.reserveCapacity(rawSegments.count)
         for raw in rawSegments {
-            guard let decoded = String(raw).removingPercentEncodingStrictly() else { return .badPath }
+            guard let decoded = String(raw).removingPercentEncodingStrictly() else { return nil }
             segments.append(decoded)
         }
+        return segments
+    }
+
+    static func resolve(method: String, path: String) -> RouteResolution {
+        guard let segments = segments(of: path) else { return .badPath }
         // Each candidate: the methods the path takes, and the endpoint per method.
         let candidates: [String: Endpoint]
         switch segments.count {
