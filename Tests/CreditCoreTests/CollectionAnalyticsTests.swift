@@ -164,6 +164,39 @@ struct CollectionAnalyticsTests {
         #expect(TopRiskCustomer.of(invoices: invoices, customers: customers, asOf: asOf, limit: 2).map(\.customerId) == ["C-2", "C-1"])
     }
 
+    /// The selection that ranks without sorting the book gives the full sort's first rows, on
+    /// random books full of ties (equal overdue amounts, equal utilizations, no limit, negative
+    /// exposure, overdue customers without a profile) for every table size.
+    @Test func topRiskSelectionEqualsTheFullSort() {
+        var generator = SystemRandomNumberGenerator()
+        func reference(_ overdue: [String: DecimalAmount], _ customers: [CustomerProfile], limit: Int) -> [TopRiskCustomer] {
+            var rows = customers.map { TopRiskCustomer(customerId: $0.customerId, name: $0.name, overdue: overdue[$0.customerId] ?? .zero,
+                                                       utilization: $0.utilization, riskClass: $0.riskClass) }
+            let profiled = Set(customers.map(\.customerId))
+            rows += overdue.filter { !profiled.contains($0.key) }.map { TopRiskCustomer(customerId: $0.key, overdue: $0.value, utilization: 0) }
+            let sorted = rows.filter { $0.overdue.isPositive || $0.utilization > 0 }.sorted { $0.ranksAbove($1) }
+            return Array(sorted.prefix(max(0, limit)))
+        }
+        for round in 0..<200 {
+            let count = Int.random(in: 0...60, using: &generator)
+            var overdue: [String: DecimalAmount] = [:]
+            var customers: [CustomerProfile] = []
+            for n in 0..<count {
+                let id = "C-\(n)"
+                if Bool.random(using: &generator) { overdue[id] = Book.money(["0", "100", "100", "250.50", "-5"].randomElement(using: &generator)!) }
+                if n % 7 != 3 {
+                    customers.append(CustomerProfile(customerId: id, creditLimit: Book.money(["0", "1000", "1000", "5000"].randomElement(using: &generator)!),
+                                                     exposure: Book.money(["0", "500", "500", "1500", "-20"].randomElement(using: &generator)!)))
+                }
+            }
+            for limit in [0, 1, 2, 5, 10, 100] {
+                let expected = reference(overdue, customers, limit: limit)
+                #expect(TopRiskCustomer.join(overdue: overdue, customers: customers, limit: limit) == expected, "round \(round), limit \(limit)")
+                #expect(TopRiskCustomer.ranked(expected.reversed(), limit: limit) == Array(expected.prefix(limit)))
+            }
+        }
+    }
+
     /// The spec's countback example built as a book: sales of the three 30-day months before
     /// as_of are 100,000 / 80,000 / 70,000, and 38,000 of the oldest is paid, so receivables are
     /// 212,000 → 73.7 days.

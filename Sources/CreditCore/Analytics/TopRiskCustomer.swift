@@ -20,13 +20,16 @@ public struct TopRiskCustomer: Sendable, Equatable {
     /// (so equal rows always come in the same order). Customers with nothing overdue and no
     /// exposure are not risks and are left out.
     public static func ranked(_ rows: [TopRiskCustomer], limit: Int) -> [TopRiskCustomer] {
-        let candidates = rows.filter { $0.overdue.isPositive || $0.utilization > 0 }
-        let sorted = candidates.sorted { a, b in
-            if a.overdue != b.overdue { return a.overdue > b.overdue }
-            if a.utilization != b.utilization { return a.utilization > b.utilization }
-            return a.customerId < b.customerId
-        }
-        return Array(sorted.prefix(Swift.max(0, limit)))
+        var top = Selection(limit: limit)
+        for row in rows where row.overdue.isPositive || row.utilization > 0 { top.offer(row) }
+        return top.rows
+    }
+
+    /// True when `self` ranks above `other`.
+    func ranksAbove(_ other: TopRiskCustomer) -> Bool {
+        if overdue != other.overdue { return overdue > other.overdue }
+        if utilization != other.utilization { return utilization > other.utilization }
+        return customerId < other.customerId
     }
 
     /// Overdue amounts per customer (from `invoices` as of `asOf`) joined with the profiles.
@@ -39,19 +42,49 @@ public struct TopRiskCustomer: Sendable, Equatable {
         return join(overdue: overdue, customers: customers, limit: limit)
     }
 
+    /// The ranking over every customer of the book, without sorting the book: the table shows
+    /// ten or so of 100,000 customers, so each one only has to beat the current last row. A
+    /// customer whose overdue amount is below the last row's cannot enter, and its utilization
+    /// (a decimal division) is never computed.
     static func join(overdue: [String: DecimalAmount], customers: [CustomerProfile], limit: Int) -> [TopRiskCustomer] {
-        var rows: [TopRiskCustomer] = []
-        rows.reserveCapacity(customers.count)
-        var seen = Set<String>()
+        guard limit > 0 else { return [] }
+        var top = Selection(limit: limit)
+        var unmatched = overdue
         for customer in customers {
-            seen.insert(customer.customerId)
-            rows.append(TopRiskCustomer(customerId: customer.customerId, name: customer.name,
-                                        overdue: overdue[customer.customerId] ?? .zero,
-                                        utilization: customer.utilization, riskClass: customer.riskClass))
+            let amount = unmatched.removeValue(forKey: customer.customerId) ?? .zero
+            // Utilization is positive only with a positive exposure (see `CustomerProfile.utilization`).
+            guard amount.isPositive || customer.exposure.isPositive else { continue }
+            if let last = top.full, amount < last.overdue { continue }
+            let row = TopRiskCustomer(customerId: customer.customerId, name: customer.name, overdue: amount,
+                                      utilization: customer.utilization, riskClass: customer.riskClass)
+            if amount.isPositive || row.utilization > 0 { top.offer(row) }
         }
-        for (customerId, amount) in overdue where !seen.contains(customerId) {
-            rows.append(TopRiskCustomer(customerId: customerId, overdue: amount, utilization: 0))
+        // Overdue invoices of a customer without a profile row still count.
+        for (customerId, amount) in unmatched where amount.isPositive {
+            top.offer(TopRiskCustomer(customerId: customerId, overdue: amount, utilization: 0))
         }
-        return ranked(rows, limit: limit)
+        return top.rows
+    }
+
+    /// The best `limit` rows offered so far, in ranking order.
+    struct Selection {
+        let limit: Int
+        private(set) var rows: [TopRiskCustomer] = []
+
+        init(limit: Int) {
+            self.limit = Swift.max(0, limit)
+            rows.reserveCapacity(self.limit + 1)
+        }
+
+        /// The last row when the selection is full: a new row must rank above it to enter.
+        var full: TopRiskCustomer? { rows.count >= limit ? rows.last : nil }
+
+        mutating func offer(_ row: TopRiskCustomer) {
+            guard limit > 0 else { return }
+            if let last = full, !row.ranksAbove(last) { return }
+            let position = rows.firstIndex { row.ranksAbove($0) } ?? rows.endIndex
+            rows.insert(row, at: position)
+            if rows.count > limit { rows.removeLast() }
+        }
     }
 }

@@ -149,16 +149,17 @@ public enum CollectionHistory {
     public static func book(_ db: Database, currency: Currency, dunningLevels: [Int], customer: String? = nil) throws -> CollectionBook {
         let only = customer == nil ? "" : " WHERE customer_id = ?"
         let arguments: StatementArguments = customer.map { StatementArguments([$0]) } ?? StatementArguments()
-        var movements: [String: [ReceivableMovement]] = [:]
+        // Keyed by the pair, not a joined string: a book has a million invoices.
+        var movements: [InvoiceKey: [ReceivableMovement]] = [:]
         let movementRows = try Row.fetchCursor(db, sql: "SELECT customer_id, invoice_id, date, delta FROM receivable_movements\(only)",
                                                arguments: arguments)
         while let row = try movementRows.next() {
-            let customerId: String = row[0]
-            let invoiceId: String = row[1]
             guard let date = LocalDate(row[2] as String), let delta = DecimalAmount(text: row[3]) else { continue }
-            movements["\(customerId)\u{1F}\(invoiceId)", default: []].append(ReceivableMovement(date: date, delta: delta))
+            movements[InvoiceKey(customerId: row[0], invoiceId: row[1]), default: []].append(ReceivableMovement(date: date, delta: delta))
         }
+        // Sized once: growing an array of a million invoices by doubling copies it twenty times.
         var invoices: [ReceivableHistory] = []
+        invoices.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM receivables\(only)", arguments: arguments) ?? 0)
         let invoiceRows = try Row.fetchCursor(db, sql: """
             SELECT customer_id, invoice_id, amount, invoice_date, due_date, disputed FROM receivables\(only)
             """, arguments: arguments)
@@ -167,32 +168,44 @@ public enum CollectionHistory {
             let invoiceId: String = row[1]
             guard let amount = DecimalAmount(text: row[2]), let invoiceDate = LocalDate(row[3] as String),
                   let dueDate = LocalDate(row[4] as String) else { continue }
+            let moved = movements.isEmpty ? [] : movements[InvoiceKey(customerId: customerId, invoiceId: invoiceId)] ?? []
             invoices.append(ReceivableHistory(invoiceId: invoiceId, customerId: customerId, amount: amount, invoiceDate: invoiceDate,
-                                              dueDate: dueDate, movements: movements["\(customerId)\u{1F}\(invoiceId)"] ?? [],
-                                              disputed: row[5]))
+                                              dueDate: dueDate, movements: moved, disputed: row[5]))
         }
-        let holds = try Row.fetchAll(db, sql: "SELECT customer_id, order_id, value, held_at, released_at, released_by FROM holds\(only)",
-                                     arguments: arguments).compactMap { row -> HoldRecord? in
-            guard let value = DecimalAmount(text: row[2]), let heldAt = Timestamp(rfc3339: row[3]) else { return nil }
-            return HoldRecord(orderId: row[1], customerId: row[0], value: value, heldAt: heldAt,
-                              releasedAt: (row[4] as String?).flatMap { Timestamp(rfc3339: $0) },
-                              releasedBy: (row[5] as String?).flatMap { HoldReleaseKind(rawValue: $0) })
+        var holds: [HoldRecord] = []
+        let holdRows = try Row.fetchCursor(db, sql: "SELECT customer_id, order_id, value, held_at, released_at, released_by FROM holds\(only)",
+                                           arguments: arguments)
+        while let row = try holdRows.next() {
+            guard let value = DecimalAmount(text: row[2]), let heldAt = Timestamp(rfc3339: row[3]) else { continue }
+            holds.append(HoldRecord(orderId: row[1], customerId: row[0], value: value, heldAt: heldAt,
+                                    releasedAt: (row[4] as String?).flatMap { Timestamp(rfc3339: $0) },
+                                    releasedBy: (row[5] as String?).flatMap { HoldReleaseKind(rawValue: $0) }))
         }
-        let notices = try Row.fetchAll(db, sql: "SELECT customer_id, level, date, cured_on FROM dunning_notices\(only)",
-                                       arguments: arguments).compactMap { row -> DunningNoticeRecord? in
-            guard let date = LocalDate(row[2] as String) else { return nil }
-            return DunningNoticeRecord(customerId: row[0], level: row[1], date: date, curedOn: (row[3] as String?).flatMap { LocalDate($0) })
+        var notices: [DunningNoticeRecord] = []
+        let noticeRows = try Row.fetchCursor(db, sql: "SELECT customer_id, level, date, cured_on FROM dunning_notices\(only)",
+                                             arguments: arguments)
+        while let row = try noticeRows.next() {
+            guard let date = LocalDate(row[2] as String) else { continue }
+            notices.append(DunningNoticeRecord(customerId: row[0], level: row[1], date: date, curedOn: (row[3] as String?).flatMap { LocalDate($0) }))
         }
-        let profiles = try Row.fetchAll(db, sql: """
+        var profiles: [CustomerProfile] = []
+        let profileRows = try Row.fetchCursor(db, sql: """
             SELECT customer_id, name, exposure, credit_limit, risk_class FROM customers\(only.isEmpty ? " WHERE" : only + " AND") exposure IS NOT NULL
-            """, arguments: arguments).compactMap { row -> CustomerProfile? in
-            guard let exposure = DecimalAmount(text: row[2]) else { return nil }
-            return CustomerProfile(customerId: row[0], name: row[1], creditLimit: (row[3] as String?).flatMap { DecimalAmount(text: $0) } ?? .zero,
-                                   exposure: exposure, riskClass: row[4])
+            """, arguments: arguments)
+        while let row = try profileRows.next() {
+            guard let exposure = DecimalAmount(text: row[2]) else { continue }
+            profiles.append(CustomerProfile(customerId: row[0], name: row[1], creditLimit: (row[3] as String?).flatMap { DecimalAmount(text: $0) } ?? .zero,
+                                            exposure: exposure, riskClass: row[4]))
         }
         return CollectionBook(currency: currency, invoices: invoices, holds: holds, notices: notices, customers: profiles,
                               dunningLevels: dunningLevels)
     }
+}
+
+/// An invoice's identity in the history tables.
+private struct InvoiceKey: Hashable {
+    var customerId: String
+    var invoiceId: String
 }
 
 extension DecimalAmount {
