@@ -209,6 +209,38 @@ struct OrderLifecycleTests {
         #expect(state.paymentTermsDays == 60)
     }
 
+    /// A new policy's override for a customer already known: the limit moves with
+    /// `credit.limit.changed`, the held order it now covers is released, a block comes and goes
+    /// with the seed, and an operator's own limit is left alone.
+    @Test func overridesAppliedToAKnownCustomerPublishWhatMoved() {
+        var h = Harness()
+        #expect(h.order("O-1", "15000.00").types.first == "credit.order.held")   // over the 10000.00 default
+        var policy = h.policy
+        policy.version = "2"
+        policy.customers.overrides = [CustomerOverride(customerId: "C-1", limit: DecimalAmount("20000.00"))]
+        let cause = Cause.policy(version: "2", fingerprint: "f")
+        let context = DecisionContext(policy: policy, now: Fixtures.time("2026-11-05T00:00:00Z"), instance: "t", arrivalSequence: 0)
+        let raised = CreditEngine.applyOverrides(&h.state, cause: cause, context: context)
+        #expect(raised.types.prefix(2) == ["credit.limit.changed", "credit.order.released"])
+        #expect(raised.data(.limitChanged)?["old_limit"] == .string("10000.00"))
+        #expect(raised.data(.limitChanged)?["new_limit"] == .string("20000.00"))
+        #expect(raised.data(.limitChanged)?["changed_by"] == .string(CreditEngine.seedSetBy))
+        #expect(raised.allSatisfy { $0.causationId == "policy:2" })
+        #expect(CreditEngine.applyOverrides(&h.state, cause: cause, context: context).isEmpty, "the same seed again changes nothing")
+
+        policy.customers.overrides = [CustomerOverride(customerId: "C-1", limit: DecimalAmount("20000.00"), blocked: true)]
+        let blocked = CreditEngine.applyOverrides(&h.state, cause: cause, context: DecisionContext(policy: policy, now: context.now, instance: "t", arrivalSequence: 0))
+        #expect(blocked.types == ["credit.customer.blocked"])
+        policy.customers.overrides = [CustomerOverride(customerId: "C-1", limit: DecimalAmount("20000.00"), blocked: false)]
+        let unblocked = CreditEngine.applyOverrides(&h.state, cause: cause, context: DecisionContext(policy: policy, now: context.now, instance: "t", arrivalSequence: 0))
+        #expect(unblocked.types == ["credit.customer.unblocked"])
+
+        _ = CreditEngine.setLimit(DecimalAmount("7000.00"), until: nil, reason: "review", by: "maria", requestId: "r1", in: &h.state, context: context)
+        policy.customers.overrides = [CustomerOverride(customerId: "C-1", limit: DecimalAmount("90000.00"))]
+        #expect(CreditEngine.applyOverrides(&h.state, cause: cause, context: DecisionContext(policy: policy, now: context.now, instance: "t", arrivalSequence: 0)).isEmpty)
+        #expect(h.state.permanentLimit == DecimalAmount("7000.00"))
+    }
+
     @Test func cancellationBeforeTheOrderArrivesTakesEffectWhenItDoes() {
         var h = Harness()
         h.cancel("O-1", at: "2026-11-02T10:00:00Z")

@@ -31,6 +31,35 @@ public enum CreditEngine {
         }
     }
 
+    /// `reseed` for a customer already known when a new policy comes into force, publishing what
+    /// moved: `credit.limit.changed` for the limit in force, a block or unblock, and the releases
+    /// of held orders the new limit or the lifted block allows.
+    public static func applyOverrides(_ state: inout CustomerState, cause: Cause, context: DecisionContext) -> [OutputEvent] {
+        let policy = context.policy
+        guard policy.customers.override(for: state.customerId) != nil else { return [] }
+        var out = OutputBuilder(cause: cause, context: context, customerId: state.customerId)
+        let oldLimit = state.creditLimit(policy: policy, today: context.today)
+        let wasBlocked = state.isBlocked
+        reseed(&state, policy: policy)
+        let newLimit = state.creditLimit(policy: policy, today: context.today)
+        let source = "customers.overrides of policy \(policy.version)"
+        if newLimit != oldLimit {
+            emitLimitChanged(old: oldLimit, new: newLimit, changedBy: seedSetBy, expiresOn: nil, reason: "Seeded from \(source).", out: &out)
+        }
+        if state.isBlocked && !wasBlocked {
+            out.emit(.customerBlocked, [JSONMember("reasons", OutputBuilder.blockReasonsJSON([
+                (code: "OPERATOR_BLOCK", message: "Blocked by \(source)."),
+            ]))])
+        } else if wasBlocked && !state.isBlocked {
+            out.emit(.customerUnblocked, [JSONMember("reasons", OutputBuilder.blockReasonsJSON([
+                (code: "OPERATOR_UNBLOCK", message: "Unblocked by \(source)."),
+            ]))])
+        }
+        recheckHeldOrders(state: &state, out: &out)
+        checkUtilization(state: &state, out: &out)
+        return out.events
+    }
+
     /// Applies one input event: folds it into the ledger (in business-time order), takes the
     /// decisions it calls for, re-checks held orders when it does not add exposure, and raises alerts.
     public static func apply(_ event: InputEvent, to state: inout CustomerState, context: DecisionContext) -> [OutputEvent] {

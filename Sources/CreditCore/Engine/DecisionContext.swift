@@ -45,6 +45,13 @@ public struct Cause: Sendable, Hashable {
         Cause(source: "tick", id: time.rfc3339, causationId: "tick:\(time.rfc3339)")
     }
 
+    /// A new policy in force (start-up or reload) applying `customers.overrides` to a known
+    /// customer: `causationid` is `policy:<version>`; `fingerprint` (of the policy's text) keeps
+    /// the ids of two different texts under one version apart.
+    public static func policy(version: String, fingerprint: String) -> Cause {
+        Cause(source: "policy", id: "\(version)/\(fingerprint)", causationId: "policy:\(version)")
+    }
+
     /// An operator action, identified by a request id the caller makes unique (e.g. an audit sequence).
     public static func operatorRequest(_ requestId: String) -> Cause {
         Cause(source: "operator", id: requestId, causationId: "operator:\(requestId)")

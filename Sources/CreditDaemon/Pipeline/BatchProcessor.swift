@@ -110,9 +110,10 @@ public final class BatchProcessor: @unchecked Sendable {
         defer { batchAudit = nil }
         var outcome = try writeTransaction { db in
             batchAudit = AuditAppender()
-            try Self.record(db, policy: policy, source: policySource, clock: config.clock)
             var outcome = Outcome()
             var watermark = try Meta.get(db, "watermark").flatMap { Timestamp(rfc3339: $0) }
+            try recordPolicy(db, policy: policy, source: policySource, now: config.clock == .event ? (watermark ?? wallNow) : wallNow,
+                             stamp: wallNow.rfc3339, into: &outcome)
             var arrival = try Meta.int(db, "arrival_seq") ?? 0
             var lastTick = config.clock == .event ? try TickStore.latest(db)?.time : nil
             var offsets: [OffsetStore.Key: Int64] = [:]
@@ -203,14 +204,36 @@ public final class BatchProcessor: @unchecked Sendable {
     /// Records the policy in force with the first transaction under it. A policy that differs
     /// from the one recorded before may move dunning dates, so every customer with something
     /// pending is visited by the next tick, which stores its attention date anew.
-    static func record(_ db: Database, policy: Policy, source: String?, clock: DaemonConfig.Clock) throws {
-        guard let source else { return }
-        if try Meta.get(db, "policy_yaml") != source {
+    /// Returns true when the policy differs from the one recorded before.
+    @discardableResult
+    static func record(_ db: Database, policy: Policy, source: String?, clock: DaemonConfig.Clock) throws -> Bool {
+        guard let source else { return false }
+        let changed = try Meta.get(db, "policy_yaml") != source
+        if changed {
             try CustomerStore.resetAttention(db)
         }
         try Meta.set(db, "policy_yaml", source)
         try Meta.set(db, "policy_version", policy.version)
         try Meta.set(db, "clock", clock.rawValue)
+        return changed
+    }
+
+    /// `record`, and when the policy is new to this database, its `customers.overrides` applied
+    /// to the customers already known (policy.md: at start-up, where no operator changed the
+    /// value since), publishing the limit changes, blocks and releases that follow. Customers
+    /// seen for the first time are seeded as they arrive (`CreditEngine.newCustomer`).
+    func recordPolicy(_ db: Database, policy: Policy, source: String?, now: Timestamp, stamp: String, into outcome: inout Outcome) throws {
+        guard try Self.record(db, policy: policy, source: source, clock: config.clock), let source else { return }
+        let cause = Cause.policy(version: policy.version, fingerprint: String(EventDecoder.canonicalHash(of: .string(source)).prefix(16)))
+        let context = DecisionContext(policy: policy, now: now, instance: config.instance, arrivalSequence: 0)
+        for id in Set(policy.customers.overrides.map(\.customerId)).sorted() where try stateCache.contains(db, id) {
+            var state = try stateCache.state(db, id, policy: policy, withWindow: false)
+            let before = state
+            let outputs = CreditEngine.applyOverrides(&state, cause: cause, context: context)
+            if state == before { stateCache.putBack(state) } else { stateCache.update(state, ledgerChanged: false) }
+            try record(db, outputs, state: state, today: context.today, policy: policy, stamp: stamp)
+            outcome.outputs += outputs
+        }
     }
 
     /// The policy was recorded by a committed transaction.

@@ -56,6 +56,11 @@ struct CustomerCache {
         return state
     }
 
+    /// True when the customer is known: cached or stored.
+    func contains(_ db: Database, _ id: String) throws -> Bool {
+        try states[id] != nil || CustomerStore.exists(db, id: id)
+    }
+
     /// A state taken with `state(_:_:policy:)` and left unchanged: back in the cache, not written.
     mutating func putBack(_ state: CustomerState) {
         states[state.customerId] = Entry(state: state, lastUsed: generation)

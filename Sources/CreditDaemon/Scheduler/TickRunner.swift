@@ -72,8 +72,13 @@ extension BatchProcessor {
             let result = try writeTransaction { db -> (Outcome, Bool) in
                 // One audit head read and write per chunk, as for an event batch.
                 batchAudit = AuditAppender()
-                try Self.record(db, policy: policy, source: policySource, clock: config.clock)
                 var outcome = Outcome()
+                try recordPolicy(db, policy: policy, source: policySource, now: wallNow, stamp: stamp, into: &outcome)
+                if !outcome.outputs.isEmpty {
+                    // The returns below may come before the chunk's own flush and audit head.
+                    try stateCache.flush(db, updatedAt: stamp, today: wallNow.utcDate, policy: policy)
+                    try batchAudit?.finish(db)
+                }
                 let tick: Timestamp
                 if let open = try TickStore.unfinished(db).first {
                     tick = open.time

@@ -29,6 +29,10 @@ public enum CustomerStore {
         }
     }
 
+    public static func exists(_ db: Database, id: String) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM customers WHERE customer_id = ?"), arguments: [id]) ?? false
+    }
+
     public static func load(_ db: Database, id: String) throws -> [UInt8]? {
         let data = try Data.fetchOne(db.cachedStatement(sql: "SELECT state FROM customers WHERE customer_id = ?"), arguments: [id])
         return data.map { [UInt8]($0) }

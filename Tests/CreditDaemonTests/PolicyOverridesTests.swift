@@ -1,0 +1,66 @@
+import CreditCore
+import CreditStore
+import Foundation
+import GRDB
+import Testing
+@testable import CreditDaemon
+
+/// `customers.overrides` of a new policy reach the customers already in the database with the
+/// first transaction under it (policy.md: "or at start-up, for customers already known"), through
+/// the real single writer and a real SQLite file; the same policy at the next start changes nothing.
+@Suite("Policy overrides for known customers")
+struct PolicyOverridesTests {
+    static let now = Timestamp(rfc3339: "2026-03-01T08:00:00Z")!
+
+    static func policy(version: String, overrideLimit: DecimalAmount?) -> Policy {
+        var policy = Policy(version: version, currency: Currency(code: "EUR")!)
+        policy.customers.defaultLimit = DecimalAmount("1000.00")
+        if let overrideLimit {
+            policy.customers.overrides = [CustomerOverride(customerId: "C-1", limit: overrideLimit)]
+        }
+        return policy
+    }
+
+    static func processor(_ path: String, _ policy: Policy, source: String) throws -> BatchProcessor {
+        var config = DaemonConfig()
+        config.databasePath = path
+        config.clock = .wall
+        config.instance = "creditd-test"
+        return BatchProcessor(database: try CreditDatabase(path: path, durability: .normal), config: config, policy: policy, policySource: source)
+    }
+
+    @Test func aNewPolicysOverrideRaisesTheLimitOfAKnownCustomerAndReleasesItsHeldOrder() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("creditd-overrides-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("c.sqlite").path
+
+        let json = #"{"specversion":"1.0","id":"o1","source":"t","type":"order.created","time":"2026-02-27T10:00:00Z","data":{"order_id":"O-1","customer_id":"C-1","amount":"5000.00","currency":"EUR"}}"#
+        let first = try Self.processor(path, Self.policy(version: "1", overrideLimit: nil), source: "version 1")
+            .process([IncomingMessage(topic: "in", partition: 0, offset: 0, key: nil, value: Array(json.utf8))], wallNow: Self.now)
+        #expect(first.outputs.map(\.type) == [.orderHeld])
+
+        // "Restart" with a policy that seeds C-1 with a 10,000.00 limit.
+        let second = try Self.processor(path, Self.policy(version: "2", overrideLimit: DecimalAmount("10000.00")), source: "version 2")
+            .process([], wallNow: Self.now)
+        #expect(second.outputs.map(\.type).prefix(2) == [.limitChanged, .orderReleased])
+        #expect(second.outputs.first?.data["new_limit"] == .string("10000.00"))
+        #expect(second.outputs.allSatisfy { $0.causationId == "policy:2" })
+
+        // The state, the outbox and the audit trail hold it, and the same policy again adds nothing.
+        let third = try Self.processor(path, Self.policy(version: "2", overrideLimit: DecimalAmount("10000.00")), source: "version 2")
+            .process([], wallNow: Self.now)
+        #expect(third.outputs.isEmpty)
+        let database = try CreditDatabase(readOnlyPath: path)
+        let (bytes, published, audited) = try database.read { db in
+            (try CustomerStore.load(db, id: "C-1"),
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE CAST(value AS TEXT) LIKE ?", arguments: [#"%"causationid":"policy:2"%"#]) ?? 0,
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_log WHERE causation_id = 'policy:2'") ?? 0)
+        }
+        let state = try StateCodec.decode(try #require(bytes), customer: "C-1")
+        #expect(state.permanentLimit == DecimalAmount("10000.00"))
+        #expect(state.orderDecisions["O-1"]?.status == .released)
+        #expect(published == second.outputs.count)
+        #expect(audited == second.outputs.count)
+    }
+}
