@@ -32,20 +32,20 @@ struct WriteOptions: ParsableArguments {
                 listen = daemon.httpListen
                 configuredTokenFile = daemon.adminTokenFile
             } catch {
-                throw fail("\(error)\n(pass --url and --token-file, or --config FILE)")
+                throw fail("\(error)\n(pass --url and --token-file, or --config FILE)", code: 2)
             }
         }
         let base = url ?? "http://\(listen ?? "127.0.0.1:8470")"
         let token: String
         if let file = tokenFile ?? (env["CREDITD_ADMIN_TOKEN"] == nil ? configuredTokenFile : nil) {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                throw fail("cannot read the admin token file \(file) (run as a user who can, or pass --token-file)")
+                throw fail("cannot read the admin token file \(file) (run as a user who can, or pass --token-file)", code: 2)
             }
             token = text.trimmingCharacters(in: .whitespacesAndNewlines)
         } else if let value = env["CREDITD_ADMIN_TOKEN"] {
             token = value
         } else {
-            throw fail("no admin token: set http.admin_token_file, pass --token-file or set CREDITD_ADMIN_TOKEN")
+            throw fail("no admin token: set http.admin_token_file, pass --token-file or set CREDITD_ADMIN_TOKEN", code: 2)
         }
         return (base.hasSuffix("/") ? String(base.dropLast()) : base, token)
     }

@@ -75,7 +75,9 @@ func printJSON(_ value: JSONValue) {
     FileHandle.standardOutput.write(Data(value.serialized() + [0x0A]))
 }
 
-func fail(_ message: String) -> ExitCode {
+/// Prints the message and returns the exit code to throw: 1 for a failure at run time, 2 for bad
+/// usage or bad configuration (operations.md).
+func fail(_ message: String, code: Int32 = 1) -> ExitCode {
     FileHandle.standardError.write(Data("creditctl: \(message)\n".utf8))
-    return ExitCode(1)
+    return ExitCode(code)
 }

@@ -34,13 +34,21 @@ struct CheckConfig: ParsableCommand {
 
     func run() throws {
         var problems: [String] = []
-        var loaded: DaemonConfig?
-        do { loaded = try DaemonConfig.load(file: config) } catch { problems.append("\(error)") }
-        if let loaded {
+        var policyFile: String?
+        do {
+            policyFile = try DaemonConfig.load(file: config).policyFile
+        } catch let error as DaemonConfig.Problems {
+            problems.append("\(error)")
+            policyFile = error.policyFile
+        } catch {
+            problems.append("\(error)")
+        }
+        // The policy is checked even when the configuration has problems: one run lists them all.
+        if let policyFile {
             do {
-                let policy = try PolicyLoader.load(file: loaded.policyFile)
+                let policy = try PolicyLoader.load(file: policyFile)
                 if problems.isEmpty {
-                    print("\(config): ok (policy \(loaded.policyFile) version \(policy.version), currency \(policy.currency))")
+                    print("\(config): ok (policy \(policyFile) version \(policy.version), currency \(policy.currency))")
                 }
             } catch {
                 problems.append("\(error)")
@@ -71,6 +79,10 @@ struct Replay: ParsableCommand {
         let stderr = FileHandle.standardError
         do {
             _ = try runner.run(eventsFile: events, output: { stdout.write($0) }, deadLetters: { stderr.write($0) })
+        } catch let error as ReplayRunner.Failure where error.isUsage {
+            // The live database or one that holds data: bad usage, refused before anything ran.
+            stderr.write(Data("creditd replay: \(error)\n".utf8))
+            throw ExitCode(2)
         } catch {
             stderr.write(Data("creditd replay: \(error)\n".utf8))
             throw ExitCode(1)

@@ -48,6 +48,9 @@ public struct DaemonConfig: Sendable, Equatable {
     public struct Problems: Error, CustomStringConvertible, Sendable {
         public let file: String
         public let problems: [String]
+        /// The policy file the configuration names, when that key itself was read without a
+        /// problem: `check-config` validates the policy too, so one run shows every problem.
+        public var policyFile: String?
         public var description: String { problems.map { "\(file): \($0)" }.joined(separator: "\n") }
     }
 
@@ -105,7 +108,10 @@ public struct DaemonConfig: Sendable, Equatable {
         }
         if let path = reader.string("policy.file") { config.policyFile = resolve(path, base: base) }
         reader.reportUnknownKeys()
-        if !reader.problems.isEmpty { throw Problems(file: file, problems: reader.problems) }
+        if !reader.problems.isEmpty {
+            let policyKeyFine = !reader.problems.contains { $0.hasPrefix("policy.file:") || $0.hasPrefix("policy:") }
+            throw Problems(file: file, problems: reader.problems, policyFile: policyKeyFine ? config.policyFile : nil)
+        }
         return config
     }
 

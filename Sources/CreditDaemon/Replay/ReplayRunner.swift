@@ -8,6 +8,8 @@ import Foundation
 public struct ReplayRunner {
     public struct Failure: Error, CustomStringConvertible, Sendable {
         public let message: String
+        /// A refused argument (`--database`), not a failure while running: exit code 2.
+        public var isUsage = false
         public var description: String { message }
     }
 
@@ -109,11 +111,11 @@ public struct ReplayRunner {
         let live = URL(fileURLWithPath: config.databasePath).resolvingSymlinksInPath().path
         let given = URL(fileURLWithPath: databasePath).resolvingSymlinksInPath().path
         if live == given {
-            throw Failure(message: "--database \(databasePath) is the daemon's live database (database.path); replay needs a new or empty file")
+            throw Failure(message: "--database \(databasePath) is the daemon's live database (database.path); replay needs a new or empty file", isUsage: true)
         }
         if let attributes = try? FileManager.default.attributesOfItem(atPath: databasePath),
            let size = attributes[.size] as? NSNumber, size.intValue > 0 {
-            throw Failure(message: "--database \(databasePath) already holds data; replay needs a new or empty file")
+            throw Failure(message: "--database \(databasePath) already holds data; replay needs a new or empty file", isUsage: true)
         }
         return (databasePath, nil)
     }

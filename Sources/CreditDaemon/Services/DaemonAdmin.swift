@@ -70,8 +70,10 @@ struct DaemonAdmin: AdminBackend {
                 doorbell.ring()
                 logger.notice("operator action applied", metadata: [
                     "action": "\(command.name)", "by": "\(by)", "reason": "\(reason)", "request_id": "\(requestId)",
-                    "customer_id": "\(customers.compactMap { $0["customer_id"]?.stringValue }.prefix(5).joined(separator: ","))",
+                    // Not `customer_id`: a journal search by one customer finds the entries below.
+                    "customers": "\(customers.compactMap { $0["customer_id"]?.stringValue }.prefix(5).joined(separator: ","))",
                     "decisions": "\(outputs.map(\.type.rawValue).joined(separator: ","))"])
+                DecisionLog(logger: logger).record(outputs)
                 var members = [
                     JSONMember("request_id", .string(requestId)),
                     JSONMember("outputs", .array(outputs.map(\.cloudEvent))),

@@ -18,6 +18,11 @@ struct DecisionLog: Sendable {
         }
     }
 
+    /// Outputs of an operator action or other work outside a batch, one journal entry each.
+    func record(_ outputs: [OutputEvent]) {
+        for output in outputs { record(output) }
+    }
+
     private func record(_ output: OutputEvent) {
         var metadata: Logger.Metadata = [
             "customer_id": "\(output.customerId)", "decision": "\(output.type.rawValue)",

@@ -33,7 +33,9 @@ public final class ReloadService: Service, Sendable {
                 logger.error("policy reload refused; the policy in force is kept",
                              metadata: ["policy_file": "\(policyFile)", "problems": "\(error.problems.joined(separator: "; "))"])
             }
-            _ = notifier.ready()
+            // READY=1 ends the reload; before start-up is complete it would also claim a start
+            // that has not happened (the supervisor sends it once the group is joined).
+            if status.isJoined { _ = notifier.ready() }
         }
     }
 }

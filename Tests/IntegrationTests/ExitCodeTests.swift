@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+
+/// The exit codes of operations.md on the real binaries: 2 for bad usage or bad configuration,
+/// whichever command meets it, so a deployment script can tell "fix the file" from "retry".
+@Suite struct ExitCodeTests {
+    @Test func aWriteCommandWithAnUnreadableConfigurationExitsTwo() throws {
+        let missing = try run(TestDaemon.creditctl, ["customer", "block", "C-1", "--reason", "x", "--config", "/nonexistent/creditd.yaml"],
+                              environment: [:])
+        #expect(missing.status == 2, "\(missing.stderr)")
+        #expect(missing.stderr.contains("/nonexistent/creditd.yaml"))
+        let tokenless = try run(TestDaemon.creditctl, ["customer", "block", "C-1", "--reason", "x", "--url", "http://127.0.0.1:9",
+                                                       "--token-file", "/nonexistent/token"], environment: [:])
+        #expect(tokenless.status == 2, "\(tokenless.stderr)")
+    }
+
+    /// One run of check-config lists the configuration's problems and the policy's.
+    @Test func checkConfigReportsThePolicyEvenWhenTheConfigurationHasProblems() throws {
+        let fixture = try ReplayFixture("exit-check")
+        defer { fixture.remove() }
+        let policy = fixture.folder.appendingPathComponent("policy.yaml").path
+        let original = try String(contentsOfFile: "\(repositoryRoot)/config/policy.yaml", encoding: .utf8)
+        try original.replacingOccurrences(of: "currency: EUR", with: "currency: XXQ").write(toFile: policy, atomically: true, encoding: .utf8)
+        try """
+            bogus_key: 1
+            database: {path: \(fixture.folder.path)/live.sqlite}
+            policy: {file: \(policy)}
+
+            """.write(toFile: fixture.config, atomically: true, encoding: .utf8)
+        let result = try run(TestDaemon.creditd, ["check-config", "--config", fixture.config], environment: [:])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("bogus_key"), "\(result.stderr)")
+        #expect(result.stderr.contains("\(policy): currency"), "\(result.stderr)")
+    }
+
+    @Test func replayIntoADatabaseThatHoldsDataIsBadUsage() throws {
+        let fixture = try ReplayFixture("exit-replay")
+        defer { fixture.remove() }
+        let (first, database) = try fixture.replay([])
+        #expect(first.status == 0, "\(first.stderr)")
+        let events = fixture.folder.appendingPathComponent("events.jsonl").path
+        let again = try run(TestDaemon.creditd, ["replay", "--config", fixture.config, "--database", database, events], environment: [:])
+        #expect(again.status == 2)
+        #expect(again.stderr.contains("already holds data"), "\(again.stderr)")
+        let live = try run(TestDaemon.creditd, ["replay", "--config", fixture.config, "--database", "\(fixture.folder.path)/live.sqlite", events],
+                           environment: [:])
+        #expect(live.status == 2)
+        #expect(live.stderr.contains("live database"), "\(live.stderr)")
+    }
+}
