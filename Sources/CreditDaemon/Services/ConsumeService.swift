@@ -76,6 +76,8 @@ public final class ConsumeService: Service, Sendable {
 
     public func run() async throws {
         defer { doorbell.ring() }
+        let prober = Task { await self.probeBrokerWhileFailing() }
+        defer { prober.cancel() }
         do {
             for try await event in consumer.events.cancelOnGracefulShutdown() {
                 status.busy()
@@ -93,6 +95,20 @@ public final class ConsumeService: Service, Sendable {
             try await consumer.shutdown(timeout: shutdownTimeout)
         } catch {
             logger.warning("consumer did not close cleanly", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// A consumer error makes `/readyz` report the broker unreachable until the broker is heard
+    /// from again. A batch or an assignment says so, but a quiet topic brings neither, so while a
+    /// problem stands a metadata round trip checks every `interval` and clears it on an answer.
+    func probeBrokerWhileFailing(every interval: Duration = .seconds(5)) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            guard let problem = status.brokerProblemText else { continue }
+            guard (try? await consumer.checkConnectivity(timeout: interval)) != nil else { continue }
+            if status.clearBrokerProblem(ifStill: problem) {
+                logger.notice("the broker answers again", metadata: ["was": "\(problem)"])
+            }
         }
     }
 

@@ -44,6 +44,15 @@ public final class DaemonStatus: Sendable {
         state.withLock { $0.brokerProblem = text }
     }
 
+    /// Clears the broker problem unless a newer one replaced it meanwhile; true when cleared.
+    func clearBrokerProblem(ifStill problem: String) -> Bool {
+        state.withLock {
+            guard $0.brokerProblem == problem else { return false }
+            $0.brokerProblem = nil
+            return true
+        }
+    }
+
     func applied(_ events: Int) {
         state.withLock {
             $0.eventsApplied += events
