@@ -71,7 +71,9 @@ import Testing
         let badJSON = #"{"specversion":"1.0","id":"bad-json","#
         let huge = #"{"specversion":"1.0","id":"bad-huge","source":"oms-test","type":"order.created","time":"2026-10-01T09:00:00Z","data":{"order_id":"O-7","customer_id":"C-D","amount":"1.00","currency":"EUR","pad":""# + String(repeating: "x", count: 1_100_000) + #""}}"#
         let ordered = [good1, badJSON, missing, floatMoney, unknownType, unknownCurrency, huge, good2]
-        try TestBroker.produce(topic: daemon.topics["orders"]!, records: ordered.map { ("C-D", $0) }, partition: 0)
+        // A producer's own header, and a stale creditd-error one, as on a message re-sent from the dead-letter topic.
+        try TestBroker.produce(topic: daemon.topics["orders"]!, records: ordered.map { ("C-D", $0) }, partition: 0,
+                               headers: [("traceparent", "00-4bf92f3577b34da6-01"), ("creditd-error", "stale")])
         try await daemon.waitUntilProcessed(Int64(ordered.count))
 
         let letters = try await TestBroker.waitFor(topic: daemon.topics["dead_letter"]!) { $0.count >= 6 }
@@ -84,6 +86,8 @@ import Testing
             #expect(!(letter.headers["creditd-error-detail"] ?? "").isEmpty)
             let offset = Int(letter.headers["creditd-source-offset"] ?? "-1") ?? -1
             #expect(letter.payload == ordered[offset], "dead letter at offset \(offset) is the input byte for byte")
+            #expect(letter.headers["traceparent"] == "00-4bf92f3577b34da6-01", "the record's own headers go with it")
+            #expect(letter.headerNames.filter { $0 == "creditd-error" }.count == 1, "\(letter.headerNames)")
         }
         #expect(letters.first { $0.headers["creditd-error"] == "missing_field" }?.headers["creditd-error-detail"]?.contains("order_id") == true)
         #expect(letters.first { $0.headers["creditd-error"] == "invalid_amount" }?.headers["creditd-error-detail"]?.contains("data.amount") == true)

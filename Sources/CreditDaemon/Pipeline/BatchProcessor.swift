@@ -256,7 +256,9 @@ public final class BatchProcessor: @unchecked Sendable {
             topic: config.topics.deadLetter,
             key: message.key,
             value: message.value,
-            headers: [
+            // The record's own headers first, as they came (except stale creditd-* ones of a
+            // message dead-lettered before), then what went wrong and where it came from.
+            headers: message.headers.filter { !$0.0.hasPrefix("creditd-") }.map { OutboxMessage.Header(name: $0.0, value: $0.1) } + [
                 .init("creditd-error", code.rawValue),
                 .init("creditd-error-detail", detail),
                 .init("creditd-source-topic", message.topic),

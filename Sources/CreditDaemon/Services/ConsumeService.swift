@@ -121,7 +121,7 @@ public final class ConsumeService: Service, Sendable {
             }
             let incoming = messages.map {
                 IncomingMessage(topic: $0.topic, partition: $0.partition, offset: $0.offset, key: $0.key, value: $0.value,
-                                timestampMs: $0.timestamp)
+                                timestampMs: $0.timestamp, headers: $0.headers)
             }
             let outcome = try processor.process(incoming, wallNow: Timestamp.wallClockNow())
             doorbell.ring()

@@ -52,7 +52,9 @@ struct TestBroker {
     }
 
     /// Produces `key<TAB>value` records with kcat, in order.
-    static func produce(topic: String, records: [(key: String, value: String)], partition: Int? = nil) throws {
+    /// `headers` go on every record (kcat -H).
+    static func produce(topic: String, records: [(key: String, value: String)], partition: Int? = nil,
+                        headers: [(String, String)] = []) throws {
         var input = Data()
         for record in records {
             precondition(!record.value.contains("\n"), "one record per line")
@@ -60,6 +62,7 @@ struct TestBroker {
         }
         var args = ["-P", "-b", address, "-t", topic, "-K", "\t", "-z", "none", "-X", "message.max.bytes=10000000"]
         if let partition { args += ["-p", String(partition)] }
+        for (name, value) in headers { args += ["-H", "\(name)=\(value)"] }
         let result = try kcat(args, input: input)
         guard result.status == 0 else { throw TestFailure("kcat -P failed: \(result.output)") }
     }
@@ -88,12 +91,14 @@ struct TestBroker {
         return result.stdout.split(separator: "\n").compactMap { line in
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
             var headers: [String: String] = [:]
+            var headerNames: [String] = []
             if let list = object["headers"] as? [String] {
                 var i = 0
-                while i + 1 < list.count { headers[list[i]] = list[i + 1]; i += 2 }
+                while i + 1 < list.count { headers[list[i]] = list[i + 1]; headerNames.append(list[i]); i += 2 }
             }
             return ConsumedRecord(partition: object["partition"] as? Int ?? -1, offset: object["offset"] as? Int ?? -1,
-                                  key: object["key"] as? String, payload: object["payload"] as? String ?? "", headers: headers)
+                                  key: object["key"] as? String, payload: object["payload"] as? String ?? "", headers: headers,
+                                  headerNames: headerNames)
         }
     }
 
@@ -122,7 +127,10 @@ struct ConsumedRecord {
     var offset: Int
     var key: String?
     var payload: String
+    /// The last value of each header name.
     var headers: [String: String]
+    /// Every header name in record order, repeats included.
+    var headerNames: [String] = []
 
     /// The payload as a JSON object (CloudEvents are).
     var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(payload.utf8))) as? [String: Any] ?? [:] }
