@@ -40,6 +40,11 @@ import Testing
         while reachable.brokerProblemText != nil && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
         #expect(reachable.brokerProblemText == nil, "the broker answers but the problem stays")
 
+        // The watchdog's evidence that the poll thread turns while the loop waits (LoopHealth).
+        let polled = up.consumer.lastPoll
+        try await Task.sleep(for: .milliseconds(700))
+        #expect(up.consumer.lastPoll > polled, "the poll thread returns at least every 250 ms")
+
         // Nothing listens on port 9: the problem must stay however long the probe runs.
         let unreachable = DaemonStatus(policyVersion: "probe")
         unreachable.brokerProblem("1/1 brokers are down")

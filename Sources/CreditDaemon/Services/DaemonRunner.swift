@@ -39,7 +39,8 @@ public enum DaemonRunner {
         let gauges = CollectionGaugesService(processor: processor, metrics: metrics, logger: logger)
         let reload = ReloadService(policyFile: config.policyFile, status: status, notifier: notifier, logger: logger)
         let checkpoints = CheckpointService(database: database, logger: logger)
-        let supervisor = SupervisorService(status: status, notifier: notifier, logger: logger, database: database, metrics: metrics)
+        let supervisor = SupervisorService(status: status, notifier: notifier, logger: logger, database: database, metrics: metrics,
+                                           lastPoll: { consumer.lastPoll })
         var token: String?
         if let file = config.adminTokenFile {
             token = try AdminToken.load(fromFile: file)

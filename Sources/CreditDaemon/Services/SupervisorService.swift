@@ -14,9 +14,13 @@ public final class SupervisorService: Service, Sendable {
     let statusInterval: Duration
     let database: CreditDatabase?
     let metrics: CreditMetrics?
+    /// When librdkafka's poll thread last came back from a poll (`KafkaConsumer.lastPoll`).
+    let lastPoll: (@Sendable () -> ContinuousClock.Instant)?
 
     public init(status: DaemonStatus, notifier: SystemdNotifier, logger: Logger, database: CreditDatabase? = nil,
-                metrics: CreditMetrics? = nil, statusInterval: Duration = .seconds(5)) {
+                metrics: CreditMetrics? = nil, statusInterval: Duration = .seconds(5),
+                lastPoll: (@Sendable () -> ContinuousClock.Instant)? = nil) {
+        self.lastPoll = lastPoll
         self.database = database
         self.metrics = metrics
         self.status = status
@@ -38,8 +42,7 @@ public final class SupervisorService: Service, Sendable {
         var lastCount = status.eventsApplied
         var lastCountAt = ContinuousClock.now
         var rate = 0.0
-        var lastSeenProgress = ContinuousClock.now
-        var stallReported = false
+        var health = LoopHealth(start: ContinuousClock.now)
         await withGracefulShutdownHandler {
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
                 let now = ContinuousClock.now
@@ -74,18 +77,20 @@ public final class SupervisorService: Service, Sendable {
                     // for a loop that is waiting for messages. A loop stuck inside a batch gets
                     // neither, so the pings stop and systemd restarts the process.
                     let progress = status.lastProgress
-                    if progress.at > lastSeenProgress {
-                        lastSeenProgress = progress.at
-                        stallReported = false
-                        watchdog.report(.progressMade)
-                    } else if progress.idle {
-                        stallReported = false
-                        watchdog.report(.idleHealthy)
-                    } else if now - progress.at > watchdog.interval, !stallReported {
-                        stallReported = true
-                        logger.critical("processing loop stalled; withholding the watchdog ping",
-                                        metadata: ["stalled_for": "\(now - progress.at)"])
+                    switch health.check(now: now, progressAt: progress.at, idle: progress.idle, lastPoll: lastPoll?(),
+                                        interval: watchdog.interval) {
+                    case .progressMade: watchdog.report(.progressMade)
+                    case .idleHealthy: watchdog.report(.idleHealthy)
+                    case .stalled(let pollThread):
+                        if pollThread {
+                            logger.critical("the Kafka poll thread stopped returning; withholding the watchdog ping",
+                                            metadata: ["last_poll": "\(lastPoll.map { now - $0() }.map { "\($0) ago" } ?? "never")"])
+                        } else {
+                            logger.critical("processing loop stalled; withholding the watchdog ping",
+                                            metadata: ["stalled_for": "\(now - progress.at)"])
+                        }
                         watchdog.report(.loopStalled)
+                    case .none: break
                     }
                 }
                 try? await Task.sleep(for: tick)

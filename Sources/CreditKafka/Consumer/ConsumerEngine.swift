@@ -45,6 +45,10 @@ final class ConsumerEngine: ClientEventHandler, @unchecked Sendable {
     private var topicNameCache: (copy: [CChar], name: String) = ([0], "")
 
     private static let pollTimeout: Int32 = 250
+    /// When the poll thread last came back from `rd_kafka_consumer_poll` (a watchdog's evidence
+    /// that it still turns while the processing loop waits for messages).
+    private let heartbeat = Mutex(ContinuousClock.now)
+    var lastPoll: ContinuousClock.Instant { heartbeat.withLock { $0 } }
     private static let seekTimeout: Int32 = 5000
 
     init(options: KafkaConsumerOptions, autoOffsetReset: AutoOffsetReset?, logger: Logger, startingOffsets: @escaping KafkaConsumer.StartingOffsets) {
@@ -127,6 +131,7 @@ final class ConsumerEngine: ClientEventHandler, @unchecked Sendable {
                     if more > 0 { count += more }
                 }
             }
+            heartbeat.withLock { $0 = .now }
             deliverMessages(slots, count)
             deliverPendingCallbacks()
         }

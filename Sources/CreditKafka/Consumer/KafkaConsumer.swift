@@ -97,6 +97,10 @@ public final class KafkaConsumer: Sendable {
     /// The partitions this consumer owns right now (for readiness checks and status lines).
     public var assignment: [TopicPartition] { engine.assignment }
 
+    /// When the consumer's poll thread last came back from a poll: it turns at least every
+    /// 250 ms while the processing loop keeps up, so an old value means it is wedged.
+    public var lastPoll: ContinuousClock.Instant { engine.lastPoll }
+
     /// Mirrors the application's offsets to the broker without waiting (results are logged).
     public func commit(_ offsets: [TopicPartition: Int64]) throws(KafkaError) {
         guard !offsets.isEmpty else { return }
