@@ -218,7 +218,7 @@ struct OrderLifecycleTests {
         var policy = h.policy
         policy.version = "2"
         policy.customers.overrides = [CustomerOverride(customerId: "C-1", limit: DecimalAmount("20000.00"))]
-        let cause = Cause.policy(version: "2", fingerprint: "f")
+        let cause = Cause.policy(version: "2", change: 1)
         let context = DecisionContext(policy: policy, now: Fixtures.time("2026-11-05T00:00:00Z"), instance: "t", arrivalSequence: 0)
         let raised = CreditEngine.applyOverrides(&h.state, cause: cause, context: context)
         #expect(raised.types.prefix(2) == ["credit.limit.changed", "credit.order.released"])

@@ -62,5 +62,31 @@ struct PolicyOverridesTests {
         #expect(state.orderDecisions["O-1"]?.status == .released)
         #expect(published == second.outputs.count)
         #expect(audited == second.outputs.count)
+
+        // Back to version 1 (no override: the seeded limit stays, nothing moves) and on to
+        // version 2 again with another limit: a change of its own, with ids of its own.
+        _ = try Self.processor(path, Self.policy(version: "1", overrideLimit: nil), source: "version 1").process([], wallNow: Self.now)
+        let again = try Self.processor(path, Self.policy(version: "2", overrideLimit: DecimalAmount("12000.00")), source: "version 2b")
+            .process([], wallNow: Self.now)
+        #expect(again.outputs.map(\.type) == [.limitChanged])
+        #expect(Set(again.outputs.map(\.id)).isDisjoint(with: second.outputs.map(\.id)), "a new change reuses no id")
+    }
+
+    /// An override that moves nothing published (payment terms) still reaches the stored state in
+    /// the scheduler's transaction, which may end before any tick runs.
+    @Test func aSilentOverrideIsStoredByTheSchedulersTransaction() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("creditd-overrides-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("c.sqlite").path
+        let json = #"{"specversion":"1.0","id":"o1","source":"t","type":"order.created","time":"2026-02-27T10:00:00Z","data":{"order_id":"O-1","customer_id":"C-1","amount":"5.00","currency":"EUR"}}"#
+        _ = try Self.processor(path, Self.policy(version: "1", overrideLimit: nil), source: "version 1")
+            .process([IncomingMessage(topic: "in", partition: 0, offset: 0, key: nil, value: Array(json.utf8))], wallNow: Self.now)
+        var terms = Self.policy(version: "2", overrideLimit: nil)
+        terms.customers.overrides = [CustomerOverride(customerId: "C-1", paymentTermsDays: 60)]
+        let step = try Self.processor(path, terms, source: "version 2").schedulerStep(wallNow: Self.now)
+        #expect(step.outcome.outputs.isEmpty)
+        let bytes = try CreditDatabase(readOnlyPath: path).read { db in try CustomerStore.load(db, id: "C-1") }
+        #expect(try StateCodec.decode(try #require(bytes), customer: "C-1").paymentTermsDays == 60)
     }
 }

@@ -32,7 +32,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
 
         let reachable = DaemonStatus(policyVersion: "probe")
-        reachable.brokerProblem("1/1 brokers are down")
+        reachable.brokerProblem("1/1 brokers are down", fromConsumer: true)
         let up = try service(bootstrap: TestBroker.address, folder: folder, status: reachable)
         let probing = Task { await up.probeBrokerWhileFailing(every: .milliseconds(200)) }
         defer { probing.cancel() }
@@ -47,13 +47,22 @@ import Testing
 
         // Nothing listens on port 9: the problem must stay however long the probe runs.
         let unreachable = DaemonStatus(policyVersion: "probe")
-        unreachable.brokerProblem("1/1 brokers are down")
+        unreachable.brokerProblem("1/1 brokers are down", fromConsumer: true)
         let other = folder.appendingPathComponent("unreachable")
         try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
         let down = try service(bootstrap: "127.0.0.1:9", folder: other, status: unreachable)
         let failing = Task { await down.probeBrokerWhileFailing(every: .milliseconds(200)) }
+        // A relay's problem (publishing) is not the consumer's to clear, though the broker answers.
+        let relayStuck = DaemonStatus(policyVersion: "probe")
+        relayStuck.brokerProblem("no delivery report for 30 s")
+        let third = folder.appendingPathComponent("relay")
+        try FileManager.default.createDirectory(at: third, withIntermediateDirectories: true)
+        let relaySide = try service(bootstrap: TestBroker.address, folder: third, status: relayStuck)
+        let relayProbe = Task { await relaySide.probeBrokerWhileFailing(every: .milliseconds(200)) }
         try await Task.sleep(for: .seconds(2))
         failing.cancel()
+        relayProbe.cancel()
         #expect(unreachable.brokerProblemText == "1/1 brokers are down")
+        #expect(relayStuck.brokerProblemText == "no delivery report for 30 s")
     }
 }

@@ -46,10 +46,10 @@ public struct Cause: Sendable, Hashable {
     }
 
     /// A new policy in force (start-up or reload) applying `customers.overrides` to a known
-    /// customer: `causationid` is `policy:<version>`; `fingerprint` (of the policy's text) keeps
-    /// the ids of two different texts under one version apart.
-    public static func policy(version: String, fingerprint: String) -> Cause {
-        Cause(source: "policy", id: "\(version)/\(fingerprint)", causationId: "policy:\(version)")
+    /// customer: `causationid` is `policy:<version>`. `change` counts the policy changes of the
+    /// database, so two texts under one version, or a text that comes back, give new ids.
+    public static func policy(version: String, change: Int) -> Cause {
+        Cause(source: "policy", id: "\(version)#\(change)", causationId: "policy:\(version)")
     }
 
     /// An operator action, identified by a request id the caller makes unique (e.g. an audit sequence).

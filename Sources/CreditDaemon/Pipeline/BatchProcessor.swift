@@ -211,6 +211,9 @@ public final class BatchProcessor: @unchecked Sendable {
         let changed = try Meta.get(db, "policy_yaml") != source
         if changed {
             try CustomerStore.resetAttention(db)
+            // Counts the policies that came into force here: a text that returns (v1, v2, v1
+            // again) is a new change, and its outputs need ids of their own.
+            try Meta.set(db, "policy_changes", String((try Meta.int(db, "policy_changes") ?? 0) + 1))
         }
         try Meta.set(db, "policy_yaml", source)
         try Meta.set(db, "policy_version", policy.version)
@@ -223,8 +226,9 @@ public final class BatchProcessor: @unchecked Sendable {
     /// value since), publishing the limit changes, blocks and releases that follow. Customers
     /// seen for the first time are seeded as they arrive (`CreditEngine.newCustomer`).
     func recordPolicy(_ db: Database, policy: Policy, source: String?, now: Timestamp, stamp: String, into outcome: inout Outcome) throws {
-        guard try Self.record(db, policy: policy, source: source, clock: config.clock), let source else { return }
-        let cause = Cause.policy(version: policy.version, fingerprint: String(EventDecoder.canonicalHash(of: .string(source)).prefix(16)))
+        guard try Self.record(db, policy: policy, source: source, clock: config.clock) else { return }
+        let change = try Meta.int(db, "policy_changes") ?? 0
+        let cause = Cause.policy(version: policy.version, change: Int(change))
         let context = DecisionContext(policy: policy, now: now, instance: config.instance, arrivalSequence: 0)
         for id in Set(policy.customers.overrides.map(\.customerId)).sorted() where try stateCache.contains(db, id) {
             var state = try stateCache.state(db, id, policy: policy, withWindow: false)

@@ -74,11 +74,10 @@ extension BatchProcessor {
                 batchAudit = AuditAppender()
                 var outcome = Outcome()
                 try recordPolicy(db, policy: policy, source: policySource, now: wallNow, stamp: stamp, into: &outcome)
-                if !outcome.outputs.isEmpty {
-                    // The returns below may come before the chunk's own flush and audit head.
-                    try stateCache.flush(db, updatedAt: stamp, today: wallNow.utcDate, policy: policy)
-                    try batchAudit?.finish(db)
-                }
+                // The returns below may come before the chunk's own flush and audit head, and a
+                // policy's override may change a state without publishing anything (terms).
+                try stateCache.flush(db, updatedAt: stamp, today: wallNow.utcDate, policy: policy)
+                try batchAudit?.finish(db)
                 let tick: Timestamp
                 if let open = try TickStore.unfinished(db).first {
                     tick = open.time

@@ -76,6 +76,7 @@ public final class ConsumeService: Service, Sendable {
 
     public func run() async throws {
         defer { doorbell.ring() }
+        // Cancelled before the consumer closes: a probe in flight would hold up closing the client.
         let prober = Task { await self.probeBrokerWhileFailing() }
         defer { prober.cancel() }
         do {
@@ -87,9 +88,11 @@ public final class ConsumeService: Service, Sendable {
         } catch let error as StoreError {
             logger.critical("storage failure; stopping so that nothing moves past unapplied work",
                             metadata: ["error.code": "\(error.code.rawValue)", "error": "\(error.message)"])
+            prober.cancel()
             try? await consumer.shutdown(timeout: shutdownTimeout)
             throw error
         }
+        prober.cancel()
         logger.info("consumer stopping: leaving the group")
         do {
             try await consumer.shutdown(timeout: shutdownTimeout)
@@ -104,7 +107,8 @@ public final class ConsumeService: Service, Sendable {
     func probeBrokerWhileFailing(every interval: Duration = .seconds(5)) async {
         while !Task.isCancelled {
             try? await Task.sleep(for: interval)
-            guard let problem = status.brokerProblemText else { continue }
+            // A relay problem (publishing) is not cured by the consumer reaching the broker.
+            guard let problem = status.consumerBrokerProblem else { continue }
             guard (try? await consumer.checkConnectivity(timeout: interval)) != nil else { continue }
             if status.clearBrokerProblem(ifStill: problem) {
                 logger.notice("the broker answers again", metadata: ["was": "\(problem)"])
@@ -151,7 +155,7 @@ public final class ConsumeService: Service, Sendable {
         case .endOfPartition:
             break
         case .error(let error):
-            status.brokerProblem(error.message)
+            status.brokerProblem(error.message, fromConsumer: true)
             logger.warning("Kafka consumer problem", metadata: ["error.code": "\(error.code)", "error": "\(error.message)"])
         }
     }

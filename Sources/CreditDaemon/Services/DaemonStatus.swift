@@ -10,6 +10,9 @@ public final class DaemonStatus: Sendable {
         var assigned: Set<TopicPartition> = []
         var joined = false
         var brokerProblem: String?
+        /// Set by the consumer (not the relay): only such a problem is cleared by the consumer's
+        /// own proof that the broker answers.
+        var brokerProblemFromConsumer = false
         var eventsApplied = 0
         var batches = 0
         var lastProgress = ContinuousClock.now
@@ -40,15 +43,24 @@ public final class DaemonStatus: Sendable {
         state.withLock { $0.assigned.subtract(partitions) }
     }
 
-    func brokerProblem(_ text: String?) {
-        state.withLock { $0.brokerProblem = text }
+    func brokerProblem(_ text: String?, fromConsumer: Bool = false) {
+        state.withLock {
+            $0.brokerProblem = text
+            $0.brokerProblemFromConsumer = text != nil && fromConsumer
+        }
+    }
+
+    /// The problem the consumer reported, if that is the one standing.
+    var consumerBrokerProblem: String? {
+        state.withLock { $0.brokerProblemFromConsumer ? $0.brokerProblem : nil }
     }
 
     /// Clears the broker problem unless a newer one replaced it meanwhile; true when cleared.
     func clearBrokerProblem(ifStill problem: String) -> Bool {
         state.withLock {
-            guard $0.brokerProblem == problem else { return false }
+            guard $0.brokerProblemFromConsumer, $0.brokerProblem == problem else { return false }
             $0.brokerProblem = nil
+            $0.brokerProblemFromConsumer = false
             return true
         }
     }

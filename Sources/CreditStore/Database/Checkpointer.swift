@@ -33,8 +33,9 @@ public final class Checkpointer: Sendable {
         self.path = path
         var config = Configuration()
         config.label = "creditd-checkpoint"
-        // Passive checkpoints never wait; the final truncating one waits this long for readers.
-        config.busyMode = .timeout(10)
+        // Passive checkpoints never wait; the final truncating one waits this long for readers
+        // (a `creditctl report` on the live file), short enough for systemd's stop timeout.
+        config.busyMode = .timeout(2)
         config.prepareDatabase { db in
             // The checkpoint's syncs follow this connection's setting, so it matches the writer's.
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
