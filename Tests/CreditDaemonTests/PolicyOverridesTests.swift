@@ -29,16 +29,26 @@ struct PolicyOverridesTests {
         return BatchProcessor(database: try CreditDatabase(path: path, durability: .normal), config: config, policy: policy, policySource: source)
     }
 
-    @Test func aNewPolicysOverrideRaisesTheLimitOfAKnownCustomerAndReleasesItsHeldOrder() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("creditd-overrides-\(UUID().uuidString)")
+    /// A new database in its own folder with C-1 known under policy version 1: one order of
+    /// `amount` (over the 1,000.00 default limit it is held). Returns the database's path.
+    static func knownCustomer(orderOf amount: String, in dir: URL) throws -> String {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("c.sqlite").path
+        let json = #"{"specversion":"1.0","id":"o1","source":"t","type":"order.created","time":"2026-02-27T10:00:00Z","data":{"order_id":"O-1","customer_id":"C-1","amount":"\#(amount)","currency":"EUR"}}"#
+        let first = try processor(path, policy(version: "1", overrideLimit: nil), source: "version 1")
+            .process([IncomingMessage(topic: "in", partition: 0, offset: 0, key: nil, value: Array(json.utf8))], wallNow: now)
+        #expect(first.outputs.map(\.type) == [amount == "5000.00" ? .orderHeld : .orderApproved])
+        return path
+    }
 
-        let json = #"{"specversion":"1.0","id":"o1","source":"t","type":"order.created","time":"2026-02-27T10:00:00Z","data":{"order_id":"O-1","customer_id":"C-1","amount":"5000.00","currency":"EUR"}}"#
-        let first = try Self.processor(path, Self.policy(version: "1", overrideLimit: nil), source: "version 1")
-            .process([IncomingMessage(topic: "in", partition: 0, offset: 0, key: nil, value: Array(json.utf8))], wallNow: Self.now)
-        #expect(first.outputs.map(\.type) == [.orderHeld])
+    static func folder() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("creditd-overrides-\(UUID().uuidString)")
+    }
+
+    @Test func aNewPolicysOverrideRaisesTheLimitOfAKnownCustomerAndReleasesItsHeldOrder() throws {
+        let dir = Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = try Self.knownCustomer(orderOf: "5000.00", in: dir)
 
         // "Restart" with a policy that seeds C-1 with a 10,000.00 limit.
         let second = try Self.processor(path, Self.policy(version: "2", overrideLimit: DecimalAmount("10000.00")), source: "version 2")
@@ -75,13 +85,9 @@ struct PolicyOverridesTests {
     /// An override that moves nothing published (payment terms) still reaches the stored state in
     /// the scheduler's transaction, which may end before any tick runs.
     @Test func aSilentOverrideIsStoredByTheSchedulersTransaction() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("creditd-overrides-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = Self.folder()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("c.sqlite").path
-        let json = #"{"specversion":"1.0","id":"o1","source":"t","type":"order.created","time":"2026-02-27T10:00:00Z","data":{"order_id":"O-1","customer_id":"C-1","amount":"5.00","currency":"EUR"}}"#
-        _ = try Self.processor(path, Self.policy(version: "1", overrideLimit: nil), source: "version 1")
-            .process([IncomingMessage(topic: "in", partition: 0, offset: 0, key: nil, value: Array(json.utf8))], wallNow: Self.now)
+        let path = try Self.knownCustomer(orderOf: "5.00", in: dir)
         var terms = Self.policy(version: "2", overrideLimit: nil)
         terms.customers.overrides = [CustomerOverride(customerId: "C-1", paymentTermsDays: 60)]
         let step = try Self.processor(path, terms, source: "version 2").schedulerStep(wallNow: Self.now)
