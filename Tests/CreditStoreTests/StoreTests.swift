@@ -53,6 +53,23 @@ func temporaryDatabase(_ name: String = "test.sqlite") throws -> (CreditDatabase
         #expect(result == [.new, .repeated, .conflicting, .new])
     }
 
+    @Test func aClaimRecordsANewKeyAndTellsRepeatsFromConflicts() throws {
+        let (db, dir) = try temporaryDatabase()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let result = try db.write { db -> [ProcessedEvents.Seen] in
+            [try ProcessedEvents.claim(db, source: "oms", id: "e1", sha256: "aa", customerId: "C-1"),
+             try ProcessedEvents.claim(db, source: "oms", id: "e1", sha256: "aa", customerId: "C-1"),
+             try ProcessedEvents.claim(db, source: "oms", id: "e1", sha256: "bb", customerId: "C-1"),
+             try ProcessedEvents.claim(db, source: "other", id: "e1", sha256: "bb", customerId: "C-2"),
+             try ProcessedEvents.check(db, source: "oms", id: "e1", sha256: "aa")]
+        }
+        #expect(result == [.new, .repeated, .conflicting, .new, .repeated])
+        // A conflicting claim leaves the first content's hash and customer in place.
+        let row = try db.read { try Row.fetchOne($0, sql: "SELECT canonical_sha256, customer_id FROM processed_events WHERE source = 'oms'") }
+        #expect(row.map { $0[0] as String } == "aa")
+        #expect(row.map { $0[1] as String } == "C-1")
+    }
+
     @Test func outboxKeepsOrderBytesAndHeadersUntilAcknowledged() throws {
         let (db, dir) = try temporaryDatabase()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -39,6 +39,10 @@ public final class BatchProcessor: @unchecked Sendable {
     /// The audit trail's appender while a batch's transaction runs (one head read and write per
     /// batch instead of per event); nil outside `process`.
     var batchAudit: AuditAppender?
+    /// Renders outputs beside the writer while `batchAudit` is set (see `record`).
+    let renderer: OutputRenderer
+    /// Where a large batch's messages are decoded ahead of the writer (see `DecodedBatch`).
+    private let decodeQueue = DispatchQueue(label: "creditd.decode-ahead")
 
     public init(database: CreditDatabase, config: DaemonConfig, policy: Policy, policySource: String?) {
         self.database = database
@@ -48,6 +52,7 @@ public final class BatchProcessor: @unchecked Sendable {
         self.unrecordedPolicySource = policySource
         self.stateCache = CustomerCache(capacity: config.stateCacheCustomers)
         self.burstDetector = policy.alerts.deadLetterBurst.map { DeadLetterBurstDetector(rule: $0) }
+        self.renderer = OutputRenderer(topics: config.topics)
     }
 
     /// Runs `body` in one write transaction; if it fails, cached states may be ahead of the
@@ -107,7 +112,8 @@ public final class BatchProcessor: @unchecked Sendable {
         let config = self.config
         let policySource = unrecordedPolicySource
         if renderedOutputs != nil { renderedOutputs = [] }
-        defer { batchAudit = nil }
+        defer { batchAudit = nil; renderer.stop() }
+        var decodedBatch = DecodedBatch(messages, decoder: decoder, queue: decodeQueue)
         var outcome = try writeTransaction { db in
             batchAudit = AuditAppender()
             var outcome = Outcome()
@@ -119,10 +125,10 @@ public final class BatchProcessor: @unchecked Sendable {
             var offsets: [OffsetStore.Key: Int64] = [:]
             let stamp = wallNow.rfc3339
 
-            for message in messages {
+            for (index, message) in messages.enumerated() {
                 offsets[.init(topic: message.topic, partition: message.partition)] = message.offset + 1
                 let decoded: DecodedEvent
-                switch decoder.decode(message.value) {
+                switch decodedBatch.result(at: index) {
                 case .failure(let error):
                     try Self.deadLetter(db, message, error.code, error.detail, config: config, stamp: stamp, into: &outcome)
                     try noteDeadLetter(db, message, error.code, at: config.clock == .event ? (watermark ?? wallNow) : wallNow,
@@ -132,7 +138,7 @@ public final class BatchProcessor: @unchecked Sendable {
                     decoded = value
                 }
                 let event = decoded.event
-                switch try ProcessedEvents.check(db, source: event.source, id: event.id, sha256: decoded.canonicalHash) {
+                switch try ProcessedEvents.claim(db, source: event.source, id: event.id, sha256: decoded.canonicalHash, customerId: event.customerId) {
                 case .repeated:
                     outcome.repeated += 1
                     continue
@@ -176,7 +182,6 @@ public final class BatchProcessor: @unchecked Sendable {
                 case .orderAmended(let order): try OrderIndex.record(db, orderId: order.orderId, customerId: event.customerId)
                 default: break
                 }
-                try ProcessedEvents.record(db, source: event.source, id: event.id, sha256: decoded.canonicalHash, customerId: event.customerId)
                 try record(db, outputs, state: state, today: context.today, policy: policy, stamp: stamp)
                 outcome.outputs += outputs
                 outcome.applied += 1
@@ -188,7 +193,7 @@ public final class BatchProcessor: @unchecked Sendable {
             for (key, next) in offsets { try OffsetStore.advance(db, key, to: next) }
             if let watermark { try Meta.set(db, "watermark", watermark.rfc3339) }
             try Meta.set(db, "arrival_seq", String(arrival))
-            try batchAudit?.finish(db)
+            try finishRecording(db)
             batchAudit = nil
             outcome.watermark = watermark
             return outcome

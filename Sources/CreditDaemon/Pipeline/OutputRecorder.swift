@@ -5,7 +5,9 @@ import GRDB
 extension BatchProcessor {
     /// Every output of the engine goes through here: into the outbox (to be published) and into
     /// the hash-chained audit trail, in the caller's transaction, so that an audit entry exists
-    /// exactly when its decision does. `state` (the customer after the change) adds the figures a
+    /// exactly when its decision does. Within a batch or a scheduler chunk (`batchAudit` set)
+    /// the rows are rendered on `renderer`'s thread and inserted as they come back, the last
+    /// ones by `finishRecording`. `state` (the customer after the change) adds the figures a
     /// block, a dunning step or a limit change does not carry: exposure, limit, score.
     func record(_ db: Database, _ outputs: [OutputEvent], state: CustomerState?, today: LocalDate, policy: Policy,
                 actor: String? = nil, stamp: String) throws {
@@ -18,17 +20,35 @@ extension BatchProcessor {
             extra.append(JSONMember("risk_class", state.riskClass.map(JSONValue.string) ?? .null))
             extra.append(JSONMember("dunning_level", .integer(state.dunningLevel)))
         }
-        for output in outputs {
-            let message = OutboxRendering.message(for: output, topics: config.topics)
-            try Outbox.append(db, message, createdAt: stamp)
-            renderedOutputs?.append(RenderedOutput(id: output.id, bytes: message.value))
-        }
-        let entries = outputs.map { AuditEntry(event: $0, extraInputs: extra, actor: actor) }
         if batchAudit != nil {
-            _ = try batchAudit?.append(db, entries)
+            if !renderer.isStarted { renderer.start(after: try batchAudit!.head(db)) }
+            renderer.submit(.init(outputs: outputs, extra: extra, actor: actor, stamp: stamp))
+            try insert(db, renderer.takeDone())
         } else {
+            let (messages, entries) = OutputRenderer.render(outputs, extra: extra, actor: actor, topics: config.topics)
+            for (output, message) in zip(outputs, messages) {
+                try Outbox.append(db, message, createdAt: stamp)
+                renderedOutputs?.append(RenderedOutput(id: output.id, bytes: message.value))
+            }
             try AuditLog.append(db, entries)
         }
         try CollectionHistory.recordOutputs(db, outputs)
+    }
+
+    /// Ends a transaction's recording: inserts the rows still rendering, then records the audit
+    /// head. Call it last in the transaction (again after more outputs, if any follow).
+    func finishRecording(_ db: Database) throws {
+        if renderer.isStarted { try insert(db, renderer.drain()) }
+        try batchAudit?.finish(db)
+    }
+
+    /// Inserts what the renderer finished, in the order it was recorded.
+    private func insert(_ db: Database, _ rendered: [OutputRenderer.Rendered]) throws {
+        guard !rendered.isEmpty else { return }
+        for item in rendered {
+            try Outbox.append(db, item.message, createdAt: item.stamp)
+            renderedOutputs?.append(RenderedOutput(id: item.id, bytes: item.message.value))
+        }
+        try batchAudit?.appendSealed(db, rendered.map(\.entry))
     }
 }

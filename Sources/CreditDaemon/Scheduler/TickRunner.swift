@@ -68,7 +68,7 @@ extension BatchProcessor {
             let policy = self.policy
             let stamp = wallNow.rfc3339
             let policySource = unrecordedPolicySource
-            defer { batchAudit = nil }
+            defer { batchAudit = nil; renderer.stop() }
             let result = try writeTransaction { db -> (Outcome, Bool) in
                 // One audit head read and write per chunk, as for an event batch.
                 batchAudit = AuditAppender()
@@ -77,7 +77,7 @@ extension BatchProcessor {
                 // The returns below may come before the chunk's own flush and audit head, and a
                 // policy's override may change a state without publishing anything (terms).
                 try stateCache.flush(db, updatedAt: stamp, today: wallNow.utcDate, policy: policy)
-                try batchAudit?.finish(db)
+                try finishRecording(db)
                 let tick: Timestamp
                 if let open = try TickStore.unfinished(db).first {
                     tick = open.time
@@ -88,7 +88,7 @@ extension BatchProcessor {
                     tick = due
                 }
                 let finished = try runTickChunk(db, tick: tick, limit: Self.tickChunk, policy: policy, stamp: stamp, into: &outcome)
-                try batchAudit?.finish(db)
+                try finishRecording(db)
                 batchAudit = nil
                 return (outcome, !finished)
             }

@@ -15,10 +15,29 @@ public struct AuditAppender {
     @discardableResult
     public mutating func append(_ db: Database, _ entries: [AuditEntry]) throws -> [AuditEntry] {
         guard !entries.isEmpty else { return [] }
-        let start = try head ?? AuditLog.recordedHead(db) ?? AuditLog.tableHead(db) ?? AuditHead(sequence: 0, hash: AuditEntry.genesisHash)
-        let (sealed, newHead) = try AuditLog.insert(db, entries, after: start)
+        let (sealed, newHead) = try AuditLog.insert(db, entries, after: head(db))
         head = newHead
         return sealed
+    }
+
+    /// The head the next entry chains to: the previous call's, or the one recorded in the file.
+    public mutating func head(_ db: Database) throws -> AuditHead {
+        if let head { return head }
+        let recorded = try AuditLog.recordedHead(db) ?? AuditLog.tableHead(db) ?? AuditHead(sequence: 0, hash: AuditEntry.genesisHash)
+        head = recorded
+        return recorded
+    }
+
+    /// Appends entries sealed elsewhere (`AuditLog.seal` after `head(_:)`), refusing any that do
+    /// not follow on from the head: a gap or a fork would be written for good.
+    public mutating func appendSealed(_ db: Database, _ sealed: [AuditEntry]) throws {
+        guard let first = sealed.first, let last = sealed.last else { return }
+        let start = try head(db)
+        guard first.sequence == start.sequence + 1, first.previousHash == start.hash else {
+            throw StoreError(.invalidData, "audit entry \(first.sequence) does not follow the trail's head \(start.sequence); nothing was appended")
+        }
+        try AuditLog.insertSealed(db, sealed)
+        head = AuditHead(sequence: last.sequence, hash: last.hash)
     }
 
     /// Records the head in `meta` when anything was appended; call it last in the transaction.

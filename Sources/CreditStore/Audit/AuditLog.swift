@@ -31,28 +31,42 @@ public enum AuditLog {
 
     /// Inserts entries chained after `head`; returns them sealed and the new head (not recorded).
     static func insert(_ db: Database, _ entries: [AuditEntry], after start: AuditHead) throws -> (sealed: [AuditEntry], head: AuditHead) {
+        let result = seal(entries, after: start)
+        try insertSealed(db, result.sealed)
+        return result
+    }
+
+    /// Gives entries their place in the chain after `start` (sequence, previous hash, hash) and
+    /// returns them with the new head. Pure, so the batch processor seals on another thread
+    /// than the one that inserts.
+    public static func seal(_ entries: [AuditEntry], after start: AuditHead) -> (sealed: [AuditEntry], head: AuditHead) {
         var head = start
-        let insert = try db.cachedStatement(sql: """
-            INSERT INTO audit_log (sequence, time, customer_id, kind, actor, causation_id, policy_version, body, prev_hash, hash)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
         var sealed: [AuditEntry] = []
         sealed.reserveCapacity(entries.count)
         for var entry in entries {
             entry.sequence = head.sequence + 1
             entry.previousHash = head.hash
-            let time = entry.storedTime
             entry.hash = AuditEntry.chainHash(previousHash: head.hash, canonical: AuditEntry.canonicalBytes(
-                sequence: entry.sequence, time: time, customerId: entry.customerId, kind: entry.kind.rawValue,
+                sequence: entry.sequence, time: entry.storedTime, customerId: entry.customerId, kind: entry.kind.rawValue,
                 actor: entry.actor, causationId: entry.causationId, policyVersion: entry.policyVersion, body: entry.body))
-            try insert.execute(arguments: [
-                entry.sequence, time, entry.customerId, entry.kind.rawValue, entry.actor, entry.causationId,
-                entry.policyVersion, entry.body, entry.previousHash, entry.hash,
-            ])
             head = AuditHead(sequence: entry.sequence, hash: entry.hash)
             sealed.append(entry)
         }
         return (sealed, head)
+    }
+
+    /// Inserts entries `seal` returned, as they are.
+    static func insertSealed(_ db: Database, _ sealed: [AuditEntry]) throws {
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO audit_log (sequence, time, customer_id, kind, actor, causation_id, policy_version, body, prev_hash, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for entry in sealed {
+            try insert.execute(arguments: [
+                entry.sequence, entry.storedTime, entry.customerId, entry.kind.rawValue, entry.actor, entry.causationId,
+                entry.policyVersion, entry.body, entry.previousHash, entry.hash,
+            ])
+        }
     }
 
     /// Records `head` in `meta` as the trail's last entry.

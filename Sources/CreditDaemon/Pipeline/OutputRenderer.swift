@@ -1,0 +1,130 @@
+import CreditCore
+import CreditStore
+import Dispatch
+import Synchronization
+
+/// Renders a transaction's outputs on a second thread while the writer goes on with the next
+/// events. The outbox bytes, the audit entry's canonical body and its place in the hash chain are
+/// pure work, about a fifth of a batch; the writer is the bottleneck, and the machine's other
+/// core was mostly idle. The writer still inserts every row, in the order the outputs were
+/// recorded, inside its own transaction: nothing about what commits together changes.
+final class OutputRenderer: Sendable {
+    /// One output, ready to insert: its outbox row and its sealed audit entry.
+    struct Rendered: Sendable {
+        var id: String
+        var message: OutboxMessage
+        var entry: AuditEntry
+        /// The transaction's wall time, the outbox row's `created_at`.
+        var stamp: String
+    }
+
+    /// What `record` was given for one call.
+    struct Job: Sendable {
+        var outputs: [OutputEvent]
+        var extra: [JSONMember]
+        var actor: String?
+        var stamp: String
+    }
+
+    private struct Batch {
+        /// The head the next entry chains to; only the rendering thread moves it.
+        var head: AuditHead
+        var done: [Rendered] = []
+        /// Jobs not yet handed to the thread, and their outputs' count.
+        var queued: [Job] = []
+        var queuedOutputs = 0
+    }
+
+    /// Outputs handed to the thread at once: one hand-over per output cost as much as a tenth
+    /// of the rendering it moved.
+    static let handOver = 32
+
+    private let queue = DispatchQueue(label: "creditd.output-renderer")
+    private let batch = Mutex<Batch?>(nil)
+    private let topics: DaemonConfig.Topics
+
+    init(topics: DaemonConfig.Topics) {
+        self.topics = topics
+    }
+
+    /// True between `start` and `stop`.
+    var isStarted: Bool { batch.withLock { $0 != nil } }
+
+    /// Starts rendering for a transaction whose audit entries chain after `head`.
+    func start(after head: AuditHead) {
+        stop()
+        batch.withLock { $0 = Batch(head: head) }
+    }
+
+    /// Queues outputs to render; `extra` and `actor` as for `AuditEntry(event:extraInputs:actor:)`.
+    func submit(_ job: Job) {
+        let ready = batch.withLock { current -> [Job] in
+            guard current != nil else { return [] }
+            current!.queued.append(job)
+            current!.queuedOutputs += job.outputs.count
+            guard current!.queuedOutputs >= Self.handOver else { return [] }
+            return Self.takeQueued(&current!)
+        }
+        hand(ready)
+    }
+
+    private static func takeQueued(_ batch: inout Batch) -> [Job] {
+        defer {
+            batch.queued = []
+            batch.queuedOutputs = 0
+        }
+        return batch.queued
+    }
+
+    private func hand(_ jobs: [Job]) {
+        guard !jobs.isEmpty else { return }
+        queue.async { [self] in
+            var rendered: [Rendered] = []
+            var entries: [AuditEntry] = []
+            for job in jobs {
+                let (messages, unsealed) = Self.render(job.outputs, extra: job.extra, actor: job.actor, topics: topics)
+                for index in job.outputs.indices {
+                    rendered.append(Rendered(id: job.outputs[index].id, message: messages[index], entry: unsealed[index], stamp: job.stamp))
+                }
+                entries.append(contentsOf: unsealed)
+            }
+            guard let head = batch.withLock({ $0?.head }) else { return }
+            let (sealed, next) = AuditLog.seal(entries, after: head)
+            for index in rendered.indices { rendered[index].entry = sealed[index] }
+            batch.withLock { current in
+                guard current != nil else { return }
+                current!.head = next
+                current!.done.append(contentsOf: rendered)
+            }
+        }
+    }
+
+    /// What has been rendered so far, in submission order, without waiting.
+    func takeDone() -> [Rendered] {
+        batch.withLock { current in
+            guard current != nil, !current!.done.isEmpty else { return [] }
+            defer { current!.done.removeAll(keepingCapacity: true) }
+            return current!.done
+        }
+    }
+
+    /// Waits for everything submitted and returns what `takeDone` has not.
+    func drain() -> [Rendered] {
+        hand(batch.withLock { current in current == nil ? [] : Self.takeQueued(&current!) })
+        queue.sync {}
+        return takeDone()
+    }
+
+    /// Waits for the thread and forgets the transaction (committed or abandoned).
+    func stop() {
+        queue.sync {}
+        batch.withLock { $0 = nil }
+    }
+
+    /// The outbox rows and the (unsealed) audit entries of `outputs`, in order.
+    static func render(_ outputs: [OutputEvent], extra: [JSONMember], actor: String?,
+                       topics: DaemonConfig.Topics) -> (messages: [OutboxMessage], entries: [AuditEntry]) {
+        (outputs.map { OutboxRendering.message(for: $0, topics: topics) },
+         outputs.map { AuditEntry(event: $0, extraInputs: extra, actor: actor) })
+    }
+}
