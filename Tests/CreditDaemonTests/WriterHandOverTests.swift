@@ -18,6 +18,10 @@ struct WriterHandOverTests {
     static func policy() -> Policy {
         var policy = Policy(version: "1", currency: Currency(code: "EUR")!)
         policy.customers.defaultLimit = DecimalAmount("2000.00")
+        policy.dunning.levels = [
+            DunningLevel(level: 1, name: "reminder", daysPastDue: 1, minAmount: DecimalAmount("10.00")),
+            DunningLevel(level: 2, name: "second notice", daysPastDue: 3, minAmount: DecimalAmount("10.00"), blocksCustomer: true),
+        ]
         return policy
     }
 
@@ -70,5 +74,85 @@ struct WriterHandOverTests {
         #expect(trail == produced)
         #expect(verification.isIntact)
         #expect(verification.recordedHead?.sequence == Int64(produced.count))
+    }
+
+    /// Orders, shipments and payments of 7 customers over 10 days, with a repeat, a conflicting
+    /// repeat and a bad message among them.
+    static func stream() -> [IncomingMessage] {
+        var values: [String] = []
+        func add(_ index: Int, _ type: String, _ id: String, _ data: String) {
+            let time = String(format: "2026-01-%02dT10:%02d:%02dZ", 1 + index / 40, index % 60, index % 60)
+            values.append(#"{"specversion":"1.0","id":"\#(id)","source":"t","type":"\#(type)","time":"\#(time)","data":\#(data)}"#)
+        }
+        for n in 0..<400 {
+            let customer = "C-\(n % 7)"
+            switch n % 5 {
+            case 0, 1, 2:
+                add(n, "order.created", "o\(n)", #"{"order_id":"O-\#(n)","customer_id":"\#(customer)","amount":"\#(300 + n % 9 * 100).00","currency":"EUR"}"#)
+            case 3:
+                let order = n - 3
+                add(n, "shipment.shipped", "s\(n)", #"{"shipment_id":"S-\#(n)","order_id":"O-\#(order)","customer_id":"C-\#(order % 7)","invoice_id":"I-\#(n)","amount":"300.00","currency":"EUR","due_date":"2026-01-0\#(2 + n / 100)"}"#)
+            default:
+                add(n, "payment.received", "p\(n)", #"{"payment_id":"P-\#(n)","customer_id":"\#(customer)","amount":"700.00","currency":"EUR"}"#)
+            }
+        }
+        values.insert(values[10], at: 50)
+        values.insert(values[11].replacingOccurrences(of: "\"amount\":\"", with: "\"amount\":\"1"), at: 90)
+        values.insert("{bad", at: 120)
+        return values.enumerated().map { IncomingMessage(topic: "in", partition: 0, offset: Int64($0), key: nil, value: Array($1.utf8)) }
+    }
+
+    /// The same stream as one batch (segments applied on two cores, split at the event clock's
+    /// ticks) and one message per batch (every event applied alone): the same outputs in the same
+    /// order, the same audit trail and the same stored customers.
+    @Test(arguments: [DaemonConfig.Clock.wall, .event])
+    func aBatchAppliedOnTwoCoresEqualsOneEventAtATime(clock: DaemonConfig.Clock) throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("creditd-segments-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let now = Timestamp(rfc3339: "2026-01-12T08:00:00Z")!
+        let messages = Self.stream()
+        func run(_ name: String, batches: [[IncomingMessage]]) throws -> (outputs: [OutputEvent], ticks: Int, rows: [[String]], states: [CustomerState]) {
+            var config = DaemonConfig()
+            config.databasePath = dir.appendingPathComponent("\(name).sqlite").path
+            config.clock = clock
+            config.instance = "creditd-test"
+            let database = try CreditDatabase(path: config.databasePath, durability: .normal)
+            let processor = BatchProcessor(database: database, config: config, policy: Self.policy(), policySource: "p")
+            var outputs: [OutputEvent] = []
+            var ticks = 0
+            for batch in batches {
+                let outcome = try processor.process(batch, wallNow: now)
+                outputs += outcome.outputs
+                ticks += outcome.ticksRun.count
+            }
+            let rows = try database.read { db in
+                [try String.fetchAll(db, sql: "SELECT message_id FROM outbox ORDER BY seq"),
+                 try String.fetchAll(db, sql: "SELECT sequence || ' ' || body || ' ' || hash FROM audit_log ORDER BY sequence"),
+                 try String.fetchAll(db, sql: "SELECT customer_id || ' ' || invoice_id || ' ' || date || ' ' || delta FROM receivable_movements ORDER BY rowid")]
+            }
+            // Compared decoded: the stored bytes list a dictionary in its own iteration order.
+            let states = try database.read { db in
+                try String.fetchAll(db, sql: "SELECT customer_id FROM customers ORDER BY customer_id").map { id in
+                    try StateCodec.decode(try #require(try CustomerStore.load(db, id: id)), customer: id)
+                }
+            }
+            return (outputs, ticks, rows, states)
+        }
+        let together = try run("together", batches: [messages])
+        let alone = try run("alone", batches: messages.map { [$0] })
+        #expect(together.outputs.count > 300)
+        #expect(together.outputs == alone.outputs)
+        for (table, (a, b)) in zip(together.rows, alone.rows).enumerated() {
+            let first = (0..<min(a.count, b.count)).first { a[$0] != b[$0] } ?? (a.count == b.count ? nil : min(a.count, b.count))
+            #expect(first == nil, "table \(table), row \(first ?? 0): \(first.flatMap { a.indices.contains($0) ? a[$0] : nil } ?? "none") vs \(first.flatMap { b.indices.contains($0) ? b[$0] : nil } ?? "none")")
+        }
+        #expect(together.rows[2].count > 10)
+        #expect(together.states.count == 7)
+        #expect(together.states == alone.states)
+        if clock == .event {
+            #expect(together.ticks >= 5 && together.ticks == alone.ticks)
+            #expect(together.outputs.contains { $0.type == .dunningNotice })
+        }
     }
 }

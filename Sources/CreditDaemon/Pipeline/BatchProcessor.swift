@@ -125,14 +125,15 @@ public final class BatchProcessor: @unchecked Sendable {
             var offsets: [OffsetStore.Key: Int64] = [:]
             let stamp = wallNow.rfc3339
 
+            // Step 1 of each segment (see `BatchSegment`): read, in input order.
+            var segment = BatchSegment()
             for (index, message) in messages.enumerated() {
                 offsets[.init(topic: message.topic, partition: message.partition)] = message.offset + 1
                 let decoded: DecodedEvent
                 switch decodedBatch.result(at: index) {
                 case .failure(let error):
-                    try Self.deadLetter(db, message, error.code, error.detail, config: config, stamp: stamp, into: &outcome)
-                    try noteDeadLetter(db, message, error.code, at: config.clock == .event ? (watermark ?? wallNow) : wallNow,
-                                       policy: policy, stamp: stamp, into: &outcome)
+                    segment.deadLetter(message, error.code, error.detail,
+                                       alert: burstAlert(message, error.code, at: config.clock == .event ? (watermark ?? wallNow) : wallNow, policy: policy))
                     continue
                 case .success(let value):
                     decoded = value
@@ -143,11 +144,8 @@ public final class BatchProcessor: @unchecked Sendable {
                     outcome.repeated += 1
                     continue
                 case .conflicting:
-                    try Self.deadLetter(db, message, .conflictingDuplicate,
-                                        "event \(event.source)/\(event.id) was already applied with different content",
-                                        config: config, stamp: stamp, into: &outcome)
-                    try noteDeadLetter(db, message, .conflictingDuplicate, at: config.clock == .event ? (watermark ?? wallNow) : wallNow,
-                                       policy: policy, stamp: stamp, into: &outcome)
+                    segment.deadLetter(message, .conflictingDuplicate, "event \(event.source)/\(event.id) was already applied with different content",
+                                       alert: burstAlert(message, .conflictingDuplicate, at: config.clock == .event ? (watermark ?? wallNow) : wallNow, policy: policy))
                     continue
                 case .new:
                     break
@@ -156,8 +154,13 @@ public final class BatchProcessor: @unchecked Sendable {
                     outcome.keyMismatches += 1
                 }
                 if config.clock == .event {
-                    // Ticks the event's time has reached run first, each at its own time.
-                    for tick in TickSchedule(policy: policy).ticksDue(lastRun: lastTick, eventTime: event.time).ticks {
+                    // Ticks the event's time has reached run first, each at its own time, after
+                    // everything before the event is applied and stored.
+                    let due = TickSchedule(policy: policy).ticksDue(lastRun: lastTick, eventTime: event.time).ticks
+                    if !due.isEmpty {
+                        try store(segment.apply(policy: policy), db, policy: policy, stamp: stamp, into: &outcome)
+                    }
+                    for tick in due {
                         try runWholeTick(db, tick: tick, policy: policy, stamp: stamp, into: &outcome)
                         lastTick = tick
                     }
@@ -165,29 +168,10 @@ public final class BatchProcessor: @unchecked Sendable {
                 if watermark == nil || event.time > watermark! { watermark = event.time }
                 let now = config.clock == .event ? watermark! : wallNow
                 arrival += 1
-                var state = try stateCache.state(db, event.customerId, policy: policy)
                 let context = DecisionContext(policy: policy, now: now, instance: config.instance, arrivalSequence: arrival)
-                let levelBefore = state.dunningLevel
-                if state.firstSeen == nil { outcome.newCustomers += 1 }
-                let outputs = CreditEngine.apply(event, to: &state, context: context)
-                stateCache.update(state)
-                try CollectionHistory.recordInvoices(db, customerId: state.customerId, ledger: state.ledger,
-                                                     invoiceIds: CollectionHistory.touchedInvoices(event.payload, ledger: state.ledger),
-                                                     date: event.time.utcDate, format: policy.format)
-                if levelBefore > 0 && state.dunningLevel == 0 {
-                    try CollectionHistory.recordCure(db, customerId: state.customerId, on: event.time.utcDate)
-                }
-                switch event.payload {
-                case .orderCreated(let order): try OrderIndex.record(db, orderId: order.orderId, customerId: event.customerId)
-                case .orderAmended(let order): try OrderIndex.record(db, orderId: order.orderId, customerId: event.customerId)
-                default: break
-                }
-                try record(db, outputs, state: state, today: context.today, policy: policy, stamp: stamp)
-                outcome.outputs += outputs
-                outcome.applied += 1
-                outcome.appliedByType[event.type.rawValue, default: 0] += 1
-                outcome.appliedByTopic[message.topic, default: [:]][event.type.rawValue, default: 0] += 1
+                try segment.add(event, topic: message.topic, context: context) { id in try stateCache.state(db, id, policy: policy) }
             }
+            try store(segment.apply(policy: policy), db, policy: policy, stamp: stamp, into: &outcome)
 
             try stateCache.flush(db, updatedAt: stamp, today: (config.clock == .event ? watermark : nil)?.utcDate ?? wallNow.utcDate, policy: policy)
             for (key, next) in offsets { try OffsetStore.advance(db, key, to: next) }
@@ -248,18 +232,54 @@ public final class BatchProcessor: @unchecked Sendable {
     /// The policy was recorded by a committed transaction.
     func policyRecorded() { unrecordedPolicySource = nil }
 
-    /// Feeds the burst detector; on a burst, publishes the `DEAD_LETTER` alert with the batch.
-    private func noteDeadLetter(_ db: Database, _ message: IncomingMessage, _ code: DeadLetterCode, at time: Timestamp,
-                                policy: Policy, stamp: String, into outcome: inout Outcome) throws {
-        guard let burst = burstDetector?.record(at: time, code: code) else { return }
-        let alert = DeadLetterAlert.outputEvent(for: burst, reference: "\(message.topic)/\(message.partition)/\(message.offset)",
-                                                instance: config.instance, policy: policy)
-        try record(db, [alert], state: nil, today: time.utcDate, policy: policy, stamp: stamp)
-        outcome.outputs.append(alert)
+    /// Feeds the burst detector; on a burst, the `DEAD_LETTER` alert to publish with the batch.
+    private func burstAlert(_ message: IncomingMessage, _ code: DeadLetterCode, at time: Timestamp, policy: Policy) -> OutputEvent? {
+        guard let burst = burstDetector?.record(at: time, code: code) else { return nil }
+        return DeadLetterAlert.outputEvent(for: burst, reference: "\(message.topic)/\(message.partition)/\(message.offset)",
+                                           instance: config.instance, policy: policy)
     }
 
-    private static func deadLetter(_ db: Database, _ message: IncomingMessage, _ code: DeadLetterCode, _ detail: String,
-                                   config: DaemonConfig, stamp: String, into outcome: inout Outcome) throws {
+    /// Step 3 of a segment (see `BatchSegment`): the applied states back in the cache, then each
+    /// step's rows in input order.
+    private func store(_ done: BatchSegment.Done, _ db: Database, policy: Policy, stamp: String, into outcome: inout Outcome) throws {
+        for state in done.states { stateCache.update(state) }
+        for step in done.steps {
+            switch step {
+            case .deadLetter(let message, let code, let detail, let alert):
+                try record(db, ready: Self.deadLetter(message, code, detail, config: config, into: &outcome), stamp: stamp)
+                if let alert {
+                    try record(db, [alert], extra: [], actor: nil, stamp: stamp)
+                    outcome.outputs.append(alert)
+                }
+            case .applied(let index):
+                let item = done.items[index]
+                let result = done.results[index]
+                let event = item.event
+                if !result.invoices.isEmpty {
+                    try CollectionHistory.recordInvoices(db, customerId: event.customerId, rows: result.invoices,
+                                                         date: event.time.utcDate, format: policy.format)
+                }
+                if result.cured {
+                    try CollectionHistory.recordCure(db, customerId: event.customerId, on: event.time.utcDate)
+                }
+                switch event.payload {
+                case .orderCreated(let order): try OrderIndex.record(db, orderId: order.orderId, customerId: event.customerId)
+                case .orderAmended(let order): try OrderIndex.record(db, orderId: order.orderId, customerId: event.customerId)
+                default: break
+                }
+                try record(db, result.outputs, extra: result.extra, actor: nil, stamp: stamp)
+                if result.newCustomer { outcome.newCustomers += 1 }
+                outcome.outputs += result.outputs
+                outcome.applied += 1
+                outcome.appliedByType[event.type.rawValue, default: 0] += 1
+                outcome.appliedByTopic[item.topic, default: [:]][event.type.rawValue, default: 0] += 1
+            }
+        }
+    }
+
+    /// The dead-letter row of `message`, counted in `outcome`.
+    private static func deadLetter(_ message: IncomingMessage, _ code: DeadLetterCode, _ detail: String,
+                                   config: DaemonConfig, into outcome: inout Outcome) -> OutboxMessage {
         let row = OutboxMessage(
             messageId: "deadletter:\(message.topic):\(message.partition):\(message.offset)",
             topic: config.topics.deadLetter,
@@ -274,7 +294,7 @@ public final class BatchProcessor: @unchecked Sendable {
                 .init("creditd-source-partition", String(message.partition)),
                 .init("creditd-source-offset", String(message.offset)),
             ])
-        try Outbox.append(db, row, createdAt: stamp)
         outcome.deadLetters.append(.init(message: message, code: code, detail: detail))
+        return row
     }
 }

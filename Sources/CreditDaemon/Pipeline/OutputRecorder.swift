@@ -12,14 +12,23 @@ extension BatchProcessor {
     func record(_ db: Database, _ outputs: [OutputEvent], state: CustomerState?, today: LocalDate, policy: Policy,
                 actor: String? = nil, stamp: String) throws {
         guard !outputs.isEmpty else { return }
-        var extra: [JSONMember] = []
-        if let state {
-            extra.append(JSONMember("exposure", .string(policy.format(state.exposure().total))))
-            extra.append(JSONMember("credit_limit", state.creditLimit(policy: policy, today: today).map { .string(policy.format($0)) } ?? .null))
-            extra.append(JSONMember("score", state.score.map(JSONValue.integer) ?? .null))
-            extra.append(JSONMember("risk_class", state.riskClass.map(JSONValue.string) ?? .null))
-            extra.append(JSONMember("dunning_level", .integer(state.dunningLevel)))
-        }
+        try record(db, outputs, extra: state.map { Self.extraInputs($0, today: today, policy: policy) } ?? [], actor: actor, stamp: stamp)
+    }
+
+    /// The figures of `state` an audit entry adds to what its event carries.
+    static func extraInputs(_ state: CustomerState, today: LocalDate, policy: Policy) -> [JSONMember] {
+        [
+            JSONMember("exposure", .string(policy.format(state.exposure().total))),
+            JSONMember("credit_limit", state.creditLimit(policy: policy, today: today).map { .string(policy.format($0)) } ?? .null),
+            JSONMember("score", state.score.map(JSONValue.integer) ?? .null),
+            JSONMember("risk_class", state.riskClass.map(JSONValue.string) ?? .null),
+            JSONMember("dunning_level", .integer(state.dunningLevel)),
+        ]
+    }
+
+    /// `record` with the state's figures already taken (`extraInputs`).
+    func record(_ db: Database, _ outputs: [OutputEvent], extra: [JSONMember], actor: String?, stamp: String) throws {
+        guard !outputs.isEmpty else { return }
         if batchAudit != nil {
             if !renderer.isStarted { renderer.start(after: try batchAudit!.head(db)) }
             renderer.submit(.init(outputs: outputs, extra: extra, actor: actor, stamp: stamp))
@@ -42,13 +51,28 @@ extension BatchProcessor {
         try batchAudit?.finish(db)
     }
 
+    /// A row that is ready as it is (a dead letter): into the outbox in its place among the
+    /// outputs recorded around it.
+    func record(_ db: Database, ready message: OutboxMessage, stamp: String) throws {
+        if batchAudit != nil {
+            if !renderer.isStarted { renderer.start(after: try batchAudit!.head(db)) }
+            renderer.submit(.init(stamp: stamp, ready: message))
+            try insert(db, renderer.takeDone())
+        } else {
+            try Outbox.append(db, message, createdAt: stamp)
+        }
+    }
+
     /// Inserts what the renderer finished, in the order it was recorded.
     private func insert(_ db: Database, _ rendered: [OutputRenderer.Rendered]) throws {
         guard !rendered.isEmpty else { return }
+        var entries: [AuditEntry] = []
         for item in rendered {
             try Outbox.append(db, item.message, createdAt: item.stamp)
+            guard let entry = item.entry else { continue }
+            entries.append(entry)
             renderedOutputs?.append(RenderedOutput(id: item.id, bytes: item.message.value))
         }
-        try batchAudit?.appendSealed(db, rendered.map(\.entry))
+        try batchAudit?.appendSealed(db, entries)
     }
 }

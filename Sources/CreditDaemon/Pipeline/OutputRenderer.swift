@@ -9,21 +9,23 @@ import Synchronization
 /// core was mostly idle. The writer still inserts every row, in the order the outputs were
 /// recorded, inside its own transaction: nothing about what commits together changes.
 final class OutputRenderer: Sendable {
-    /// One output, ready to insert: its outbox row and its sealed audit entry.
+    /// One output, ready to insert: its outbox row and its sealed audit entry (none for a dead
+    /// letter, which only passes through to keep its place in the outbox).
     struct Rendered: Sendable {
         var id: String
         var message: OutboxMessage
-        var entry: AuditEntry
+        var entry: AuditEntry?
         /// The transaction's wall time, the outbox row's `created_at`.
         var stamp: String
     }
 
-    /// What `record` was given for one call.
+    /// What `record` was given for one call, or a row that is ready as it is (a dead letter).
     struct Job: Sendable {
-        var outputs: [OutputEvent]
-        var extra: [JSONMember]
+        var outputs: [OutputEvent] = []
+        var extra: [JSONMember] = []
         var actor: String?
         var stamp: String
+        var ready: OutboxMessage?
     }
 
     private struct Batch {
@@ -61,7 +63,7 @@ final class OutputRenderer: Sendable {
         let ready = batch.withLock { current -> [Job] in
             guard current != nil else { return [] }
             current!.queued.append(job)
-            current!.queuedOutputs += job.outputs.count
+            current!.queuedOutputs += max(job.outputs.count, 1)
             guard current!.queuedOutputs >= Self.handOver else { return [] }
             return Self.takeQueued(&current!)
         }
@@ -82,6 +84,9 @@ final class OutputRenderer: Sendable {
             var rendered: [Rendered] = []
             var entries: [AuditEntry] = []
             for job in jobs {
+                if let ready = job.ready {
+                    rendered.append(Rendered(id: ready.messageId, message: ready, entry: nil, stamp: job.stamp))
+                }
                 let (messages, unsealed) = Self.render(job.outputs, extra: job.extra, actor: job.actor, topics: topics)
                 for index in job.outputs.indices {
                     rendered.append(Rendered(id: job.outputs[index].id, message: messages[index], entry: unsealed[index], stamp: job.stamp))
@@ -90,7 +95,11 @@ final class OutputRenderer: Sendable {
             }
             guard let head = batch.withLock({ $0?.head }) else { return }
             let (sealed, next) = AuditLog.seal(entries, after: head)
-            for index in rendered.indices { rendered[index].entry = sealed[index] }
+            var position = sealed.startIndex
+            for index in rendered.indices where rendered[index].entry != nil {
+                rendered[index].entry = sealed[position]
+                position += 1
+            }
             batch.withLock { current in
                 guard current != nil else { return }
                 current!.head = next

@@ -77,35 +77,61 @@ public enum CollectionHistory {
         }
     }
 
+    /// An issued invoice as `receivables` stores it, taken from the ledger right after an event.
+    public struct InvoiceRow: Sendable, Equatable {
+        public var invoiceId: String
+        public var amount: DecimalAmount
+        public var openAmount: DecimalAmount
+        public var invoiceDate: LocalDate
+        public var dueDate: LocalDate
+        public var disputed: Bool
+    }
+
+    /// The rows of `invoiceIds` (those issued) as the ledger has them, in id order. Pure, so the
+    /// engine's side computes them and the writer only stores them.
+    public static func invoiceRows(_ ledger: Ledger, invoiceIds: Set<String>) -> [InvoiceRow] {
+        invoiceIds.sorted().compactMap { id in
+            guard let invoice = ledger.invoices[id], invoice.issued, let invoiceDate = invoice.invoiceDate,
+                  let dueDate = invoice.dueDate else { return nil }
+            return InvoiceRow(invoiceId: id, amount: invoice.amount, openAmount: invoice.openAmount,
+                              invoiceDate: invoiceDate, dueDate: dueDate, disputed: invoice.disputed)
+        }
+    }
+
     /// Brings the stored rows of `invoiceIds` up to the ledger; a change of the settled part
     /// (amount minus open) becomes a movement dated `date`.
     public static func recordInvoices(_ db: Database, customerId: String, ledger: Ledger, invoiceIds: Set<String>,
                                       date: LocalDate, format: (DecimalAmount) -> String) throws {
-        for id in invoiceIds.sorted() {
-            guard let invoice = ledger.invoices[id], invoice.issued, let invoiceDate = invoice.invoiceDate,
-                  let dueDate = invoice.dueDate else { continue }
+        try recordInvoices(db, customerId: customerId, rows: invoiceRows(ledger, invoiceIds: invoiceIds), date: date, format: format)
+    }
+
+    /// Stores `rows`; a change of an invoice's settled part (amount minus open) against the stored
+    /// row becomes a movement dated `date`.
+    public static func recordInvoices(_ db: Database, customerId: String, rows: [InvoiceRow],
+                                      date: LocalDate, format: (DecimalAmount) -> String) throws {
+        for row in rows {
             let stored = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT amount, open_amount FROM receivables WHERE customer_id = ? AND invoice_id = ?
-                """), arguments: [customerId, id])
+                """), arguments: [customerId, row.invoiceId])
             let settledBefore: DecimalAmount
             if let stored, let amount = DecimalAmount(text: stored[0]), let open = DecimalAmount(text: stored[1]) {
                 settledBefore = amount - open
             } else {
                 settledBefore = .zero
             }
-            let settledNow = invoice.amount - invoice.openAmount
+            let settledNow = row.amount - row.openAmount
             if settledNow != settledBefore {
                 try db.cachedStatement(sql: """
                     INSERT INTO receivable_movements (customer_id, invoice_id, date, delta) VALUES (?, ?, ?, ?)
-                    """).execute(arguments: [customerId, id, date.description, format(settledBefore - settledNow)])
+                    """).execute(arguments: [customerId, row.invoiceId, date.description, format(settledBefore - settledNow)])
             }
             try db.cachedStatement(sql: """
                 INSERT INTO receivables (customer_id, invoice_id, amount, open_amount, invoice_date, due_date, disputed)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(customer_id, invoice_id) DO UPDATE SET amount = excluded.amount, open_amount = excluded.open_amount,
                   due_date = excluded.due_date, disputed = excluded.disputed
-                """).execute(arguments: [customerId, id, format(invoice.amount), format(invoice.openAmount),
-                                         invoiceDate.description, dueDate.description, invoice.disputed])
+                """).execute(arguments: [customerId, row.invoiceId, format(row.amount), format(row.openAmount),
+                                         row.invoiceDate.description, row.dueDate.description, row.disputed])
         }
     }
 

@@ -1,0 +1,150 @@
+import CreditCore
+import CreditStore
+import Dispatch
+import Synchronization
+
+/// The events of a batch up to the next scheduler tick, applied in three steps so that the
+/// engine can run on two cores while every database effect stays in input order:
+///
+/// 1. the writer reads what the engine needs, in order: dedup keys, the clock, each customer's
+///    state (`add`, `deadLetter`);
+/// 2. the engine applies each customer's events in order, customers side by side (`apply`): it
+///    only touches values, and customers share nothing;
+/// 3. the writer stores every step's effects in input order (`BatchProcessor.store`).
+///
+/// The outputs, the rows and their order are the same as applying event after event.
+struct BatchSegment {
+    /// One input message of the segment, in input order.
+    enum Step {
+        /// An event to apply: its index in `items`.
+        case applied(Int)
+        /// A message that goes to the dead-letter topic, with the burst alert it set off.
+        case deadLetter(IncomingMessage, DeadLetterCode, String, alert: OutputEvent?)
+    }
+
+    struct Item: Sendable {
+        var event: InputEvent
+        var topic: String
+        var context: DecisionContext
+    }
+
+    /// What applying one event gave, for the writer to store.
+    struct Applied: Sendable {
+        var outputs: [OutputEvent] = []
+        /// The customer's figures after the event, for the audit entries (`extraInputs`).
+        var extra: [JSONMember] = []
+        /// The invoices the event may have changed, as the ledger has them after it.
+        var invoices: [CollectionHistory.InvoiceRow] = []
+        /// The dunning level went back to 0.
+        var cured = false
+        /// The customer's first event.
+        var newCustomer = false
+    }
+
+    /// One customer's state and its events in the segment (indexes into `items`, in order).
+    struct Lane {
+        var state: CustomerState
+        var items: [Int] = []
+    }
+
+    /// The applied segment: everything step 3 needs.
+    struct Done {
+        var steps: [Step]
+        var items: [Item]
+        var results: [Applied]
+        var states: [CustomerState]
+    }
+
+    /// Below this many events the engine runs on the writer's thread alone: a hand-over costs
+    /// a thread wake-up, more than a few events are worth (the steady, latency-bound case).
+    static let parallelFrom = 64
+
+    private(set) var steps: [Step] = []
+    private var items: [Item] = []
+    private var lanes: [Lane] = []
+    private var laneOf: [String: Int] = [:]
+
+    var isEmpty: Bool { steps.isEmpty }
+
+    mutating func deadLetter(_ message: IncomingMessage, _ code: DeadLetterCode, _ detail: String, alert: OutputEvent?) {
+        steps.append(.deadLetter(message, code, detail, alert: alert))
+    }
+
+    /// Adds an event; `load` takes the customer's state the first time the segment sees it.
+    mutating func add(_ event: InputEvent, topic: String, context: DecisionContext,
+                      load: (String) throws -> CustomerState) rethrows {
+        let lane: Int
+        if let known = laneOf[event.customerId] {
+            lane = known
+        } else {
+            lane = lanes.count
+            lanes.append(Lane(state: try load(event.customerId)))
+            laneOf[event.customerId] = lane
+        }
+        lanes[lane].items.append(items.count)
+        steps.append(.applied(items.count))
+        items.append(Item(event: event, topic: topic, context: context))
+    }
+
+    /// Applies every event and empties the segment.
+    mutating func apply(policy: Policy) -> Done {
+        let items = self.items
+        let steps = self.steps
+        var lanes = self.lanes
+        self = BatchSegment()
+        var results = [Applied](repeating: Applied(), count: items.count)
+        if items.count >= Self.parallelFrom && lanes.count > 1 {
+            // Busiest customers first, so that the lane left last is a short one.
+            let order = lanes.indices.sorted { (lanes[$0].items.count, $1) > (lanes[$1].items.count, $0) }
+            let next = Counter()
+            lanes.withUnsafeMutableBufferPointer { laneBuffer in
+                results.withUnsafeMutableBufferPointer { resultBuffer in
+                    let shared = Shared(lanes: laneBuffer, results: resultBuffer)
+                    DispatchQueue.concurrentPerform(iterations: 2) { _ in
+                        while true {
+                            let taken = next.take()
+                            guard taken < order.count else { break }
+                            // Each lane is taken by one thread only, and each result slot
+                            // belongs to one lane's event.
+                            Self.apply(&shared.lanes[order[taken]], items: items, policy: policy, into: shared.results)
+                        }
+                    }
+                }
+            }
+        } else {
+            results.withUnsafeMutableBufferPointer { resultBuffer in
+                for index in lanes.indices { Self.apply(&lanes[index], items: items, policy: policy, into: resultBuffer) }
+            }
+        }
+        return Done(steps: steps, items: items, results: results, states: lanes.map(\.state))
+    }
+
+    private static func apply(_ lane: inout Lane, items: [Item], policy: Policy, into results: UnsafeMutableBufferPointer<Applied>) {
+        for index in lane.items {
+            let item = items[index]
+            var applied = Applied()
+            applied.newCustomer = lane.state.firstSeen == nil
+            let levelBefore = lane.state.dunningLevel
+            applied.outputs = CreditEngine.apply(item.event, to: &lane.state, context: item.context)
+            let ledger = lane.state.ledger
+            applied.invoices = CollectionHistory.invoiceRows(ledger, invoiceIds: CollectionHistory.touchedInvoices(item.event.payload, ledger: ledger))
+            applied.cured = levelBefore > 0 && lane.state.dunningLevel == 0
+            if !applied.outputs.isEmpty {
+                applied.extra = BatchProcessor.extraInputs(lane.state, today: item.context.today, policy: policy)
+            }
+            results[index] = applied
+        }
+    }
+
+    /// The buffers both threads write to, each at places of its own (see `apply`).
+    private struct Shared: @unchecked Sendable {
+        let lanes: UnsafeMutableBufferPointer<Lane>
+        let results: UnsafeMutableBufferPointer<Applied>
+    }
+
+    /// Hands out lane numbers to the threads.
+    private final class Counter: Sendable {
+        private let value = Atomic<Int>(0)
+        func take() -> Int { value.add(1, ordering: .relaxed).oldValue }
+    }
+}
