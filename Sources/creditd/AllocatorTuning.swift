@@ -7,6 +7,6 @@ import CAllocator
 enum AllocatorTuning {
     static var summary: String {
         let limit = creditd_allocator_arena_limit()
-        return limit > 0 ? "\(limit) malloc arena" : "malloc arenas from the environment"
+        return limit > 0 ? "\(limit) malloc arena, fixed 128 KiB mmap and trim thresholds" : "malloc arenas from the environment"
     }
 }

@@ -170,6 +170,7 @@ public final class BatchProcessor: @unchecked Sendable {
                 arrival += 1
                 let context = DecisionContext(policy: policy, now: now, instance: config.instance, arrivalSequence: arrival)
                 try segment.add(event, topic: message.topic, context: context) { id in try stateCache.state(db, id, policy: policy) }
+                if segment.isFull { try store(segment.apply(policy: policy), db, policy: policy, stamp: stamp, into: &outcome) }
             }
             try store(segment.apply(policy: policy), db, policy: policy, stamp: stamp, into: &outcome)
 

@@ -32,6 +32,8 @@ final class OutputRenderer: Sendable {
         /// The head the next entry chains to; only the rendering thread moves it.
         var head: AuditHead
         var done: [Rendered] = []
+        /// Submitted and not yet taken (rendered or not).
+        var outstanding = 0
         /// Jobs not yet handed to the thread, and their outputs' count.
         var queued: [Job] = []
         var queuedOutputs = 0
@@ -40,6 +42,9 @@ final class OutputRenderer: Sendable {
     /// Outputs handed to the thread at once: one hand-over per output cost as much as a tenth
     /// of the rendering it moved.
     static let handOver = 32
+    /// Rows submitted and not yet taken beyond which `submit` waits for the thread: the writer
+    /// outruns it while storing a segment, and rendered rows are the larger part of a batch.
+    static let backlog = 512
 
     private let queue = DispatchQueue(label: "creditd.output-renderer")
     private let batch = Mutex<Batch?>(nil)
@@ -60,14 +65,16 @@ final class OutputRenderer: Sendable {
 
     /// Queues outputs to render; `extra` and `actor` as for `AuditEntry(event:extraInputs:actor:)`.
     func submit(_ job: Job) {
-        let ready = batch.withLock { current -> [Job] in
-            guard current != nil else { return [] }
+        let (ready, outstanding) = batch.withLock { current -> ([Job], Int) in
+            guard current != nil else { return ([], 0) }
             current!.queued.append(job)
             current!.queuedOutputs += max(job.outputs.count, 1)
-            guard current!.queuedOutputs >= Self.handOver else { return [] }
-            return Self.takeQueued(&current!)
+            current!.outstanding += max(job.outputs.count, 1)
+            guard current!.queuedOutputs >= Self.handOver else { return ([], current!.outstanding) }
+            return (Self.takeQueued(&current!), current!.outstanding)
         }
         hand(ready)
+        if outstanding > Self.backlog { queue.sync {} }
     }
 
     private static func takeQueued(_ batch: inout Batch) -> [Job] {
@@ -112,7 +119,10 @@ final class OutputRenderer: Sendable {
     func takeDone() -> [Rendered] {
         batch.withLock { current in
             guard current != nil, !current!.done.isEmpty else { return [] }
-            defer { current!.done.removeAll(keepingCapacity: true) }
+            defer {
+                current!.outstanding -= current!.done.count
+                current!.done.removeAll(keepingCapacity: true)
+            }
             return current!.done
         }
     }
