@@ -29,11 +29,7 @@ extension BatchProcessor {
     /// `record` with the state's figures already taken (`extraInputs`).
     func record(_ db: Database, _ outputs: [OutputEvent], extra: [JSONMember], actor: String?, stamp: String) throws {
         guard !outputs.isEmpty else { return }
-        if batchAudit != nil {
-            if !renderer.isStarted { renderer.start(after: try batchAudit!.head(db)) }
-            renderer.submit(.init(outputs: outputs, extra: extra, actor: actor, stamp: stamp))
-            try insert(db, renderer.takeDone())
-        } else {
+        if try !submit(db, .init(outputs: outputs, extra: extra, actor: actor, stamp: stamp)) {
             let (messages, entries) = OutputRenderer.render(outputs, extra: extra, actor: actor, topics: config.topics)
             for (output, message) in zip(outputs, messages) {
                 try Outbox.append(db, message, createdAt: stamp)
@@ -54,13 +50,19 @@ extension BatchProcessor {
     /// A row that is ready as it is (a dead letter): into the outbox in its place among the
     /// outputs recorded around it.
     func record(_ db: Database, ready message: OutboxMessage, stamp: String) throws {
-        if batchAudit != nil {
-            if !renderer.isStarted { renderer.start(after: try batchAudit!.head(db)) }
-            renderer.submit(.init(stamp: stamp, ready: message))
-            try insert(db, renderer.takeDone())
-        } else {
+        if try !submit(db, .init(stamp: stamp, ready: message)) {
             try Outbox.append(db, message, createdAt: stamp)
         }
+    }
+
+    /// Within a batch or a scheduler chunk, hands `job` to the renderer and inserts what it has
+    /// finished; false outside one (the caller writes the rows itself).
+    private func submit(_ db: Database, _ job: OutputRenderer.Job) throws -> Bool {
+        guard batchAudit != nil else { return false }
+        if !renderer.isStarted { renderer.start(after: try batchAudit!.head(db)) }
+        renderer.submit(job)
+        try insert(db, renderer.takeDone())
+        return true
     }
 
     /// Inserts what the renderer finished, in the order it was recorded.
