@@ -70,6 +70,19 @@ struct Harness {
         let totals = state.ledger.recomputedTotals()
         #expect(totals.openReceivables == state.ledger.openReceivables, "receivables drifted after \(event.id)")
         #expect(totals.unappliedCash == state.ledger.unappliedCash, "unapplied cash drifted after \(event.id)")
+        // The engine's open-order book stays built and equal to one built afresh, and the
+        // figures read through it equal those of a walk over the open orders.
+        #expect(state.hasOpenOrderBook, "the open-order book was dropped by \(event.id)")
+        #expect(state.openOrderBookIsCurrent, "the open-order book drifted after \(event.id)")
+        var walked = state
+        walked.orderDecisions = state.orderDecisions
+        #expect(!walked.hasOpenOrderBook)
+        #expect(walked.exposure() == state.exposure(), "exposure through the book differs after \(event.id)")
+        #expect(walked.heldOrdersOldestFirst.map(\.orderId) == state.heldOrderSlotsAndExposure().held.map(\.orderId))
+        #expect(walked.hasHeldOrders == state.hasHeldOrders)
+        for id in state.ledger.openOrderIds {
+            #expect(walked.exposure(excluding: id) == state.exposure(excluding: id), "exposure without \(id) differs after \(event.id)")
+        }
         return outputs
     }
 

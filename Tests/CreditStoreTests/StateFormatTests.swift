@@ -106,6 +106,7 @@ struct StateFormatTests {
             "paymentTermsSetBy", "operatorBlock", "blockedByDunning", "dunningLevel", "lastDunningRise", "riskClass", "score",
             "reviewDate", "scoreReasons", "reviewAlertedFor", "bureauReport", "orderDecisions", "utilizationCrossed", "journal",
             "lastEventTime", "firstSeen",
+            "openOrders",  // not stored: derived from the ledger and the decisions (OpenOrderBook)
         ]),
         ("Ledger", fields(of: Ledger()), [
             "orders", "invoices", "payments", "creditNotes", "openReceivables", "unappliedCash", "openOrderIds", "openInvoiceIds",

@@ -74,7 +74,8 @@ public enum CreditEngine {
         }
         let entry = LedgerEntry(sequence: context.arrivalSequence, time: event.time, eventId: event.id,
                                 customerTermsDays: state.paymentTerms(policy: policy), payload: event.payload)
-        state.journal.record(entry, capacity: context.journalCapacity)
+        state.prepareOpenOrders()
+        state.record(entry, capacity: context.journalCapacity)
 
         var addsExposure = false
         switch event.payload {
@@ -144,7 +145,7 @@ public enum CreditEngine {
         decision.releasedBy = operatorName
         decision.note = note
         decision.decidedAt = context.now
-        state.orderDecisions[orderId] = decision
+        state.setDecision(decision)
         out.emitDecision(.orderReleased, orderId: orderId, state: state, extra: [
             JSONMember("released_by", .string(operatorName)), JSONMember("note", .string(note)),
         ])
@@ -236,8 +237,8 @@ public enum CreditEngine {
         if reasons.isEmpty {
             // A held order that passes is always released; an approved one raised is approved again.
             let status: OrderStatus = previous?.status == .held ? .released : .approved
-            state.orderDecisions[orderId] = OrderDecision(orderId: orderId, status: status, reasons: [], firstSeenSequence: firstSeen,
-                                                          decidedAt: out.context.now, releasedBy: status == .released ? "auto" : nil)
+            state.setDecision(OrderDecision(orderId: orderId, status: status, reasons: [], firstSeenSequence: firstSeen,
+                                            decidedAt: out.context.now, releasedBy: status == .released ? "auto" : nil))
             if status == .released {
                 out.emitDecision(.orderReleased, orderId: orderId, state: state, extra: [
                     JSONMember("released_by", "auto"), JSONMember("note", .null),
@@ -246,8 +247,8 @@ public enum CreditEngine {
                 out.emitDecision(.orderApproved, orderId: orderId, state: state)
             }
         } else {
-            state.orderDecisions[orderId] = OrderDecision(orderId: orderId, status: .held, reasons: reasons, firstSeenSequence: firstSeen,
-                                                          decidedAt: out.context.now)
+            state.setDecision(OrderDecision(orderId: orderId, status: .held, reasons: reasons, firstSeenSequence: firstSeen,
+                                            decidedAt: out.context.now))
             out.emitDecision(.orderHeld, orderId: orderId, state: state, extra: [JSONMember("reasons", OutputBuilder.reasonsJSON(reasons))])
             if let threshold = policy.creditCheck.largeOrderAlert, order.openAmount > threshold {
                 out.emitAlert(.largeOrderHeld, severity: .warning,
@@ -269,6 +270,7 @@ public enum CreditEngine {
         let policy = out.policy
         // Held orders are not in the exposure, so one figure serves every check of the pass;
         // each release adds its order before the next one is checked. Overdue does not change here.
+        state.prepareOpenOrders()
         let (held, exposureBefore) = state.heldOrderSlotsAndExposure()
         guard !held.isEmpty else { return }
         var exposure = exposureBefore
@@ -283,15 +285,17 @@ public enum CreditEngine {
                                                                     exposureWithoutOrder: exposure, overdue: overdue)
             if reasons.isEmpty {
                 exposure += slot.openAmount
-                state.orderDecisions.values[slot.decision].status = .released
-                state.orderDecisions.values[slot.decision].reasons = []
-                state.orderDecisions.values[slot.decision].releasedBy = "auto"
-                state.orderDecisions.values[slot.decision].decidedAt = out.context.now
+                state.updateDecision(at: slot.decision) { decision in
+                    decision.status = .released
+                    decision.reasons = []
+                    decision.releasedBy = "auto"
+                    decision.decidedAt = out.context.now
+                }
                 out.emitDecision(.orderReleased, orderId: slot.orderId, state: state, extra: [
                     JSONMember("released_by", "auto"), JSONMember("note", .null),
                 ])
             } else if reasons != state.orderDecisions.values[slot.decision].reasons {
-                state.orderDecisions.values[slot.decision].reasons = reasons
+                state.updateReasons(at: slot.decision, reasons)
             }
         }
     }

@@ -15,6 +15,15 @@ extension CustomerState {
     /// ship in re-check order (first seen, then order id) and the exposure, from one walk.
     func heldOrderSlotsAndExposure() -> (held: [HeldOrderSlot], exposure: DecimalAmount) {
         let ledger = journal.current
+        if let book = openOrders.book {
+            // Already in order; only the decisions' places are looked up.
+            let held = book.held.compactMap { entry in
+                orderDecisions.index(forKey: entry.orderId).map {
+                    HeldOrderSlot(sequence: entry.sequence, orderId: entry.orderId, decision: $0, total: entry.total, openAmount: entry.openAmount)
+                }
+            }
+            return (held, Exposure(openOrders: book.countedOpen, openReceivables: ledger.openReceivables, unappliedCash: ledger.unappliedCash).total)
+        }
         var held: [HeldOrderSlot] = []
         var openOrders = DecimalAmount.zero
         for id in ledger.openOrderIds {

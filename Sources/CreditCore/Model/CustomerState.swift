@@ -36,15 +36,26 @@ public struct CustomerState: Sendable, Codable, Equatable {
     public var bureauReport: BureauReport?
 
     // MARK: Orders and ledger
-    /// Published decisions per order id.
-    public var orderDecisions: [String: OrderDecision]
+    /// Published decisions per order id. Changing one directly drops the open-order book; the
+    /// engine goes through `setDecision` and `updateDecision`, which keep it.
+    public var orderDecisions: [String: OrderDecision] { didSet { openOrders.book = nil } }
     /// Utilization thresholds (percent) currently crossed; a threshold alerts again only after
     /// utilization fell below it.
     public var utilizationCrossed: [DecimalAmount]
-    public var journal: LedgerJournal
+    /// Changing it directly drops the open-order book; the engine records through `record`.
+    public var journal: LedgerJournal { didSet { openOrders.book = nil } }
     /// The latest business time applied, and when the customer was first seen (for scoring).
     public var lastEventTime: Timestamp?
     public var firstSeen: Timestamp?
+    /// Derived from the ledger and the decisions; neither stored nor compared (see `OpenOrderBook`).
+    var openOrders = OpenOrderCache()
+
+    /// Every stored field: `openOrders` is left out.
+    enum CodingKeys: String, CodingKey {
+        case customerId, name, temporaryLimit, permanentLimit, permanentLimitSetBy, classLimit, paymentTermsDays, paymentTermsSetBy
+        case operatorBlock, blockedByDunning, dunningLevel, lastDunningRise, riskClass, score, reviewDate, scoreReasons
+        case reviewAlertedFor, bureauReport, orderDecisions, utilizationCrossed, journal, lastEventTime, firstSeen
+    }
 
     public init(customerId: String) {
         self.customerId = customerId
@@ -76,6 +87,10 @@ public struct CustomerState: Sendable, Codable, Equatable {
     /// Exposure now; `excluding` leaves one order out (the one being checked).
     public func exposure(excluding orderId: String? = nil) -> Exposure {
         let ledger = journal.current
+        if let book = openOrders.book {
+            let openOrders = orderId.map { book.countedOpen - book.counted($0) } ?? book.countedOpen
+            return Exposure(openOrders: openOrders, openReceivables: ledger.openReceivables, unappliedCash: ledger.unappliedCash)
+        }
         var openOrders = DecimalAmount.zero
         // Walk the ledger's open orders only, asking the decision first: a busy customer over its
         // limit has most of them held, and those need no look-up of their amounts.

@@ -69,6 +69,8 @@ struct CustomerCache {
     /// A changed state; `ledgerChanged: false` when only customer-level fields changed (a tick,
     /// an operator action), so the ledger's window is not rewritten.
     mutating func update(_ state: CustomerState, ledgerChanged: Bool = true) {
+        var state = state
+        state.dropOpenOrderBook()
         states[state.customerId] = Entry(state: state, lastUsed: generation)
         dirty.insert(state.customerId)
         if ledgerChanged { windowDirty.insert(state.customerId) }

@@ -1,0 +1,79 @@
+extension CustomerState {
+    /// Builds the open-order book unless it is current: the engine calls this before it decides,
+    /// and its own changes keep the book current from then on.
+    mutating func prepareOpenOrders() {
+        if openOrders.book == nil {
+            openOrders.book = OpenOrderBook(ledger: journal.current, decisions: orderDecisions)
+        }
+    }
+
+    /// Folds a ledger entry in (see `LedgerJournal.record`), keeping the book current. An order's
+    /// amounts are the fold of the entries that name it, so an entry changes only its own order,
+    /// even when the ledger is re-folded: the entries naming any other order keep their order.
+    @discardableResult
+    mutating func record(_ entry: LedgerEntry, capacity: Int) -> Bool {
+        var book = openOrders.book
+        openOrders.book = nil
+        let refolded = journal.record(entry, capacity: capacity)
+        guard book != nil else { return refolded }
+        if let orderId = entry.payload.ledgerOrderId {
+            book!.refresh(orderId, ledger: journal.current, decisions: orderDecisions)
+        }
+        openOrders.book = book
+        return refolded
+    }
+
+    /// Sets an order's decision, keeping the book current.
+    mutating func setDecision(_ decision: OrderDecision) {
+        var book = openOrders.book
+        openOrders.book = nil
+        orderDecisions[decision.orderId] = decision
+        guard book != nil else { return }
+        book!.refresh(decision.orderId, ledger: journal.current, decisions: orderDecisions)
+        openOrders.book = book
+    }
+
+    /// Changes the decision at `index` in place (other indexes stay valid), keeping the book current.
+    mutating func updateDecision(at index: [String: OrderDecision].Index, _ change: (inout OrderDecision) -> Void) {
+        var book = openOrders.book
+        openOrders.book = nil
+        change(&orderDecisions.values[index])
+        guard book != nil else { return }
+        book!.refresh(orderDecisions.keys[index], ledger: journal.current, decisions: orderDecisions)
+        openOrders.book = book
+    }
+
+    /// Replaces a held order's reasons in place: reasons are not in the book, so it stays as it is.
+    mutating func updateReasons(at index: [String: OrderDecision].Index, _ reasons: [HoldReason]) {
+        let book = openOrders.book
+        orderDecisions.values[index].reasons = reasons
+        openOrders.book = book
+    }
+
+    /// Drops the book: a state kept between batches (the daemon's cache holds a thousand) keeps
+    /// only what is stored, and the engine builds the book again in one walk when it next decides.
+    public mutating func dropOpenOrderBook() {
+        openOrders.book = nil
+    }
+
+    /// True when the book is absent or equal to one built afresh (tests check this after every step).
+    public var openOrderBookIsCurrent: Bool {
+        openOrders.book.map { $0 == OpenOrderBook(ledger: journal.current, decisions: orderDecisions) } ?? true
+    }
+
+    /// Whether the book is built (tests make sure both paths are exercised).
+    public var hasOpenOrderBook: Bool { openOrders.book != nil }
+}
+
+extension InputPayload {
+    /// The order whose amounts or openness this entry can change in the ledger (see `Ledger.apply`).
+    var ledgerOrderId: String? {
+        switch self {
+        case .orderCreated(let event): event.orderId
+        case .orderAmended(let event): event.orderId
+        case .orderCancelled(let event): event.orderId
+        case .shipmentShipped(let event): event.orderId
+        default: nil
+        }
+    }
+}
