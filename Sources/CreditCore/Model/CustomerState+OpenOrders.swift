@@ -12,42 +12,35 @@ extension CustomerState {
     /// even when the ledger is re-folded: the entries naming any other order keep their order.
     @discardableResult
     mutating func record(_ entry: LedgerEntry, capacity: Int) -> Bool {
-        var book = openOrders.book
-        openOrders.book = nil
-        let refolded = journal.record(entry, capacity: capacity)
-        guard book != nil else { return refolded }
-        if let orderId = entry.payload.ledgerOrderId {
-            book!.refresh(orderId, ledger: journal.current, decisions: orderDecisions)
-        }
-        openOrders.book = book
-        return refolded
+        keepingBook(refreshing: entry.payload.ledgerOrderId) { $0.journal.record(entry, capacity: capacity) }
     }
 
     /// Sets an order's decision, keeping the book current.
     mutating func setDecision(_ decision: OrderDecision) {
-        var book = openOrders.book
-        openOrders.book = nil
-        orderDecisions[decision.orderId] = decision
-        guard book != nil else { return }
-        book!.refresh(decision.orderId, ledger: journal.current, decisions: orderDecisions)
-        openOrders.book = book
+        keepingBook(refreshing: decision.orderId) { $0.orderDecisions[decision.orderId] = decision }
     }
 
     /// Changes the decision at `index` in place (other indexes stay valid), keeping the book current.
     mutating func updateDecision(at index: [String: OrderDecision].Index, _ change: (inout OrderDecision) -> Void) {
-        var book = openOrders.book
-        openOrders.book = nil
-        change(&orderDecisions.values[index])
-        guard book != nil else { return }
-        book!.refresh(orderDecisions.keys[index], ledger: journal.current, decisions: orderDecisions)
-        openOrders.book = book
+        keepingBook(refreshing: orderDecisions.keys[index]) { change(&$0.orderDecisions.values[index]) }
     }
 
     /// Replaces a held order's reasons in place: reasons are not in the book, so it stays as it is.
     mutating func updateReasons(at index: [String: OrderDecision].Index, _ reasons: [HoldReason]) {
-        let book = openOrders.book
-        orderDecisions.values[index].reasons = reasons
+        keepingBook(refreshing: nil) { $0.orderDecisions.values[index].reasons = reasons }
+    }
+
+    /// Runs `change`, whose write to the decisions or the journal drops the book, then puts the
+    /// book back with `orderId`, the one order the change can have moved, taken in again. The
+    /// book is held outside the state meanwhile, so it is changed in place, not copied.
+    private mutating func keepingBook<T>(refreshing orderId: String?, _ change: (inout CustomerState) -> T) -> T {
+        var book = openOrders.book
+        openOrders.book = nil
+        let result = change(&self)
+        guard book != nil else { return result }
+        if let orderId { book!.refresh(orderId, ledger: journal.current, decisions: orderDecisions) }
         openOrders.book = book
+        return result
     }
 
     /// Drops the book: a state kept between batches (the daemon's cache holds a thousand) keeps
