@@ -58,9 +58,16 @@ public struct PendingReturn: Sendable, Codable, Equatable {
 public struct PendingAllocation: Sendable, Codable, Equatable {
     public var paymentId: String
     public var amount: DecimalAmount
+    /// The UTC date of the payment. The allocation is applied on the later of it and the
+    /// shipment's date, as in business-time order: a shipment folded after a payment that came
+    /// later in time then gives the same paid date as folded before it (see
+    /// `LedgerJournal.shipmentCommutes`). Nil in states stored before it was kept: the
+    /// shipment's date.
+    public var paymentDate: LocalDate?
 
-    public init(paymentId: String, amount: DecimalAmount) {
+    public init(paymentId: String, amount: DecimalAmount, paymentDate: LocalDate?) {
         self.paymentId = paymentId
         self.amount = amount
+        self.paymentDate = paymentDate
     }
 }

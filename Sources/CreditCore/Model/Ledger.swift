@@ -52,18 +52,27 @@ public struct Ledger: Sendable, Codable, Equatable {
         rebuildOpenSets()
     }
 
+    /// How many orders, invoices and payments it holds (what copying it costs).
+    public var itemCount: Int { orders.count + invoices.count + payments.count }
+
     /// Re-derives the open sets from the items (after loading, and in tests).
     public mutating func rebuildOpenSets() {
         openOrderIds = Set(orders.values.filter(\.isOpen).map(\.orderId))
         openInvoiceIds = Set(invoices.values.filter(\.isOpen).map(\.invoiceId))
     }
 
-    private mutating func refresh(orderId: String) {
+    mutating func refresh(orderId: String) {
         if orders[orderId]?.isOpen == true { openOrderIds.insert(orderId) } else { openOrderIds.remove(orderId) }
     }
 
-    private mutating func refresh(invoiceId: String) {
+    mutating func refresh(invoiceId: String) {
         if invoices[invoiceId]?.isOpen == true { openInvoiceIds.insert(invoiceId) } else { openInvoiceIds.remove(invoiceId) }
+    }
+
+    /// Sets the running totals back (`undo(_:)`, which restores the items they sum).
+    mutating func restoreTotals(openReceivables: DecimalAmount, unappliedCash: DecimalAmount) {
+        self.openReceivables = openReceivables
+        self.unappliedCash = unappliedCash
     }
 
     /// Both totals summed from the items, to check the running totals.
@@ -78,7 +87,11 @@ public struct Ledger: Sendable, Codable, Equatable {
 
     /// Applies one entry. Must be called in (time, sequence) order for the result to be the
     /// contract's ledger; `LedgerJournal` guarantees that.
-    public mutating func apply(_ entry: LedgerEntry) {
+    public mutating func apply(_ entry: LedgerEntry) { apply(entry, plan: nil) }
+
+    /// `plan`: a payment's allocation plan already worked out on this ledger (`recordingUndo`
+    /// needs it first, to know which invoices the payment will take).
+    mutating func apply(_ entry: LedgerEntry, plan: AllocationPlan?) {
         let date = entry.time.utcDate
         switch entry.payload {
         case .orderCreated(let event): createOrder(event, time: entry.time)
@@ -86,7 +99,7 @@ public struct Ledger: Sendable, Codable, Equatable {
         case .orderCancelled(let event): orders[event.orderId, default: LedgerOrder(orderId: event.orderId)].cancelled = true
         case .shipmentShipped(let event): ship(event, date: date, customerTermsDays: entry.customerTermsDays)
         case .shipmentReturned(let event): returnGoods(event, date: date)
-        case .paymentReceived(let event): receive(event, date: date)
+        case .paymentReceived(let event): receive(event, date: date, plan: plan)
         case .paymentReversed(let event): reverse(event, date: date)
         case .disputeOpened(let event):
             invoices[event.invoiceId, default: Invoice(invoiceId: event.invoiceId)].disputed = true
@@ -183,7 +196,7 @@ public struct Ledger: Sendable, Codable, Equatable {
                 payment.unapplied -= applied
                 unappliedCash -= applied
                 payment.applications.append(PaymentApplication(invoiceId: event.invoiceId, amount: applied))
-                reduceOpen(of: event.invoiceId, by: applied, date: date)
+                reduceOpen(of: event.invoiceId, by: applied, date: max(allocation.paymentDate ?? date, date))
             }
             payments[allocation.paymentId] = payment
         }
@@ -223,7 +236,7 @@ public struct Ledger: Sendable, Codable, Equatable {
         invoices[invoiceId] = invoice
     }
 
-    private mutating func receive(_ event: PaymentReceived, date: LocalDate) {
+    private mutating func receive(_ event: PaymentReceived, date: LocalDate, plan: AllocationPlan?) {
         var payment = payments[event.paymentId] ?? PaymentRecord(paymentId: event.paymentId)
         guard !payment.received else { return }  // a second payment with the same id: the first stands
         payment.received = true
@@ -233,11 +246,11 @@ public struct Ledger: Sendable, Codable, Equatable {
             payments[event.paymentId] = payment
             return
         }
-        let plan = allocationPlan(for: event, amount: payment.amount)
+        let plan = plan ?? allocationPlan(for: event, amount: payment.amount)
         for step in plan.steps {
             if step.pending {
                 var invoice = invoices[step.invoiceId] ?? Invoice(invoiceId: step.invoiceId)
-                invoice.pendingAllocations.append(PendingAllocation(paymentId: event.paymentId, amount: step.amount))
+                invoice.pendingAllocations.append(PendingAllocation(paymentId: event.paymentId, amount: step.amount, paymentDate: date))
                 invoices[step.invoiceId] = invoice
                 if !payment.pendingInvoiceIds.contains(step.invoiceId) { payment.pendingInvoiceIds.append(step.invoiceId) }
             } else {
@@ -311,13 +324,32 @@ public struct Ledger: Sendable, Codable, Equatable {
             guard open.isPositive else { continue }
             candidates.append((invoice.dueDate ?? LocalDate(daysSinceEpoch: Int.max / 2), id, open))
         }
-        candidates.sort { a, b in Self.takenFirst((a.due, a.invoiceId), before: (b.due, b.invoiceId)) }
-        for candidate in candidates where plan.remaining.isPositive {
-            let applied = DecimalAmount.min(plan.remaining, candidate.open)
-            plan.steps.append(.init(invoiceId: candidate.invoiceId, amount: applied, pending: false))
-            plan.remaining -= applied
+        // A payment usually takes one or two invoices of the many open: pick the first few one at
+        // a time (a pass each) rather than sorting them all; sort only what is left after that.
+        let first = { (a: (due: LocalDate, invoiceId: String, open: DecimalAmount), b: (due: LocalDate, invoiceId: String, open: DecimalAmount)) in
+            Self.takenFirst((a.due, a.invoiceId), before: (b.due, b.invoiceId))
+        }
+        var picked = 0
+        while plan.remaining.isPositive, !candidates.isEmpty {
+            if picked == 4 {
+                candidates.sort(by: first)
+                for candidate in candidates where plan.remaining.isPositive { take(candidate.invoiceId, candidate.open, into: &plan) }
+                break
+            }
+            var best = 0
+            for index in candidates.indices.dropFirst() where first(candidates[index], candidates[best]) { best = index }
+            take(candidates[best].invoiceId, candidates[best].open, into: &plan)
+            candidates.swapAt(best, candidates.count - 1)
+            candidates.removeLast()
+            picked += 1
         }
         return plan
+    }
+
+    private func take(_ invoiceId: String, _ open: DecimalAmount, into plan: inout AllocationPlan) {
+        let applied = DecimalAmount.min(plan.remaining, open)
+        plan.steps.append(.init(invoiceId: invoiceId, amount: applied, pending: false))
+        plan.remaining -= applied
     }
 
     private mutating func reverse(_ event: PaymentReversed, date: LocalDate) {

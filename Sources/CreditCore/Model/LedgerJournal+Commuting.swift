@@ -85,23 +85,34 @@ extension LedgerJournal {
         }
     }
 
-    /// A shipment that issues a new invoice with nothing waiting on it (no allocation, no return)
-    /// changes only its order, its invoice and the receivables total. It passes every later entry
-    /// that names neither, except reversals, and except a payment that could have been applied to
-    /// the new invoice: one is safe when nothing of it is left unapplied and every invoice it paid
-    /// comes before the new one in the oldest-due-first order (it was used up before reaching it).
+    /// A shipment that issues a new invoice changes only its order, its invoice and the
+    /// receivables total. It passes every later entry that names neither, except reversals, and
+    /// except a payment that could have been applied to the new invoice: one is safe when nothing
+    /// of it is left unapplied and every invoice it paid comes before the new one in the
+    /// oldest-due-first order (it was used up before reaching it).
+    ///
+    /// It also passes later payments that pay exactly this invoice by name, wholly, within the
+    /// shipment's amount: the usual case of a consumer that reads the payments topic ahead of the
+    /// shipments topic. In business-time order each of them finds the invoice issued and pays it
+    /// on its own date; folded first, each waits on the invoice (a pending allocation with its
+    /// date) and is applied when the shipment issues it, on the later of the two dates. With the
+    /// sum within the amount neither order caps an allocation, and neither leaves a remainder for
+    /// the oldest-due-first pass. Other pending items (returns, allocations of payments not in
+    /// `later`) make it re-fold.
     private static func shipmentCommutes(_ event: ShipmentShipped, entry: LedgerEntry, with later: ArraySlice<LedgerEntry>,
                                          current: Ledger) -> Bool {
-        if let invoice = current.invoices[event.invoiceId],
-           invoice.issued || !invoice.pendingAllocations.isEmpty || !invoice.pendingReturns.isEmpty {
-            return false
-        }
+        let waiting = current.invoices[event.invoiceId]
+        if let invoice = waiting, invoice.issued || !invoice.pendingReturns.isEmpty { return false }
+        var payers: [(paymentId: String, amount: DecimalAmount)] = []
         var dueDate: LocalDate?
         for other in later {
-            if other.payload.names(orderId: event.orderId) || other.payload.names(invoiceId: event.invoiceId) { return false }
+            if other.payload.names(orderId: event.orderId) { return false }
             switch other.payload {
             case .paymentReversed:
                 return false
+            case .paymentReceived(let payment) where other.payload.names(invoiceId: event.invoiceId):
+                guard let amount = paysOnly(invoiceId: event.invoiceId, payment, current: current) else { return false }
+                payers.append((payment.paymentId, amount))
             case .paymentReceived(let payment):
                 guard let record = current.payments[payment.paymentId], record.unapplied.isZero else { return false }
                 if record.applications.isEmpty { continue }
@@ -114,10 +125,29 @@ extension LedgerJournal {
                     if !Ledger.takenFirst((paidDue, application.invoiceId), before: (due, event.invoiceId)) { return false }
                 }
             default:
-                continue
+                if other.payload.names(invoiceId: event.invoiceId) { return false }
             }
         }
-        return true
+        // What waits on the invoice is exactly those payments, in the same order, within its amount.
+        let pending = waiting?.pendingAllocations ?? []
+        guard pending.count == payers.count else { return false }
+        var total = DecimalAmount.zero
+        for (allocation, payer) in zip(pending, payers) {
+            guard allocation.paymentId == payer.paymentId, allocation.amount == payer.amount else { return false }
+            total += allocation.amount
+        }
+        return total <= event.amount.amount
+    }
+
+    /// The amount of a payment that names only `invoiceId`, once, for the whole payment, and that
+    /// `current` holds as received, not reversed and wholly waiting on that invoice; nil otherwise.
+    private static func paysOnly(invoiceId: String, _ payment: PaymentReceived, current: Ledger) -> DecimalAmount? {
+        guard payment.allocations.count == 1, let allocation = payment.allocations.first,
+              allocation.invoiceId == invoiceId, allocation.amount.amount == payment.amount.amount,
+              let record = current.payments[payment.paymentId], record.received, !record.reversed,
+              record.amount == payment.amount.amount, record.applications.isEmpty,
+              record.pendingInvoiceIds == [invoiceId], record.unapplied == payment.amount.amount else { return nil }
+        return payment.amount.amount
     }
 }
 

@@ -10,7 +10,8 @@
 /// - an earlier entry is inserted where it belongs; when it commutes with every entry after it
 ///   (`commutes(_:with:current:)`: say an order created late behind other orders' shipments) it is
 ///   folded into `current` directly, otherwise `current` is re-folded from `base` over the window
-///   (at most `capacity` folds);
+///   (at most `capacity` folds) or, for a large ledger, the entries after it are taken back with
+///   their undo records and folded again behind it (`LedgerUndo`);
 /// - when the window is full, its oldest entry is folded into `base` for good.
 ///
 /// An entry older than everything in the window *and* older than what `base` already holds cannot
@@ -31,6 +32,8 @@ public struct LedgerJournal: Sendable, Codable, Equatable {
     /// False when only `current` was loaded and the window (`base` and `entries`) stayed in
     /// storage: enough to read the ledger (a scheduler tick, a report), not to record an entry.
     public private(set) var hasWindow: Bool
+    /// Undo records of the newest entries of a large ledger (see `record`); not stored.
+    var rewind = RewindLog()
 
     public init() {
         base = Ledger()
@@ -77,37 +80,81 @@ public struct LedgerJournal: Sendable, Codable, Equatable {
         baseKey = window.baseKey
         entries = window.entries
         hasWindow = true
+        rewind = RewindLog()
     }
 
     /// Adds an entry; returns true when the ledger had to be re-folded (a late entry that does
     /// not commute with the entries after it). `commuting: false` always re-folds a late entry
-    /// (the reference the commuting rules are tested against).
+    /// from `base` (the reference the commuting rules are tested against).
+    ///
+    /// A large ledger (`rewindingFrom` orders, invoices and payments or more) keeps an undo record
+    /// for each of the newest entries (`LedgerUndo`): a late entry then takes back only the
+    /// entries after it and folds them again, instead of copying the whole ledger from `base`.
+    /// Small ledgers keep none: copying them is cheap, and the records would cost memory for
+    /// every customer in the cache.
     @discardableResult
-    public mutating func record(_ entry: LedgerEntry, capacity: Int = LedgerJournal.defaultCapacity, commuting: Bool = true) -> Bool {
+    public mutating func record(_ entry: LedgerEntry, capacity: Int = LedgerJournal.defaultCapacity, commuting: Bool = true,
+                                rewindingFrom threshold: Int = LedgerJournal.rewindThreshold) -> Bool {
         precondition(hasWindow, "a ledger journal loaded without its window cannot record entries")
+        let rewinds = commuting && current.itemCount >= threshold
+        if !rewinds { rewind.records.removeAll() }
         let refolded: Bool
         if entries.last.map({ $0.key <= entry.key }) ?? true {
-            current.apply(entry)
+            if rewinds { rewind.records.append(current.applyRecordingUndo(entry)) } else { current.apply(entry) }
             entries.append(entry)
             refolded = false
         } else {
             let position = insertionIndex(for: entry.key)
+            let after = entries.count - position
             refolded = !(commuting && Self.commutes(entry, with: entries[position...], current: current))
             entries.insert(entry, at: position)
-            if refolded {
-                var ledger = base
-                for item in entries { ledger.apply(item) }
-                current = ledger
+            if !refolded {
+                if rewinds { keepRewind(afterCommuting: current.applyRecordingUndo(entry), after: after) } else { current.apply(entry) }
+            } else if rewinds && after <= rewind.records.count {
+                // Take back the entries after the late one, newest first, and fold them again behind it.
+                for _ in 0..<after { current.undo(rewind.records.removeLast()) }
+                for item in entries[position...] { rewind.records.append(current.applyRecordingUndo(item)) }
             } else {
-                current.apply(entry)
+                refold(recordingLast: rewinds ? entries.count : 0)
             }
         }
         while entries.count > max(capacity, 1) {
             let oldest = entries.removeFirst()
             base.apply(oldest)
             baseKey = oldest.key
+            if rewind.records.count > entries.count { rewind.records.removeFirst() }
         }
         return refolded
+    }
+
+    /// Orders, invoices and payments from which a ledger keeps undo records (see `record`).
+    public static let rewindThreshold = 256
+
+    /// `current` folded again from `base`, with undo records for the newest `count` entries.
+    private mutating func refold(recordingLast count: Int) {
+        var ledger = base
+        let split = entries.count - count
+        for item in entries[..<split] { ledger.apply(item) }
+        rewind.records.removeAll()
+        for item in entries[split...] { rewind.records.append(ledger.applyRecordingUndo(item)) }
+        current = ledger
+    }
+
+    /// A late entry that commuted was folded at the end: its undo record goes where the entry
+    /// sits, since it touches nothing the entries after it touch; otherwise the records up to
+    /// the last entry that shares an item with it can no longer be taken back in order, and are
+    /// dropped (`after`: how many entries follow the late one).
+    private mutating func keepRewind(afterCommuting record: LedgerUndo, after: Int) {
+        let covered = rewind.records.count
+        var lastOverlap: Int?
+        for index in (covered - min(after, covered))..<covered where rewind.records[index].overlaps(record) { lastOverlap = index }
+        if let lastOverlap {
+            rewind.records.removeFirst(lastOverlap + 1)
+        } else if after <= covered {
+            rewind.records.insert(record, at: covered - after)
+        }
+        // Else the late entry lies before the oldest record and touches nothing the recorded
+        // entries touch: their records stay valid.
     }
 
     enum CodingKeys: String, CodingKey {
@@ -162,4 +209,12 @@ public struct LedgerJournal: Sendable, Codable, Equatable {
         }
         return low
     }
+}
+
+/// The journal's undo records. Derived, like the open-order book: always equal, so that two
+/// journals compare by their entries and ledgers alone.
+struct RewindLog: Sendable, Equatable {
+    var records: [LedgerUndo] = []
+
+    static func == (lhs: RewindLog, rhs: RewindLog) -> Bool { true }
 }

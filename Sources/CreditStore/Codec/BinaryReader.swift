@@ -5,6 +5,9 @@ import CreditCore
 struct BinaryReader {
     let bytes: [UInt8]
     private(set) var offset: Int
+    /// The row's `StateFormat` version (set once the header is read): fields added in a later
+    /// version are read only when it is that version or newer.
+    var version: UInt64 = 1
 
     init(_ bytes: [UInt8], offset: Int = 0) {
         self.bytes = bytes

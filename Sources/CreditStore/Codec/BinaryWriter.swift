@@ -4,8 +4,13 @@ import CreditCore
 /// length-prefixed UTF-8. Field names and types are not written; the reader knows the order.
 struct BinaryWriter {
     private(set) var bytes: [UInt8] = []
+    /// The `StateFormat` version being written: fields added in a later version are left out.
+    let version: UInt64
 
-    init(capacity: Int = 4096) { bytes.reserveCapacity(capacity) }
+    init(version: UInt64, capacity: Int = 4096) {
+        self.version = version
+        bytes.reserveCapacity(capacity)
+    }
 
     mutating func byte(_ value: UInt8) { bytes.append(value) }
 

@@ -62,6 +62,7 @@ extension BinaryWriter {
         array(invoice.pendingAllocations) { writer, pending in
             writer.string(pending.paymentId)
             writer.decimal(pending.amount)
+            if writer.version >= 2 { writer.optionalDate(pending.paymentDate) }
         }
     }
 
@@ -202,7 +203,10 @@ extension BinaryReader {
         if flags[6] { invoice.disputedOn = try date() }
         invoice.returned = try decimal()
         invoice.pendingReturns = try array { PendingReturn(shipmentId: try $0.string(), amount: try $0.decimal()) }
-        invoice.pendingAllocations = try array { PendingAllocation(paymentId: try $0.string(), amount: try $0.decimal()) }
+        invoice.pendingAllocations = try array { reader in
+            PendingAllocation(paymentId: try reader.string(), amount: try reader.decimal(),
+                              paymentDate: reader.version >= 2 ? try reader.optionalDate() : nil)
+        }
         return invoice
     }
 

@@ -12,13 +12,15 @@ import CreditCore
 /// older formats (JSON, `C5 01`) are still read by `StateCodec`, and rewritten in this format on
 /// the customer's next save.
 ///
+/// Version 2 adds `PendingAllocation.paymentDate`.
+///
 /// Version 1 covers every stored field of `CustomerState`, `Ledger`, `LedgerJournal`'s window
 /// and their items. `StateFormatTests` lists those fields: adding a stored field to one of these
 /// types without adding it here fails that test instead of silently dropping the field.
 public enum StateFormat {
     public static let magic: [UInt8] = [0xC5, 0x02]
     /// The version this build writes.
-    public static let version: UInt64 = 1
+    public static let version: UInt64 = 2
 
     /// True when `bytes` start with this format's magic.
     public static func recognizes(_ bytes: [UInt8]) -> Bool {
@@ -27,15 +29,24 @@ public enum StateFormat {
 
     /// The customer's state with the ledger as of now (`LedgerJournal.Part.currentOnly`).
     public static func encodeState(_ state: CustomerState) -> [UInt8] {
-        var writer = header()
+        encodeState(state, version: version)
+    }
+
+    /// In an older version's layout (tests read such rows as a previous build wrote them).
+    static func encodeState(_ state: CustomerState, version: UInt64) -> [UInt8] {
+        var writer = header(version: version)
         writer.customerState(state)
         return writer.bytes
     }
 
     /// The ledger's reorder window (`LedgerJournal.Part.windowOnly`): base, its key, the entries.
     public static func encodeWindow(_ journal: LedgerJournal) -> [UInt8] {
+        encodeWindow(journal, version: version)
+    }
+
+    static func encodeWindow(_ journal: LedgerJournal, version: UInt64) -> [UInt8] {
         precondition(journal.hasWindow, "a ledger journal loaded without its window cannot be stored whole")
-        var writer = header()
+        var writer = header(version: version)
         writer.ledger(journal.base)
         writer.optional(journal.baseKey) { writer, key in
             writer.timestamp(key.time)
@@ -63,8 +74,8 @@ public enum StateFormat {
         return LedgerJournal(windowBase: base, baseKey: baseKey, entries: entries)
     }
 
-    private static func header() -> BinaryWriter {
-        var writer = BinaryWriter()
+    private static func header(version: UInt64) -> BinaryWriter {
+        var writer = BinaryWriter(version: version)
         writer.byte(magic[0])
         writer.byte(magic[1])
         writer.varint(version)
@@ -78,6 +89,7 @@ public enum StateFormat {
         guard version >= 1, version <= Self.version else {
             throw CompactFormatError(message: "state format version \(version) is newer than this build reads (\(Self.version))", offset: 2)
         }
+        reader.version = version
         return reader
     }
 }
