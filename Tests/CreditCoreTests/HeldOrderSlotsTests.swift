@@ -13,7 +13,8 @@ struct HeldOrderSlotsTests {
             let (slots, slotExposure) = h.state.heldOrderSlotsAndExposure()
             let withOrders = held.filter { h.state.ledger.orders[$0.orderId] != nil }
             #expect(slots.map(\.orderId) == withOrders.map(\.orderId))
-            #expect(slots.map { h.state.orderDecisions.values[$0.decision] } == withOrders)
+            #expect(slots.map { h.state.orderDecisions[$0.orderId] } == withOrders)
+            #expect(slots.map(\.codes) == withOrders.map { HoldReasonCodes(exactly: $0.reasons) })
             #expect(slots.map(\.openAmount) == withOrders.map { h.state.ledger.orders[$0.orderId]!.openAmount })
             #expect(slots.map(\.total) == withOrders.map { h.state.ledger.orders[$0.orderId]!.total })
             #expect(slotExposure == exposure)

@@ -61,6 +61,9 @@ struct HoldReasonCodesTests {
     func matchesIsEqualityOfTheCodeLists(set: [HoldReasonCode], stored: [HoldReasonCode], expected: Bool) {
         var codes = HoldReasonCodes()
         for code in set { codes.insert(code) }
-        #expect(codes.matches(stored.map { HoldReason(code: $0, message: "") }) == expected)
+        let reasons = stored.map { HoldReason(code: $0, message: "") }
+        #expect(codes.matches(reasons) == expected)
+        // The byte the open-order book keeps beside a held order says the same.
+        #expect((HoldReasonCodes(exactly: reasons) == codes) == expected)
     }
 }

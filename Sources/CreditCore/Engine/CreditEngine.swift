@@ -277,15 +277,16 @@ public enum CreditEngine {
         let overdue = state.overdue(on: out.context.today)
         let facts = CreditCheck.CustomerFacts(state: state, policy: policy, today: out.context.today, overdue: overdue)
         for slot in held {
-            // Decisions change in place through their slot (`values[_]`), which keeps the other slots valid.
             let codes = facts.failingCodes(orderTotal: slot.total, openAmount: slot.openAmount, exposureWithoutOrder: exposure)
-            if !codes.isEmpty && codes.matches(state.orderDecisions.values[slot.decision].reasons) { continue }  // still held for the same reasons
+            if !codes.isEmpty && slot.codes == codes { continue }  // still held for the same reasons
+            // Decisions change in place through their index (`values[_]`), which keeps the others valid.
+            guard let decision = state.orderDecisions.index(forKey: slot.orderId) else { continue }
             let reasons = codes.isEmpty ? [] : CreditCheck.evaluate(orderId: slot.orderId, orderTotal: slot.total, openAmount: slot.openAmount,
                                                                     state: state, policy: policy, today: out.context.today,
                                                                     exposureWithoutOrder: exposure, overdue: overdue)
             if reasons.isEmpty {
                 exposure += slot.openAmount
-                state.updateDecision(at: slot.decision) { decision in
+                state.updateDecision(at: decision) { decision in
                     decision.status = .released
                     decision.reasons = []
                     decision.releasedBy = "auto"
@@ -294,8 +295,8 @@ public enum CreditEngine {
                 out.emitDecision(.orderReleased, orderId: slot.orderId, state: state, extra: [
                     JSONMember("released_by", "auto"), JSONMember("note", .null),
                 ])
-            } else if reasons != state.orderDecisions.values[slot.decision].reasons {
-                state.updateReasons(at: slot.decision, reasons)
+            } else if reasons != state.orderDecisions.values[decision].reasons {
+                state.updateReasons(at: decision, reasons)
             }
         }
     }

@@ -25,9 +25,9 @@ extension CustomerState {
         keepingBook(refreshing: orderDecisions.keys[index]) { change(&$0.orderDecisions.values[index]) }
     }
 
-    /// Replaces a held order's reasons in place: reasons are not in the book, so it stays as it is.
+    /// Replaces a held order's reasons in place (the book keeps their codes), keeping the book current.
     mutating func updateReasons(at index: [String: OrderDecision].Index, _ reasons: [HoldReason]) {
-        keepingBook(refreshing: nil) { $0.orderDecisions.values[index].reasons = reasons }
+        keepingBook(refreshing: orderDecisions.keys[index]) { $0.orderDecisions.values[index].reasons = reasons }
     }
 
     /// Runs `change`, whose write to the decisions or the journal drops the book, then puts the

@@ -4,6 +4,14 @@ public struct HoldReasonCodes: Sendable, Equatable {
 
     public init() {}
 
+    /// The codes of `reasons` when they are a list the credit check reports (each code once, in
+    /// report order), nil otherwise: then `HoldReasonCodes(exactly: reasons) == codes` exactly
+    /// when `codes.matches(reasons)`, and a held order's codes can be kept beside it as one byte.
+    public init?(exactly reasons: [HoldReason]) {
+        for reason in reasons { insert(reason.code) }
+        guard matches(reasons) else { return nil }
+    }
+
     public var isEmpty: Bool { bits == 0 }
 
     public mutating func insert(_ code: HoldReasonCode) { bits |= Self.bit(code) }

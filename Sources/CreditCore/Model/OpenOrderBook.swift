@@ -15,6 +15,9 @@ struct OpenOrderBook: Sendable, Equatable {
         var orderId: String
         var total: DecimalAmount
         var openAmount: DecimalAmount
+        /// The codes of its decision's reasons (`HoldReasonCodes(exactly:)`): the re-check pass
+        /// skips an order still failing for the same codes without looking its decision up.
+        var codes: HoldReasonCodes?
 
         /// Re-check order: first seen, then order id.
         func precedes(_ sequence: Int64, _ orderId: String) -> Bool {
@@ -72,7 +75,8 @@ struct OpenOrderBook: Sendable, Equatable {
             countedOpen += order.openAmount
             parts[orderId] = .counted(order.openAmount)
         } else {
-            let entry = Held(sequence: decision.firstSeenSequence, orderId: orderId, total: order.total, openAmount: order.openAmount)
+            let entry = Held(sequence: decision.firstSeenSequence, orderId: orderId, total: order.total, openAmount: order.openAmount,
+                             codes: HoldReasonCodes(exactly: decision.reasons))
             if inOrder { held.insert(entry, at: heldPosition(entry.sequence, orderId)) } else { held.append(entry) }
             parts[orderId] = .held(sequence: entry.sequence)
         }
