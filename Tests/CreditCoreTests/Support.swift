@@ -83,6 +83,11 @@ struct Harness {
         for id in state.ledger.openOrderIds {
             #expect(walked.exposure(excluding: id) == state.exposure(excluding: id), "exposure without \(id) differs after \(event.id)")
         }
+        // The overdue figures the engine read through the memo are those of the ledger as it is.
+        let today = event.time.utcDate
+        for day in [today, today.adding(days: 45), today.adding(days: 120)] {
+            #expect(state.overdue(on: day) == state.walkOverdue(on: day), "overdue figures differ after \(event.id)")
+        }
         return outputs
     }
 

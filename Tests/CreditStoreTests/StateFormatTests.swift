@@ -136,6 +136,7 @@ struct StateFormatTests {
             "reviewDate", "scoreReasons", "reviewAlertedFor", "bureauReport", "orderDecisions", "utilizationCrossed", "journal",
             "lastEventTime", "firstSeen",
             "openOrders",  // not stored: derived from the ledger and the decisions (OpenOrderBook)
+            "overdueCache",  // not stored: the overdue figures of the ledger as it is (OverdueMemo)
         ]),
         ("Ledger", fields(of: Ledger()), [
             "orders", "invoices", "payments", "creditNotes", "openReceivables", "unappliedCash", "openOrderIds", "openInvoiceIds",

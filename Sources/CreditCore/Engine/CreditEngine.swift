@@ -271,12 +271,15 @@ public enum CreditEngine {
         // Held orders are not in the exposure, so one figure serves every check of the pass;
         // each release adds its order before the next one is checked. Overdue does not change here.
         state.prepareOpenOrders()
-        let (held, exposureBefore) = state.heldOrderSlotsAndExposure()
-        guard !held.isEmpty else { return }
-        var exposure = exposureBefore
+        var next = state.heldOrder(after: nil)
+        guard next != nil else { return }
+        var exposure = state.exposure().total
         let overdue = state.overdue(on: out.context.today)
         let facts = CreditCheck.CustomerFacts(state: state, policy: policy, today: out.context.today, overdue: overdue)
-        for slot in held {
+        // A walk by key through the book: a release takes its order out of the book's held list
+        // and a reasons update puts it back in its place, so the list is never held while it changes.
+        while let slot = next {
+            defer { next = state.heldOrder(after: slot) }
             let codes = facts.failingCodes(orderTotal: slot.total, openAmount: slot.openAmount, exposureWithoutOrder: exposure)
             if !codes.isEmpty && slot.codes == codes { continue }  // still held for the same reasons
             // Decisions change in place through their index (`values[_]`), which keeps the others valid.

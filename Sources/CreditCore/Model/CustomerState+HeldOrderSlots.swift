@@ -1,4 +1,11 @@
 extension CustomerState {
+    /// The held order after `previous` in re-check order (the first when nil), from the
+    /// open-order book (`prepareOpenOrders()` builds it).
+    func heldOrder(after previous: OpenOrderBook.Held?) -> OpenOrderBook.Held? {
+        precondition(openOrders.book != nil, "the re-check pass walks the open-order book")
+        return openOrders.book?.heldOrder(after: previous)
+    }
+
     /// The held orders with something left to ship in re-check order (first seen, then order id),
     /// with their amounts and reason codes, and the exposure: from the open-order book when it is
     /// built (no walk, no copy), else from one walk of the open orders.

@@ -42,15 +42,23 @@ public struct CustomerState: Sendable, Codable, Equatable {
     /// Utilization thresholds (percent) currently crossed; a threshold alerts again only after
     /// utilization fell below it.
     public var utilizationCrossed: [DecimalAmount]
-    /// Changing it directly drops the open-order book; the engine records through `record`.
-    public var journal: LedgerJournal { didSet { openOrders.book = nil } }
+    /// Changing it directly drops the open-order book (the engine records through `record`) and
+    /// starts a new overdue memo.
+    public var journal: LedgerJournal {
+        didSet {
+            openOrders.book = nil
+            overdueCache = OverdueCache()
+        }
+    }
     /// The latest business time applied, and when the customer was first seen (for scoring).
     public var lastEventTime: Timestamp?
     public var firstSeen: Timestamp?
     /// Derived from the ledger and the decisions; neither stored nor compared (see `OpenOrderBook`).
     var openOrders = OpenOrderCache()
+    /// The overdue figures of the ledger as it is; neither stored nor compared (see `OverdueMemo`).
+    var overdueCache = OverdueCache()
 
-    /// Every stored field: `openOrders` is left out.
+    /// Every stored field: `openOrders` and `overdueCache` are left out.
     enum CodingKeys: String, CodingKey {
         case customerId, name, temporaryLimit, permanentLimit, permanentLimitSetBy, classLimit, paymentTermsDays, paymentTermsSetBy
         case operatorBlock, blockedByDunning, dunningLevel, lastDunningRise, riskClass, score, reviewDate, scoreReasons
@@ -103,6 +111,11 @@ public struct CustomerState: Sendable, Codable, Equatable {
 
     /// Undisputed open invoices past due on `today`: the oldest one's days past due and the total.
     public func overdue(on today: LocalDate) -> (oldestDaysPastDue: Int, total: DecimalAmount, count: Int) {
+        overdueCache.memo.figures(on: today) { walkOverdue(on: today) }
+    }
+
+    /// `overdue(on:)` worked out from the open invoices (tests compare the two).
+    func walkOverdue(on today: LocalDate) -> (oldestDaysPastDue: Int, total: DecimalAmount, count: Int) {
         var oldest = 0
         var total = DecimalAmount.zero
         var count = 0

@@ -82,6 +82,20 @@ struct OpenOrderBook: Sendable, Equatable {
         }
     }
 
+    /// The first held order after `previous` in re-check order (the first of all when nil). The
+    /// re-check pass walks the held orders with it while it releases some, instead of holding a
+    /// copy of `held`, which every release would then copy whole.
+    func heldOrder(after previous: Held?) -> Held? {
+        guard let previous else { return held.first }
+        var low = 0
+        var high = held.count
+        while low < high {
+            let middle = (low + high) / 2
+            if previous.precedes(held[middle].sequence, held[middle].orderId) { high = middle } else { low = middle + 1 }
+        }
+        return low < held.count ? held[low] : nil
+    }
+
     /// Where a held order with this key sits (or would be inserted) in `held`.
     private func heldPosition(_ sequence: Int64, _ orderId: String) -> Int {
         var low = 0
