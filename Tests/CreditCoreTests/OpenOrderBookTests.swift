@@ -47,14 +47,10 @@ struct OpenOrderBookTests {
             event.send(&h, time)
             released += h.state.orderDecisions.values.filter { $0.status == .released }.count - before
             maxHeld = max(maxHeld, h.state.heldOrderSlotsAndExposure().held.count)
-            // The re-check pass's walk by key visits the held orders of the book, in its order.
+            // The re-check pass's walk by index visits the held orders of the book, in its order.
             if h.state.hasOpenOrderBook {
                 var walked: [OpenOrderBook.Held] = []
-                var next = h.state.heldOrder(after: nil)
-                while let held = next {
-                    walked.append(held)
-                    next = h.state.heldOrder(after: held)
-                }
+                while let held = h.state.heldOrder(at: walked.count) { walked.append(held) }
                 #expect(walked == h.state.heldOrderSlotsAndExposure().held)
             }
         }

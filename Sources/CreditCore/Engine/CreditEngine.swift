@@ -271,17 +271,19 @@ public enum CreditEngine {
         // Held orders are not in the exposure, so one figure serves every check of the pass;
         // each release adds its order before the next one is checked. Overdue does not change here.
         state.prepareOpenOrders()
-        var next = state.heldOrder(after: nil)
-        guard next != nil else { return }
+        guard state.heldOrder(at: 0) != nil else { return }
         var exposure = state.exposure().total
         let overdue = state.overdue(on: out.context.today)
         let facts = CreditCheck.CustomerFacts(state: state, policy: policy, today: out.context.today, overdue: overdue)
-        // A walk by key through the book: a release takes its order out of the book's held list
-        // and a reasons update puts it back in its place, so the list is never held while it changes.
-        while let slot = next {
-            defer { next = state.heldOrder(after: slot) }
+        // A walk by index through the book itself, never a copy of its list (a release would copy
+        // all of it). Orders still held for the codes their decision holds are skipped inside the
+        // book; a release takes its order out of the list, so the next one moves into its place,
+        // and a reasons update leaves it where it was.
+        var index = 0
+        while let found = state.firstHeldToRecheck(from: index, { facts.failingCodes(orderTotal: $0, openAmount: $1, exposureWithoutOrder: exposure) }) {
+            guard let slot = state.heldOrder(at: found) else { break }
+            defer { index = state.heldOrder(at: found)?.orderId == slot.orderId ? found + 1 : found }
             let codes = facts.failingCodes(orderTotal: slot.total, openAmount: slot.openAmount, exposureWithoutOrder: exposure)
-            if !codes.isEmpty && slot.codes == codes { continue }  // still held for the same reasons
             // Decisions change in place through their index (`values[_]`), which keeps the others valid.
             guard let decision = state.orderDecisions.index(forKey: slot.orderId) else { continue }
             let reasons = codes.isEmpty ? [] : CreditCheck.evaluate(orderId: slot.orderId, orderTotal: slot.total, openAmount: slot.openAmount,

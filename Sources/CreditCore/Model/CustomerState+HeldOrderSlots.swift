@@ -1,9 +1,16 @@
 extension CustomerState {
-    /// The held order after `previous` in re-check order (the first when nil), from the
-    /// open-order book (`prepareOpenOrders()` builds it).
-    func heldOrder(after previous: OpenOrderBook.Held?) -> OpenOrderBook.Held? {
+    /// The held order at `index` of the open-order book's re-check order, nil past the end
+    /// (`prepareOpenOrders()` builds the book). Mutating and by index so that the pass reads the
+    /// book in place: going through a copy of the book retained and released all of it per step.
+    mutating func heldOrder(at index: Int) -> OpenOrderBook.Held? {
         precondition(openOrders.book != nil, "the re-check pass walks the open-order book")
-        return openOrders.book?.heldOrder(after: previous)
+        guard index < openOrders.book!.held.count else { return nil }
+        return openOrders.book!.held[index]
+    }
+
+    /// See `OpenOrderBook.firstHeldToRecheck`; nil without a book.
+    func firstHeldToRecheck(from start: Int, _ codes: (_ total: DecimalAmount, _ openAmount: DecimalAmount) -> HoldReasonCodes) -> Int? {
+        openOrders.book?.firstHeldToRecheck(from: start, codes)
     }
 
     /// The held orders with something left to ship in re-check order (first seen, then order id),

@@ -82,18 +82,18 @@ struct OpenOrderBook: Sendable, Equatable {
         }
     }
 
-    /// The first held order after `previous` in re-check order (the first of all when nil). The
-    /// re-check pass walks the held orders with it while it releases some, instead of holding a
-    /// copy of `held`, which every release would then copy whole.
-    func heldOrder(after previous: Held?) -> Held? {
-        guard let previous else { return held.first }
-        var low = 0
-        var high = held.count
-        while low < high {
-            let middle = (low + high) / 2
-            if previous.precedes(held[middle].sequence, held[middle].orderId) { high = middle } else { low = middle + 1 }
+    /// The index of the first held order from `start` on that the re-check pass must look at:
+    /// one that `codes` (its failing codes, from its total and open amount) would release, or
+    /// whose codes differ from those its decision holds. The rest are skipped here, reading their
+    /// fields in place: copying each entry retained and released its id, thousands per event.
+    func firstHeldToRecheck(from start: Int, _ codes: (_ total: DecimalAmount, _ openAmount: DecimalAmount) -> HoldReasonCodes) -> Int? {
+        var index = start
+        while index < held.count {
+            let failing = codes(held[index].total, held[index].openAmount)
+            if failing.isEmpty || held[index].codes != failing { return index }
+            index += 1
         }
-        return low < held.count ? held[low] : nil
+        return nil
     }
 
     /// Where a held order with this key sits (or would be inserted) in `held`.
