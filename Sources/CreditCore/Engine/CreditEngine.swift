@@ -280,10 +280,9 @@ public enum CreditEngine {
         // book; a release takes its order out of the list, so the next one moves into its place,
         // and a reasons update leaves it where it was.
         var index = 0
-        while let found = state.firstHeldToRecheck(from: index, { facts.failingCodes(orderTotal: $0, openAmount: $1, exposureWithoutOrder: exposure) }) {
+        while let (found, codes) = state.firstHeldToRecheck(from: index, { facts.failingCodes(orderTotal: $0, openAmount: $1, exposureWithoutOrder: exposure) }) {
             guard let slot = state.heldOrder(at: found) else { break }
             defer { index = state.heldOrder(at: found)?.orderId == slot.orderId ? found + 1 : found }
-            let codes = facts.failingCodes(orderTotal: slot.total, openAmount: slot.openAmount, exposureWithoutOrder: exposure)
             // Decisions change in place through their index (`values[_]`), which keeps the others valid.
             guard let decision = state.orderDecisions.index(forKey: slot.orderId) else { continue }
             let reasons = codes.isEmpty ? [] : CreditCheck.evaluate(orderId: slot.orderId, orderTotal: slot.total, openAmount: slot.openAmount,

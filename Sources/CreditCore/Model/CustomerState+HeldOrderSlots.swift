@@ -9,7 +9,8 @@ extension CustomerState {
     }
 
     /// See `OpenOrderBook.firstHeldToRecheck`; nil without a book.
-    func firstHeldToRecheck(from start: Int, _ codes: (_ total: DecimalAmount, _ openAmount: DecimalAmount) -> HoldReasonCodes) -> Int? {
+    func firstHeldToRecheck(from start: Int, _ codes: (_ total: DecimalAmount, _ openAmount: DecimalAmount) -> HoldReasonCodes)
+        -> (index: Int, codes: HoldReasonCodes)? {
         openOrders.book?.firstHeldToRecheck(from: start, codes)
     }
 

@@ -86,11 +86,13 @@ struct OpenOrderBook: Sendable, Equatable {
     /// one that `codes` (its failing codes, from its total and open amount) would release, or
     /// whose codes differ from those its decision holds. The rest are skipped here, reading their
     /// fields in place: copying each entry retained and released its id, thousands per event.
-    func firstHeldToRecheck(from start: Int, _ codes: (_ total: DecimalAmount, _ openAmount: DecimalAmount) -> HoldReasonCodes) -> Int? {
+    /// Returns its index and its failing codes.
+    func firstHeldToRecheck(from start: Int, _ codes: (_ total: DecimalAmount, _ openAmount: DecimalAmount) -> HoldReasonCodes)
+        -> (index: Int, codes: HoldReasonCodes)? {
         var index = start
         while index < held.count {
             let failing = codes(held[index].total, held[index].openAmount)
-            if failing.isEmpty || held[index].codes != failing { return index }
+            if failing.isEmpty || held[index].codes != failing { return (index, failing) }
             index += 1
         }
         return nil
