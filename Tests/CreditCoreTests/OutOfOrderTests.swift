@@ -88,7 +88,7 @@ struct OutOfOrderTests {
             var rebuilt = h.state.ledger
             rebuilt.rebuildOpenSets()
             #expect(rebuilt.openOrderIds == h.state.ledger.openOrderIds)
-            #expect(rebuilt.openInvoiceIds == h.state.ledger.openInvoiceIds)
+            #expect(rebuilt.openInvoices == h.state.ledger.openInvoices)
         }
     }
 

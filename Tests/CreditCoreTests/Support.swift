@@ -83,6 +83,9 @@ struct Harness {
         for id in state.ledger.openOrderIds {
             #expect(walked.exposure(excluding: id) == state.exposure(excluding: id), "exposure without \(id) differs after \(event.id)")
         }
+        // The open invoices' due order, kept entry by entry (and undone on re-folds), is the one
+        // built afresh from the invoices.
+        #expect(state.ledger.openInvoices == OpenInvoiceIndex(state.ledger.invoices.values), "open-invoice index drifted after \(event.id)")
         // The overdue figures the engine read through the memo are those of the ledger as it is.
         let today = event.time.utcDate
         for day in [today, today.adding(days: 45), today.adding(days: 120)] {

@@ -27,7 +27,7 @@ struct StateFormatTests {
         let decoded = try Self.roundTrip(state)
         #expect(decoded == state)
         #expect(try Self.exactText(decoded) == Self.exactText(state))
-        #expect(decoded.ledger.openInvoiceIds == state.ledger.openInvoiceIds)
+        #expect(decoded.ledger.openInvoices == state.ledger.openInvoices)
         #expect(decoded.ledger.openOrderIds == state.ledger.openOrderIds)
         #expect(decoded.exposure() == state.exposure())
     }
@@ -139,7 +139,7 @@ struct StateFormatTests {
             "overdueCache",  // not stored: the overdue figures of the ledger as it is (OverdueMemo)
         ]),
         ("Ledger", fields(of: Ledger()), [
-            "orders", "invoices", "payments", "creditNotes", "openReceivables", "unappliedCash", "openOrderIds", "openInvoiceIds",
+            "orders", "invoices", "payments", "creditNotes", "openReceivables", "unappliedCash", "openOrderIds", "openInvoices",
         ]),
         ("LedgerJournal", fields(of: LedgerJournal()), [
             "base", "baseKey", "entries", "current", "hasWindow",

@@ -17,7 +17,9 @@ public struct DunningAssessment: Sendable, Equatable {
         let ledger = state.ledger
         var overdue: [OverdueInvoice] = []
         var total = DecimalAmount.zero
-        for id in ledger.openInvoiceIds {
+        for key in ledger.openInvoices.ordered {
+            guard key.due < today else { break }  // the rest are not yet due
+            let id = key.invoiceId
             guard let invoice = ledger.invoices[id], invoice.isCollectible, let dueDate = invoice.dueDate else { continue }
             let days = invoice.daysPastDue(on: today)
             guard days > 0 else { continue }

@@ -120,8 +120,10 @@ public struct CustomerState: Sendable, Codable, Equatable {
         var total = DecimalAmount.zero
         var count = 0
         let ledger = journal.current
-        for id in ledger.openInvoiceIds {
-            guard let invoice = ledger.invoices[id], invoice.isCollectible else { continue }
+        // Past due means due before today: the front of the open invoices' due order.
+        for key in ledger.openInvoices.ordered {
+            guard key.due < today else { break }
+            guard let invoice = ledger.invoices[key.invoiceId], invoice.isCollectible else { continue }
             let days = invoice.daysPastDue(on: today)
             if days > 0 {
                 oldest = max(oldest, days)

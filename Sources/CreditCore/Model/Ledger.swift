@@ -22,7 +22,9 @@ public struct Ledger: Sendable, Codable, Equatable {
     /// exposure, overdue checks and payments look at, so their cost does not grow with history.
     /// Kept up to date by `apply`; not stored (rebuilt when a state is loaded).
     public private(set) var openOrderIds: Set<String> = []
-    public private(set) var openInvoiceIds: Set<String> = []
+    /// The open invoices, also in the order oldest-due-first payments take them.
+    public private(set) var openInvoices = OpenInvoiceIndex()
+    public var openInvoiceIds: Dictionary<String, LocalDate>.Keys { openInvoices.ids }
 
     enum CodingKeys: String, CodingKey {
         case orders, invoices, payments, creditNotes, openReceivables, unappliedCash
@@ -58,7 +60,7 @@ public struct Ledger: Sendable, Codable, Equatable {
     /// Re-derives the open sets from the items (after loading, and in tests).
     public mutating func rebuildOpenSets() {
         openOrderIds = Set(orders.values.filter(\.isOpen).map(\.orderId))
-        openInvoiceIds = Set(invoices.values.filter(\.isOpen).map(\.invoiceId))
+        openInvoices = OpenInvoiceIndex(invoices.values)
     }
 
     mutating func refresh(orderId: String) {
@@ -66,7 +68,7 @@ public struct Ledger: Sendable, Codable, Equatable {
     }
 
     mutating func refresh(invoiceId: String) {
-        if invoices[invoiceId]?.isOpen == true { openInvoiceIds.insert(invoiceId) } else { openInvoiceIds.remove(invoiceId) }
+        openInvoices.update(invoiceId, invoices[invoiceId])
     }
 
     /// Sets the running totals back (`undo(_:)`, which restores the items they sum).
@@ -274,7 +276,7 @@ public struct Ledger: Sendable, Codable, Equatable {
 
     /// The order in which a payment takes open invoices: due date, then invoice id.
     static func takenFirst(_ a: (due: LocalDate, invoiceId: String), before b: (due: LocalDate, invoiceId: String)) -> Bool {
-        a.due != b.due ? a.due < b.due : a.invoiceId.utf8.lexicographicallyPrecedes(b.invoiceId.utf8)
+        OpenInvoiceIndex.Key(due: a.due, invoiceId: a.invoiceId) < OpenInvoiceIndex.Key(due: b.due, invoiceId: b.invoiceId)
     }
 
     /// What a payment received now would do, worked out without changing anything (`receive`
@@ -316,32 +318,13 @@ public struct Ledger: Sendable, Codable, Equatable {
             }
         }
         guard plan.remaining.isPositive else { return plan }
-        // Sort keys, not invoices: copying an invoice retains its strings and lists.
-        var candidates: [(due: LocalDate, invoiceId: String, open: DecimalAmount)] = []
-        for id in openInvoiceIds {
-            guard let invoice = invoices[id], invoice.issued, !invoice.disputed else { continue }
-            let open = reduced[id] ?? invoice.openAmount
+        // Oldest due first: the index is in that order, so read from its front what is needed.
+        for key in openInvoices.ordered {
+            guard plan.remaining.isPositive else { break }
+            guard let invoice = invoices[key.invoiceId], invoice.issued, !invoice.disputed else { continue }
+            let open = reduced[key.invoiceId] ?? invoice.openAmount
             guard open.isPositive else { continue }
-            candidates.append((invoice.dueDate ?? LocalDate(daysSinceEpoch: Int.max / 2), id, open))
-        }
-        // A payment usually takes one or two invoices of the many open: pick the first few one at
-        // a time (a pass each) rather than sorting them all; sort only what is left after that.
-        let first = { (a: (due: LocalDate, invoiceId: String, open: DecimalAmount), b: (due: LocalDate, invoiceId: String, open: DecimalAmount)) in
-            Self.takenFirst((a.due, a.invoiceId), before: (b.due, b.invoiceId))
-        }
-        var picked = 0
-        while plan.remaining.isPositive, !candidates.isEmpty {
-            if picked == 4 {
-                candidates.sort(by: first)
-                for candidate in candidates where plan.remaining.isPositive { take(candidate.invoiceId, candidate.open, into: &plan) }
-                break
-            }
-            var best = 0
-            for index in candidates.indices.dropFirst() where first(candidates[index], candidates[best]) { best = index }
-            take(candidates[best].invoiceId, candidates[best].open, into: &plan)
-            candidates.swapAt(best, candidates.count - 1)
-            candidates.removeLast()
-            picked += 1
+            take(key.invoiceId, open, into: &plan)
         }
         return plan
     }
