@@ -86,6 +86,16 @@ struct Harness {
         // The open invoices' due order, kept entry by entry (and undone on re-folds), is the one
         // built afresh from the invoices.
         #expect(state.ledger.openInvoices == OpenInvoiceIndex(state.ledger.invoices.values), "open-invoice index drifted after \(event.id)")
+        // The scoring history kept item by item is the one summed afresh, and its windows hold
+        // what a walk over every item finds.
+        let ledger = state.ledger
+        #expect(ledger.scoringHistory == ScoringHistory(invoices: ledger.invoices.values, payments: ledger.payments.values),
+                "scoring history drifted after \(event.id)")
+        for (start, end) in [(-365, 0), (-30, 0), (-400, -35)] {
+            let (after, through) = (event.time.utcDate.adding(days: start), event.time.utcDate.adding(days: end))
+            #expect(FactorMeasurement.History(ledger.scoringHistory, after: after, through: through)
+                    == FactorMeasurement.walkHistory(ledger, after: after, through: through), "scoring window differs after \(event.id)")
+        }
         // The overdue figures the engine read through the memo are those of the ledger as it is.
         let today = event.time.utcDate
         for day in [today, today.adding(days: 45), today.adding(days: 120)] {

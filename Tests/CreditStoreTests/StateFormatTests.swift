@@ -140,6 +140,7 @@ struct StateFormatTests {
         ]),
         ("Ledger", fields(of: Ledger()), [
             "orders", "invoices", "payments", "creditNotes", "openReceivables", "unappliedCash", "openOrderIds", "openInvoices",
+            "scoringHistory",  // not stored: summed from the items when loaded (ScoringHistory)
         ]),
         ("LedgerJournal", fields(of: LedgerJournal()), [
             "base", "baseKey", "entries", "current", "hasWindow",

@@ -25,6 +25,8 @@ public struct Ledger: Sendable, Codable, Equatable {
     /// The open invoices, also in the order oldest-due-first payments take them.
     public private(set) var openInvoices = OpenInvoiceIndex()
     public var openInvoiceIds: Dictionary<String, LocalDate>.Keys { openInvoices.ids }
+    /// The scorecard's figures by day, kept as items change (see `ScoringHistory`).
+    public internal(set) var scoringHistory = ScoringHistory()
 
     enum CodingKeys: String, CodingKey {
         case orders, invoices, payments, creditNotes, openReceivables, unappliedCash
@@ -57,10 +59,11 @@ public struct Ledger: Sendable, Codable, Equatable {
     /// How many orders, invoices and payments it holds (what copying it costs).
     public var itemCount: Int { orders.count + invoices.count + payments.count }
 
-    /// Re-derives the open sets from the items (after loading, and in tests).
+    /// Re-derives the open sets and the scoring history from the items (after loading, and in tests).
     public mutating func rebuildOpenSets() {
         openOrderIds = Set(orders.values.filter(\.isOpen).map(\.orderId))
         openInvoices = OpenInvoiceIndex(invoices.values)
+        scoringHistory = ScoringHistory(invoices: invoices.values, payments: payments.values)
     }
 
     mutating func refresh(orderId: String) {
@@ -89,7 +92,7 @@ public struct Ledger: Sendable, Codable, Equatable {
 
     /// Applies one entry. Must be called in (time, sequence) order for the result to be the
     /// contract's ledger; `LedgerJournal` guarantees that.
-    public mutating func apply(_ entry: LedgerEntry) { apply(entry, plan: nil) }
+    public mutating func apply(_ entry: LedgerEntry) { _ = applyRecordingUndo(entry) }
 
     /// `plan`: a payment's allocation plan already worked out on this ledger (`recordingUndo`
     /// needs it first, to know which invoices the payment will take).

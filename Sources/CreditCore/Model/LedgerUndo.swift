@@ -52,7 +52,8 @@ struct LedgerUndo: Sendable {
 }
 
 extension Ledger {
-    /// Applies `entry` as `apply(_:)` does and returns how to take it back with `undo(_:)`.
+    /// Applies `entry` (every fold goes through here: `apply(_:)` drops the record) and returns how
+    /// to take it back with `undo(_:)`.
     mutating func applyRecordingUndo(_ entry: LedgerEntry) -> LedgerUndo {
         var record = LedgerUndo()
         var plan: AllocationPlan?
@@ -83,6 +84,25 @@ extension Ledger {
         }
         let (receivables, cash, notes) = (openReceivables, unappliedCash, creditNotes.count)
         apply(entry, plan: plan)
+        // The scoring history: each item out as it was, in as it is now (once per item; past a
+        // few items the list may hold an item twice, see `saveInvoice`).
+        var counted: Set<LedgerUndo.ItemKey> = []
+        for (index, item) in record.saved.enumerated() {
+            if record.saved.count <= 16 {
+                if record.saved[..<index].contains(where: { $0.key == item.key }) { continue }
+            } else if !counted.insert(item.key).inserted {
+                continue
+            }
+            switch item {
+            case .order: break
+            case .invoice(let id, let before):
+                scoringHistory.add(before, sign: -1)
+                scoringHistory.add(invoices[id], sign: 1)
+            case .payment(let id, let before):
+                scoringHistory.add(before, sign: -1)
+                scoringHistory.add(payments[id], sign: 1)
+            }
+        }
         record.openReceivablesChange = openReceivables - receivables
         record.unappliedCashChange = unappliedCash - cash
         record.creditNotesAdded = creditNotes.count - notes
@@ -98,9 +118,14 @@ extension Ledger {
                 orders[id] = before
                 refresh(orderId: id)
             case .invoice(let id, let before):
+                // A second copy of an item finds it restored already: out and in cancel.
+                scoringHistory.add(invoices[id], sign: -1)
+                scoringHistory.add(before, sign: 1)
                 invoices[id] = before
                 refresh(invoiceId: id)
             case .payment(let id, let before):
+                scoringHistory.add(payments[id], sign: -1)
+                scoringHistory.add(before, sign: 1)
                 payments[id] = before
             }
         }

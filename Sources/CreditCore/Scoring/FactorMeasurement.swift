@@ -11,11 +11,11 @@ public struct FactorMeasurement: Sendable {
     /// The trailing window is `(windowStart, today]`.
     public let windowStart: LocalDate
 
-    /// One pass over the customer's invoices and payments, shared by the factors (the engine
-    /// rescores after every event, so this runs on the hot path).
+    /// The window's figures, shared by the factors: read from the days the ledger keeps summed
+    /// (`ScoringHistory`), since the engine rescores after every event.
     let history: History
 
-    struct History {
+    struct History: Equatable {
         /// Invoices settled in the window: how many, how many late, Σ paid × days late and Σ paid
         /// (summed here rather than listed: exact sums do not depend on the order of the items).
         var paidCount = 0
@@ -26,6 +26,20 @@ public struct FactorMeasurement: Sendable {
         var disputes = 0
         var hasReceivedPayment = false
         var reversals = 0
+
+        init() {}
+
+        init(_ kept: ScoringHistory, after windowStart: LocalDate, through today: LocalDate) {
+            let window = kept.window(after: windowStart, through: today)
+            paidCount = window.paidCount
+            paidLateCount = window.paidLateCount
+            weightedDaysLate = window.weightedDaysLate
+            paidTotal = window.paidTotal
+            hasInvoices = kept.issuedInvoices > 0
+            disputes = window.disputes
+            hasReceivedPayment = kept.receivedPayments > 0
+            reversals = window.reversals
+        }
     }
 
     public init(state: CustomerState, report: BureauReport?, policy: Policy, today: LocalDate) {
@@ -36,12 +50,18 @@ public struct FactorMeasurement: Sendable {
         let windowDays = max(Int(policy.scoring.window.seconds / 86_400), 1)
         let windowStart = today.adding(days: -windowDays)
         self.windowStart = windowStart
+        self.history = History(state.ledger.scoringHistory, after: windowStart, through: today)
+    }
+
+    /// The window's figures summed over every item, as the engine did before the ledger kept
+    /// them by day (tests compare the two).
+    static func walkHistory(_ ledger: Ledger, after windowStart: LocalDate, through today: LocalDate) -> History {
         func inWindow(_ date: LocalDate?) -> Bool {
             guard let date else { return false }
             return date > windowStart && date <= today
         }
         var history = History()
-        for invoice in state.ledger.invoices.values {
+        for invoice in ledger.invoices.values {
             if inWindow(invoice.disputedOn) { history.disputes += 1 }
             guard invoice.issued else { continue }
             history.hasInvoices = true
@@ -56,11 +76,11 @@ public struct FactorMeasurement: Sendable {
             history.weightedDaysLate += paid * DecimalAmount(daysLate)
             history.paidTotal += paid
         }
-        for payment in state.ledger.payments.values where payment.received {
+        for payment in ledger.payments.values where payment.received {
             history.hasReceivedPayment = true
             if payment.reversed && inWindow(payment.reversedOn) { history.reversals += 1 }
         }
-        self.history = history
+        return history
     }
 
     static let scale = 2
