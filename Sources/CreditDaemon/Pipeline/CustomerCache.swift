@@ -31,6 +31,9 @@ struct CustomerCache {
 
     var count: Int { states.count }
 
+    /// Whether the customer's state is in memory (tests of eviction).
+    func holds(_ id: String) -> Bool { states[id] != nil }
+
     /// The customer's state, moved out of the cache: the caller holds the only reference, so the
     /// engine mutates its ledger in place instead of copying it (a copy per event would make the
     /// cost grow with the customer's history). Hand it back with `update`.

@@ -1,0 +1,44 @@
+import CreditCore
+import CreditStore
+import Foundation
+import Testing
+@testable import CreditDaemon
+
+/// The cache keeps the states used last: past its capacity, a flush evicts the least recently
+/// put back down to three quarters, and an evicted state is read again from its row.
+@Suite("Customer state cache")
+struct CustomerCacheTests {
+    @Test func aFlushPastCapacityEvictsTheLeastRecentlyUsed() throws {
+        let path = NSTemporaryDirectory() + "cache-\(UUID().uuidString).sqlite"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let database = try CreditDatabase(path: path, durability: .normal)
+        let policy = SchedulerTests.policy()
+        let today = LocalDate(year: 2026, month: 3, day: 1)!
+        var cache = CustomerCache(capacity: 8)
+        // C-0…C-9, one per flush (so each in a later generation), then C-2 and C-3 used again.
+        let ids = (0..<10).map { "C-\($0)" }
+        try database.write { db in
+            for id in ids {
+                var state = try cache.state(db, id, policy: policy)
+                state.name = "name of \(id)"
+                cache.update(state)
+                try cache.flush(db, updatedAt: "t", today: today, policy: policy)
+            }
+        }
+        // At ten states past eight, the flush of C-8 left six, then C-9 made seven.
+        #expect(cache.count == 7)
+        try database.write { db in
+            for id in ["C-3", "C-4"] { cache.putBack(try cache.state(db, id, policy: policy)) }
+            try cache.flush(db, updatedAt: "t", today: today, policy: policy)
+            for id in ["C-0", "C-1", "C-2"] {
+                let state = try cache.state(db, id, policy: policy)  // from its row: evicted
+                #expect(state.name == "name of \(id)")
+                cache.putBack(state)
+            }
+            try cache.flush(db, updatedAt: "t", today: today, policy: policy)
+        }
+        // Ten in the cache again: trimmed to six, the oldest uses (C-5, C-6, C-7, C-8) gone.
+        #expect(cache.count == 6)
+        #expect(ids.filter(cache.holds) == ["C-0", "C-1", "C-2", "C-3", "C-4", "C-9"])
+    }
+}
