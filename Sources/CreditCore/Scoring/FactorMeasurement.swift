@@ -53,36 +53,6 @@ public struct FactorMeasurement: Sendable {
         self.history = History(state.ledger.scoringHistory, after: windowStart, through: today)
     }
 
-    /// The window's figures summed over every item, as the engine did before the ledger kept
-    /// them by day (tests compare the two).
-    static func walkHistory(_ ledger: Ledger, after windowStart: LocalDate, through today: LocalDate) -> History {
-        func inWindow(_ date: LocalDate?) -> Bool {
-            guard let date else { return false }
-            return date > windowStart && date <= today
-        }
-        var history = History()
-        for invoice in ledger.invoices.values {
-            if inWindow(invoice.disputedOn) { history.disputes += 1 }
-            guard invoice.issued else { continue }
-            history.hasInvoices = true
-            // Settled within the window: what was paid (less credit notes) and how many days late.
-            // Invoices settled wholly by returns are left out.
-            guard inWindow(invoice.paidDate), let paidDate = invoice.paidDate, let dueDate = invoice.dueDate else { continue }
-            let paid = invoice.amount - invoice.returned
-            guard paid.isPositive else { continue }
-            let daysLate = max(paidDate.days(since: dueDate), 0)
-            history.paidCount += 1
-            if daysLate > 0 { history.paidLateCount += 1 }
-            history.weightedDaysLate += paid * DecimalAmount(daysLate)
-            history.paidTotal += paid
-        }
-        for payment in ledger.payments.values where payment.received {
-            history.hasReceivedPayment = true
-            if payment.reversed && inWindow(payment.reversedOn) { history.reversals += 1 }
-        }
-        return history
-    }
-
     static let scale = 2
     static let hundred = DecimalAmount(100)
 
