@@ -82,12 +82,11 @@ func runScenario(steady: Bool) throws {
             states.append(state)
         }
         try database.write { db in
-            for state in states {
+            for var state in states {
                 // The collection history a live daemon would have written, for `creditctl report`.
                 try CollectionHistory.recordInvoices(db, customerId: state.customerId, ledger: state.ledger,
                                                      invoiceIds: Set(state.ledger.invoices.keys), date: now.utcDate, format: policy.format)
-                try CustomerStore.save(db, id: state.customerId, state: try StateCodec.encode(state), journal: try StateCodec.encodeWindow(state.journal),
-                                       flags: StateCodec.flags(state, today: now.utcDate, policy: policy), updatedAt: now.rfc3339)
+                try StateCodec.save(db, &state, ledgerChanged: true, today: now.utcDate, policy: policy, updatedAt: now.rfc3339)
             }
         }
     }

@@ -41,6 +41,8 @@ struct Harness {
     var now: Timestamp?
     var journalCapacity = LedgerJournal.defaultCapacity
     var customerId: String
+    /// A store writing by item, saved into after one event, then after three (see `StoredImage`).
+    var stored = StoredImage()
 
     init(customerId: String = "C-1", policy: Policy = Fixtures.policy(), now: Timestamp? = nil) {
         self.customerId = customerId
@@ -101,6 +103,8 @@ struct Harness {
         for day in [today, today.adding(days: 45), today.adding(days: 120)] {
             #expect(state.overdue(on: day) == state.walkOverdue(on: day), "overdue figures differ after \(event.id)")
         }
+        // Saved item by item, the state loads back as it is.
+        if sequence % 4 <= 1 { stored.check(&state, after: event.id) }
         return outputs
     }
 

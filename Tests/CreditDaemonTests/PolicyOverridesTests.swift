@@ -62,12 +62,12 @@ struct PolicyOverridesTests {
             .process([], wallNow: Self.now)
         #expect(third.outputs.isEmpty)
         let database = try CreditDatabase(readOnlyPath: path)
-        let (bytes, published, audited) = try database.read { db in
-            (try CustomerStore.load(db, id: "C-1"),
+        let (stored, published, audited) = try database.read { db in
+            (try StateCodec.load(db, id: "C-1"),
              try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE CAST(value AS TEXT) LIKE ?", arguments: [#"%"causationid":"policy:2"%"#]) ?? 0,
              try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_log WHERE causation_id = 'policy:2'") ?? 0)
         }
-        let state = try StateCodec.decode(try #require(bytes), customer: "C-1")
+        let state = try #require(stored)
         #expect(state.permanentLimit == DecimalAmount("10000.00"))
         #expect(state.orderDecisions["O-1"]?.status == .released)
         #expect(published == second.outputs.count)
@@ -92,7 +92,7 @@ struct PolicyOverridesTests {
         terms.customers.overrides = [CustomerOverride(customerId: "C-1", paymentTermsDays: 60)]
         let step = try Self.processor(path, terms, source: "version 2").schedulerStep(wallNow: Self.now)
         #expect(step.outcome.outputs.isEmpty)
-        let bytes = try CreditDatabase(readOnlyPath: path).read { db in try CustomerStore.load(db, id: "C-1") }
-        #expect(try StateCodec.decode(try #require(bytes), customer: "C-1").paymentTermsDays == 60)
+        let state = try CreditDatabase(readOnlyPath: path).read { db in try StateCodec.load(db, id: "C-1") }
+        #expect(try #require(state).paymentTermsDays == 60)
     }
 }

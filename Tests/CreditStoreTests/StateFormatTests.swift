@@ -7,10 +7,20 @@ import Testing
 struct StateFormatTests {
     /// A state read back with its window attached, as the daemon's cache holds it.
     static func roundTrip(_ state: CustomerState) throws -> CustomerState {
-        var decoded = try StateFormat.readState(StateFormat.encodeState(state))
+        let row = StateFormat.encodeState(state)
+        #expect(StateFormat.keepsItemsApart(row))
+        var decoded = try StateFormat.readState(row)
         #expect(!decoded.journal.hasWindow)
+        try StateFormat.attachItems(itemRows(state), to: &decoded)
         decoded.journal.attachWindow(try StateFormat.readWindow(StateFormat.encodeWindow(state.journal)))
         return decoded
+    }
+
+    /// Every decision and ledger item of the state as the rows a store holds.
+    static func itemRows(_ state: CustomerState) -> [(kind: ItemKind, id: String, body: [UInt8])] {
+        var all = state
+        all.markAllUnsaved()
+        return all.unsavedItems().items.map { ($0.key.kind, $0.key.id, StateFormat.encodeItem($0.item!)) }
     }
 
     /// Every field, decimal scales included (`DecimalAmount`'s `==` ignores the scale; its JSON
@@ -64,6 +74,7 @@ struct StateFormatTests {
         mixed.journal.attachWindow(try StateFormat.readWindow(StateFormat.encodeWindow(state.journal)))
         #expect(mixed == state)
         var reverse = try StateFormat.readState(StateFormat.encodeState(state))
+        try StateFormat.attachItems(Self.itemRows(state), to: &reverse)
         reverse.journal.attachWindow(try StateFormat.readWindow(windowRow))
         #expect(reverse == state)
     }
@@ -82,6 +93,12 @@ struct StateFormatTests {
         for cut in 2..<row.count {
             #expect(throws: (any Error).self) { try StateFormat.decodeState(Array(row[..<cut])) }
         }
+        for item in Self.itemRows(state) {
+            for cut in 0..<item.body.count {
+                #expect(throws: (any Error).self) { try StateFormat.decodeItem(kind: item.kind, Array(item.body[..<cut])) }
+            }
+            #expect(throws: (any Error).self) { try StateFormat.decodeItem(kind: item.kind, item.body + [0]) }
+        }
         let window = StateFormat.encodeWindow(state.journal)
         for cut in 2..<window.count {
             #expect(throws: (any Error).self) { try StateFormat.decodeWindow(Array(window[..<cut])) }
@@ -99,12 +116,14 @@ struct StateFormatTests {
         let window = StateFormat.encodeWindow(state.journal, version: 1)
         #expect(window[2] == 1)
         var old = try StateFormat.readState(StateFormat.encodeState(state, version: 1))
-        old.journal.attachWindow(try StateFormat.readWindow(StateFormat.encodeWindow(state.journal)))
+        old.journal.attachWindow(try StateFormat.readWindow(StateFormat.encodeWindow(state.journal, version: 2)))
         #expect(old.journal.current == Self.withoutPaymentDates(state.journal.current))
         var rest = old  // every field but the ledger
         rest.journal = state.journal
         #expect(rest == state)
+        // A state saved since the upgrade (its items apart) beside a window saved before it.
         var oldWindow = try StateFormat.readState(StateFormat.encodeState(state))
+        try StateFormat.attachItems(Self.itemRows(state), to: &oldWindow)
         oldWindow.journal.attachWindow(try StateFormat.readWindow(window))
         #expect(oldWindow.journal.base == Self.withoutPaymentDates(state.journal.base))
         #expect(oldWindow.journal.entries == state.journal.entries)
@@ -133,18 +152,21 @@ struct StateFormatTests {
         ("CustomerState", fields(of: CustomerState(customerId: "x")), [
             "customerId", "name", "temporaryLimit", "permanentLimit", "permanentLimitSetBy", "classLimit", "paymentTermsDays",
             "paymentTermsSetBy", "operatorBlock", "blockedByDunning", "dunningLevel", "lastDunningRise", "riskClass", "score",
-            "reviewDate", "scoreReasons", "reviewAlertedFor", "bureauReport", "orderDecisions", "utilizationCrossed", "journal",
+            "reviewDate", "scoreReasons", "reviewAlertedFor", "bureauReport", "decisions", "utilizationCrossed", "journal",
             "lastEventTime", "firstSeen",
             "openOrders",  // not stored: derived from the ledger and the decisions (OpenOrderBook)
             "overdueCache",  // not stored: the overdue figures of the ledger as it is (OverdueMemo)
+            "unsavedDecisions",  // not stored: which decisions the store has yet to write (UnsavedItems)
         ]),
         ("Ledger", fields(of: Ledger()), [
             "orders", "invoices", "payments", "creditNotes", "openReceivables", "unappliedCash", "openOrderIds", "openInvoices",
             "scoringHistory",  // not stored: summed from the items when loaded (ScoringHistory)
+            "unsaved",  // not stored: which items the store has yet to write (UnsavedItems)
         ]),
         ("LedgerJournal", fields(of: LedgerJournal()), [
             "base", "baseKey", "entries", "current", "hasWindow",
             "rewind",  // not stored: undo records, rebuilt by the next re-fold (LedgerUndo)
+            "baseDifferences",  // not stored apart: the keys of the stored window's differences (LedgerWindow)
         ]),
         ("LedgerOrder", fields(of: LedgerOrder(orderId: "o")), [
             "orderId", "created", "total", "shipped", "cancelled", "valueTime", "paymentTermsDays", "pendingAmendment",

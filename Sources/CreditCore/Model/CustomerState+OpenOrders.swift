@@ -17,20 +17,23 @@ extension CustomerState {
 
     /// Sets an order's decision, keeping the book current.
     mutating func setDecision(_ decision: OrderDecision) {
-        keepingBook(refreshing: decision.orderId) { $0.orderDecisions[decision.orderId] = decision }
+        unsavedDecisions.insert(.decision, decision.orderId)
+        keepingBook(refreshing: decision.orderId) { $0.decisions[decision.orderId] = decision }
     }
 
     /// Changes the decision at `index` in place (other indexes stay valid), keeping the book current.
     mutating func updateDecision(at index: [String: OrderDecision].Index, _ change: (inout OrderDecision) -> Void) {
-        keepingBook(refreshing: orderDecisions.keys[index]) { change(&$0.orderDecisions.values[index]) }
+        unsavedDecisions.insert(.decision, decisions.keys[index])
+        keepingBook(refreshing: decisions.keys[index]) { change(&$0.decisions.values[index]) }
     }
 
     /// Replaces a held order's reasons in place (the book keeps their codes), keeping the book current.
     mutating func updateReasons(at index: [String: OrderDecision].Index, _ reasons: [HoldReason]) {
-        keepingBook(refreshing: orderDecisions.keys[index]) { $0.orderDecisions.values[index].reasons = reasons }
+        unsavedDecisions.insert(.decision, decisions.keys[index])
+        keepingBook(refreshing: decisions.keys[index]) { $0.decisions.values[index].reasons = reasons }
     }
 
-    /// Runs `change`, whose write to the decisions or the journal drops the book, then puts the
+    /// Runs `change` without the book (a write to the journal drops it), then puts the
     /// book back with `orderId`, the one order the change can have moved, taken in again. The
     /// book is held outside the state meanwhile, so it is changed in place, not copied.
     private mutating func keepingBook<T>(refreshing orderId: String?, _ change: (inout CustomerState) -> T) -> T {

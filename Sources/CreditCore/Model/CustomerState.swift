@@ -36,9 +36,19 @@ public struct CustomerState: Sendable, Codable, Equatable {
     public var bureauReport: BureauReport?
 
     // MARK: Orders and ledger
-    /// Published decisions per order id. Changing one directly drops the open-order book; the
-    /// engine goes through `setDecision` and `updateDecision`, which keep it.
-    public var orderDecisions: [String: OrderDecision] { didSet { openOrders.book = nil } }
+    /// Published decisions per order id. The engine changes them through `setDecision` and
+    /// `updateDecision`, which keep the open-order book and name the decision for the store;
+    /// setting them directly drops the book and makes the store write every decision.
+    public var orderDecisions: [String: OrderDecision] {
+        get { decisions }
+        set {
+            decisions = newValue
+            openOrders.book = nil
+            unsavedDecisions.markEverything()
+        }
+    }
+    /// The storage of `orderDecisions`.
+    public internal(set) var decisions: [String: OrderDecision]
     /// Utilization thresholds (percent) currently crossed; a threshold alerts again only after
     /// utilization fell below it.
     public var utilizationCrossed: [DecimalAmount]
@@ -57,19 +67,21 @@ public struct CustomerState: Sendable, Codable, Equatable {
     var openOrders = OpenOrderCache()
     /// The overdue figures of the ledger as it is; neither stored nor compared (see `OverdueMemo`).
     var overdueCache = OverdueCache()
+    /// Decisions changed since the store last wrote them (see `UnsavedItems`).
+    public internal(set) var unsavedDecisions = UnsavedItems()
 
     /// Every stored field: `openOrders` and `overdueCache` are left out.
     enum CodingKeys: String, CodingKey {
         case customerId, name, temporaryLimit, permanentLimit, permanentLimitSetBy, classLimit, paymentTermsDays, paymentTermsSetBy
         case operatorBlock, blockedByDunning, dunningLevel, lastDunningRise, riskClass, score, reviewDate, scoreReasons
-        case reviewAlertedFor, bureauReport, orderDecisions, utilizationCrossed, journal, lastEventTime, firstSeen
+        case reviewAlertedFor, bureauReport, decisions = "orderDecisions", utilizationCrossed, journal, lastEventTime, firstSeen
     }
 
     public init(customerId: String) {
         self.customerId = customerId
         self.blockedByDunning = false
         self.dunningLevel = 0
-        self.orderDecisions = [:]
+        self.decisions = [:]
         self.utilizationCrossed = []
         self.journal = LedgerJournal()
     }
@@ -203,7 +215,7 @@ extension CustomerState {
         scoreReasons = try container.decodeIfPresent([String].self, forKey: .scoreReasons) ?? []
         reviewAlertedFor = try container.decodeIfPresent(LocalDate.self, forKey: .reviewAlertedFor)
         bureauReport = try container.decodeIfPresent(BureauReport.self, forKey: .bureauReport)
-        orderDecisions = try container.decodeIfPresent([String: OrderDecision].self, forKey: .orderDecisions) ?? [:]
+        decisions = try container.decodeIfPresent([String: OrderDecision].self, forKey: .decisions) ?? [:]
         utilizationCrossed = try container.decodeIfPresent([DecimalAmount].self, forKey: .utilizationCrossed) ?? []
         journal = try container.decodeIfPresent(LedgerJournal.self, forKey: .journal) ?? LedgerJournal()
         lastEventTime = try container.decodeIfPresent(Timestamp.self, forKey: .lastEventTime)

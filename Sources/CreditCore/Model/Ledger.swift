@@ -27,6 +27,8 @@ public struct Ledger: Sendable, Codable, Equatable {
     public var openInvoiceIds: Dictionary<String, LocalDate>.Keys { openInvoices.ids }
     /// The scorecard's figures by day, kept as items change (see `ScoringHistory`).
     public internal(set) var scoringHistory = ScoringHistory()
+    /// Items changed since the store last wrote them (every fold and undo adds what it touched).
+    public internal(set) var unsaved = UnsavedItems()
 
     enum CodingKeys: String, CodingKey {
         case orders, invoices, payments, creditNotes, openReceivables, unappliedCash
@@ -55,6 +57,41 @@ public struct Ledger: Sendable, Codable, Equatable {
         self.unappliedCash = unappliedCash
         rebuildOpenSets()
     }
+
+    /// The order, invoice or payment under `key` (nil for a decision's key).
+    public func item(_ key: ItemKey) -> StoredItem? {
+        switch key.kind {
+        case .order: orders[key.id].map(StoredItem.order)
+        case .invoice: invoices[key.id].map(StoredItem.invoice)
+        case .payment: payments[key.id].map(StoredItem.payment)
+        case .decision: nil
+        }
+    }
+
+    /// Every order, invoice and payment, by key.
+    public var itemKeys: [ItemKey] {
+        orders.keys.map { ItemKey(kind: .order, id: $0) } + invoices.keys.map { ItemKey(kind: .invoice, id: $0) }
+            + payments.keys.map { ItemKey(kind: .payment, id: $0) }
+    }
+
+    /// Sets the item under `key` as stored (nil: absent). Loading only: open sets are not kept.
+    mutating func restore(_ key: ItemKey, _ item: StoredItem?) {
+        switch (key.kind, item) {
+        case (.order, .order(let order)?): orders[key.id] = order
+        case (.invoice, .invoice(let invoice)?): invoices[key.id] = invoice
+        case (.payment, .payment(let payment)?): payments[key.id] = payment
+        case (.order, nil): orders[key.id] = nil
+        case (.invoice, nil): invoices[key.id] = nil
+        case (.payment, nil): payments[key.id] = nil
+        default: preconditionFailure("item \(key) stored as \(item.map { "\($0.kind)" } ?? "nothing")")
+        }
+    }
+
+    /// Everything the store holds is as in memory (after a save, or a load from the item rows).
+    public mutating func markSaved() { unsaved = UnsavedItems() }
+
+    /// Every item must be written (a ledger read from a row that held it whole).
+    public mutating func markAllUnsaved() { unsaved.markEverything() }
 
     /// How many orders, invoices and payments it holds (what copying it costs).
     public var itemCount: Int { orders.count + invoices.count + payments.count }

@@ -34,6 +34,10 @@ public struct LedgerJournal: Sendable, Codable, Equatable {
     public private(set) var hasWindow: Bool
     /// Undo records of the newest entries of a large ledger (see `record`); not stored.
     var rewind = RewindLog()
+    /// Items in which `base` may differ from `current` besides those either ledger changed since
+    /// the last save (`Ledger.unsaved`): what the stored window named. Together they cover
+    /// every difference, which is what `storedWindow` relies on.
+    var baseDifferences = UnsavedItems()
 
     public init() {
         base = Ledger()
@@ -81,6 +85,8 @@ public struct LedgerJournal: Sendable, Codable, Equatable {
         entries = window.entries
         hasWindow = true
         rewind = RewindLog()
+        // A whole base ledger (an older row): which items it differs in is not known.
+        baseDifferences.markEverything()
     }
 
     /// Adds an entry; returns true when the ledger had to be re-folded (a late entry that does
@@ -127,6 +133,24 @@ public struct LedgerJournal: Sendable, Codable, Equatable {
         return refolded
     }
 
+    /// The store wrote the current ledger's changed items, and the window when `window` is given
+    /// (what `storedWindow` returned). A journal whose window is not written must not have
+    /// changed its ledgers since the last save, or the stored window would no longer match.
+    public mutating func markSaved(window: LedgerWindow?) {
+        precondition(window != nil || !windowUnsaved, "a journal whose ledger changed was saved without its window")
+        current.markSaved()
+        if let window {
+            base.markSaved()
+            baseDifferences = Self.differences(of: window)
+        }
+    }
+
+    /// Every item of both ledgers must be written (a journal read from a row that held it whole).
+    public mutating func markAllUnsaved() {
+        current.markAllUnsaved()
+        baseDifferences.markEverything()
+    }
+
     /// Orders, invoices and payments from which a ledger keeps undo records (see `record`).
     public static let rewindThreshold = 256
 
@@ -137,6 +161,18 @@ public struct LedgerJournal: Sendable, Codable, Equatable {
         for item in entries[..<split] { ledger.apply(item) }
         rewind.records.removeAll()
         for item in entries[split...] { rewind.records.append(ledger.applyRecordingUndo(item)) }
+        // Unsaved now: what this fold changed (in the copy of `base`), what differed from `base`
+        // before (an item the old fold changed and this one does not is back as in `base`), and
+        // what the old `current` had not saved yet. Where the differences are not named (an empty
+        // base, a window stored whole), the two folds are compared item by item instead.
+        if baseDifferences.everything {
+            for key in Set(current.itemKeys).union(ledger.itemKeys) where current.item(key) != ledger.item(key) {
+                ledger.unsaved.insert(key)
+            }
+        } else {
+            ledger.unsaved.formUnion(baseDifferences)
+        }
+        ledger.unsaved.formUnion(current.unsaved)
         current = ledger
     }
 

@@ -17,16 +17,11 @@ struct LedgerUndo: Sendable {
         /// The kind and id, to compare two records' items.
         var key: ItemKey {
             switch self {
-            case .order(let id, _): ItemKey(kind: 0, id: id)
-            case .invoice(let id, _): ItemKey(kind: 1, id: id)
-            case .payment(let id, _): ItemKey(kind: 2, id: id)
+            case .order(let id, _): ItemKey(kind: .order, id: id)
+            case .invoice(let id, _): ItemKey(kind: .invoice, id: id)
+            case .payment(let id, _): ItemKey(kind: .payment, id: id)
             }
         }
-    }
-
-    struct ItemKey: Hashable {
-        var kind: UInt8
-        var id: String
     }
 
     var saved: [Saved] = []
@@ -86,7 +81,7 @@ extension Ledger {
         apply(entry, plan: plan)
         // The scoring history: each item out as it was, in as it is now (once per item; past a
         // few items the list may hold an item twice, see `saveInvoice`).
-        var counted: Set<LedgerUndo.ItemKey> = []
+        var counted: Set<ItemKey> = []
         for (index, item) in record.saved.enumerated() {
             if record.saved.count <= 16 {
                 if record.saved[..<index].contains(where: { $0.key == item.key }) { continue }
@@ -103,6 +98,7 @@ extension Ledger {
                 scoringHistory.add(payments[id], sign: 1)
             }
         }
+        for item in record.saved { unsaved.insert(item.key) }
         record.openReceivablesChange = openReceivables - receivables
         record.unappliedCashChange = unappliedCash - cash
         record.creditNotesAdded = creditNotes.count - notes
@@ -129,24 +125,25 @@ extension Ledger {
                 payments[id] = before
             }
         }
+        for item in record.saved { unsaved.insert(item.key) }
         creditNotes.removeLast(record.creditNotesAdded)
         restoreTotals(openReceivables: openReceivables - record.openReceivablesChange,
                       unappliedCash: unappliedCash - record.unappliedCashChange)
     }
 
     private func saveOrder(_ id: String, in record: inout LedgerUndo) {
-        if record.saves(.init(kind: 0, id: id)) { return }
+        if record.saves(.init(kind: .order, id: id)) { return }
         record.saved.append(.order(id, orders[id]))
     }
 
     private func saveInvoice(_ id: String, in record: inout LedgerUndo) {
         // A payment may take many invoices: past a few, duplicates are cheaper than the search.
-        if record.saved.count < 16, record.saves(.init(kind: 1, id: id)) { return }
+        if record.saved.count < 16, record.saves(.init(kind: .invoice, id: id)) { return }
         record.saved.append(.invoice(id, invoices[id]))
     }
 
     private func savePayment(_ id: String, in record: inout LedgerUndo) {
-        if record.saves(.init(kind: 2, id: id)) { return }
+        if record.saves(.init(kind: .payment, id: id)) { return }
         record.saved.append(.payment(id, payments[id]))
     }
 }

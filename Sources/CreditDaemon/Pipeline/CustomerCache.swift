@@ -12,11 +12,9 @@ import GRDB
 struct CustomerCache {
     private var states: [String: Entry] = [:]
     private var dirty: Set<String> = []
-    /// Customers whose ledger window changed (an event was recorded): their `journal` is written too.
+    /// Customers whose ledger window changed (an event was recorded): their `journal` is written
+    /// too (as it is whenever the journal says its ledgers changed, `windowUnsaved`).
     private var windowDirty: Set<String> = []
-    /// Customers loaded from a row written before the window was stored apart: the window must be
-    /// written with their next save, whatever changed.
-    private var windowUnstored: Set<String> = []
     private var generation: UInt64 = 0
     let capacity: Int
 
@@ -44,9 +42,8 @@ struct CustomerCache {
         var state: CustomerState
         if let cached = states.removeValue(forKey: id)?.state {
             state = cached
-        } else if let bytes = try CustomerStore.load(db, id: id) {
-            state = try StateCodec.decode(bytes, customer: id)
-            if state.journal.hasWindow { windowUnstored.insert(id) }
+        } else if let stored = try StateCodec.load(db, id: id) {
+            state = stored
         } else {
             return CreditEngine.newCustomer(id: id, policy: policy)
         }
@@ -81,12 +78,9 @@ struct CustomerCache {
 
     /// Writes every changed state (in id order, for stable I/O) and trims the cache.
     mutating func flush(_ db: Database, updatedAt: String, today: LocalDate, policy: Policy) throws {
-        for id in dirty.sorted() {
-            guard let state = states[id]?.state else { continue }
-            let writeWindow = (windowDirty.contains(id) || windowUnstored.remove(id) != nil) && state.journal.hasWindow
-            let window = writeWindow ? try StateCodec.encodeWindow(state.journal) : nil
-            try CustomerStore.save(db, id: id, state: try StateCodec.encode(state), journal: window,
-                                   flags: StateCodec.flags(state, today: today, policy: policy), updatedAt: updatedAt)
+        for id in dirty.sorted() where states[id]?.state != nil {
+            try StateCodec.save(db, &states[id]!.state!, ledgerChanged: windowDirty.contains(id), today: today, policy: policy,
+                                updatedAt: updatedAt)
         }
         dirty.removeAll()
         windowDirty.removeAll()
@@ -99,7 +93,6 @@ struct CustomerCache {
         states.removeAll()
         dirty.removeAll()
         windowDirty.removeAll()
-        windowUnstored.removeAll()
     }
 
     private mutating func trim() {
@@ -113,15 +106,63 @@ struct CustomerCache {
 }
 
 /// How a `CustomerState` is stored: the hand-written binary format (see `StateFormat`, tag
-/// `C5 02`), in two parts: `state` with the ledger as of now, and `journal` with the ledger's
-/// reorder window. Rows written by earlier versions (JSON, generic compact `C5 01`) are still read.
+/// `C5 02`), in three parts: `customers.state` with the customer's fields and the ledger's
+/// totals, a `customer_items` row per decision, order, invoice and payment, and
+/// `customer_journals.journal` with the ledger's reorder window. Rows written by earlier
+/// versions (the ledger inside the state row; JSON, generic compact `C5 01`) are still read, and
+/// written in the current form at the customer's next save.
 public enum StateCodec {
+    /// The stored customer with its decisions and ledger items, without its window; nil when unknown.
+    public static func load(_ db: Database, id: String) throws -> CustomerState? {
+        guard let bytes = try CustomerStore.load(db, id: id) else { return nil }
+        var state = try decode(bytes, customer: id)
+        guard StateFormat.keepsItemsApart(bytes) else {
+            // The row holds the decisions and the ledger whole: every item must be written as a row.
+            state.markAllUnsaved()
+            return state
+        }
+        let rows = try CustomerStore.loadItems(db, id: id)
+        do {
+            try StateFormat.attachItems(rows, to: &state)
+        } catch {
+            throw StoreError(.invalidData, "an item row of customer \(id) cannot be read: \(error)")
+        }
+        return state
+    }
+
+    /// Writes what changed of the customer: its state row, its changed item rows, and its window
+    /// when an event changed the ledger. `ledgerChanged: false` (a tick, an operator action)
+    /// skips the window unless the journal itself says its ledgers changed.
+    public static func save(_ db: Database, _ state: inout CustomerState, ledgerChanged: Bool, today: LocalDate, policy: Policy,
+                            updatedAt: String) throws {
+        let id = state.customerId
+        if state.hasUnsavedItems {
+            let changes = state.unsavedItems()
+            try CustomerStore.saveItems(db, id: id, changes.items.map { ($0.key.kind, $0.key.id, $0.item.map(StateFormat.encodeItem)) },
+                                        replaceAll: changes.replaceAll)
+        }
+        let window = state.journal.hasWindow && (ledgerChanged || state.journal.windowUnsaved) ? state.journal.storedWindow() : nil
+        try CustomerStore.save(db, id: id, state: StateFormat.encodeState(state), journal: window.map(StateFormat.encodeWindow),
+                               flags: flags(state, today: today, policy: policy), updatedAt: updatedAt)
+        state.markSaved(window: window)
+    }
+
+    /// Every stored customer matching the filter, in id order, with decisions and ledger items.
+    public static func loadAll(_ db: Database, filter: CustomerStore.Filter = .init()) throws -> [CustomerState] {
+        try CustomerStore.ids(db, filter: filter).compactMap { try load(db, id: $0) }
+    }
+
     public static func encode(_ state: CustomerState) throws -> [UInt8] {
         StateFormat.encodeState(state)
     }
 
     public static func encodeWindow(_ journal: LedgerJournal) throws -> [UInt8] {
         StateFormat.encodeWindow(journal)
+    }
+
+    /// The window in the current format (tests; the daemon writes through `save`).
+    public static func encodeWindow(_ window: LedgerWindow) throws -> [UInt8] {
+        StateFormat.encodeWindow(window)
     }
 
     public static func attachWindow(_ bytes: [UInt8], to state: inout CustomerState) throws {

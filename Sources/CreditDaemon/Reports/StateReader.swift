@@ -36,12 +36,10 @@ public struct StateReader {
     }
 
     public func customers(filter: CustomerStore.Filter = .init()) throws -> [CustomerState] {
-        let rows = try database.read { db in try CustomerStore.all(db, filter: filter) }
-        return try rows.map { try StateCodec.decode($0.state, customer: $0.id) }
+        try database.read { db in try StateCodec.loadAll(db, filter: filter) }
     }
 
     public func customer(_ id: String) throws -> CustomerState? {
-        guard let bytes = try database.read({ db in try CustomerStore.load(db, id: id) }) else { return nil }
-        return try StateCodec.decode(bytes, customer: id)
+        try database.read { db in try StateCodec.load(db, id: id) }
     }
 }

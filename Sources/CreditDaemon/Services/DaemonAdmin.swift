@@ -111,10 +111,9 @@ struct DaemonAdmin: AdminBackend {
 
     private func showCustomer(_ id: String) -> AdminResult {
         do {
-            guard let bytes = try processor.database.read({ db in try CustomerStore.load(db, id: id) }) else {
+            guard let state = try processor.database.read({ db in try StateCodec.load(db, id: id) }) else {
                 return .failure(AdminError(status: 404, code: "not_found", message: "no customer \(id) is known"))
             }
-            let state = try StateCodec.decode(bytes, customer: id)
             let today = Timestamp.wallClockNow().utcDate
             return .success(body: StateExport.customer(state, policy: processor.currentPolicy, asOf: today).serialized())
         } catch {

@@ -38,13 +38,16 @@ extension BinaryWriter {
             writer.date(report.asOf)
             writer.optionalString(report.source)
         }
-        count(state.orderDecisions.count)
-        for (id, decision) in state.orderDecisions {
-            string(id)
-            orderDecision(decision)
+        if version < 3 {
+            count(state.orderDecisions.count)
+            for (id, decision) in state.orderDecisions {
+                string(id)
+                orderDecision(decision)
+            }
         }
         array(state.utilizationCrossed) { $0.decimal($1) }
-        ledger(state.journal.current)
+        // From version 3 the decisions and the ledger's items are rows of their own.
+        if version < 3 { ledger(state.journal.current) } else { ledgerTotals(state.journal.current) }
         optionalTimestamp(state.lastEventTime)
         optionalTimestamp(state.firstSeen)
     }
@@ -94,16 +97,18 @@ extension BinaryReader {
             return BureauReport(score: score, recommendedLimit: limit, currency: currency, derogatory: try reader.bool(),
                                 asOf: try reader.date(), source: try reader.optionalString())
         }
-        let decisions = try count()
-        var orderDecisions: [String: OrderDecision] = [:]
-        orderDecisions.reserveCapacity(decisions)
-        for _ in 0..<decisions {
-            let id = try string()
-            orderDecisions[id] = try orderDecision()
+        if version < 3 {
+            let decisions = try count()
+            var orderDecisions: [String: OrderDecision] = [:]
+            orderDecisions.reserveCapacity(decisions)
+            for _ in 0..<decisions {
+                let id = try string()
+                orderDecisions[id] = try orderDecision()
+            }
+            state.orderDecisions = orderDecisions
         }
-        state.orderDecisions = orderDecisions
         state.utilizationCrossed = try array { try $0.decimal() }
-        state.journal = LedgerJournal(current: try ledger())
+        state.journal = LedgerJournal(current: version < 3 ? try ledger() : try ledgerTotals())
         state.lastEventTime = try optionalTimestamp()
         state.firstSeen = try optionalTimestamp()
         return state

@@ -20,13 +20,22 @@ extension BinaryWriter {
             string(id)
             paymentRecord(payment)
         }
-        array(ledger.creditNotes) { writer, note in
+        ledgerTotals(ledger)
+    }
+
+    /// The ledger without its orders, invoices and payments (version 3 stores those as rows).
+    mutating func ledgerTotals(_ ledger: Ledger) {
+        creditNotes(ledger.creditNotes)
+        decimal(ledger.openReceivables)
+        decimal(ledger.unappliedCash)
+    }
+
+    mutating func creditNotes(_ notes: [CreditNote]) {
+        array(notes) { writer, note in
             writer.string(note.shipmentId)
             writer.string(note.invoiceId)
             writer.decimal(note.amount)
         }
-        decimal(ledger.openReceivables)
-        decimal(ledger.unappliedCash)
     }
 
     mutating func ledgerOrder(_ order: LedgerOrder) {
@@ -169,11 +178,20 @@ extension BinaryReader {
             let id = try string()
             payments[id] = try paymentRecord()
         }
-        let creditNotes = try array { reader in
+        return Ledger(orders: orders, invoices: invoices, payments: payments, creditNotes: try creditNotes(),
+                      openReceivables: try decimal(), unappliedCash: try decimal())
+    }
+
+    /// A ledger stored without its items (version 3): the totals and credit notes only.
+    mutating func ledgerTotals() throws -> Ledger {
+        Ledger(orders: [:], invoices: [:], payments: [:], creditNotes: try creditNotes(),
+               openReceivables: try decimal(), unappliedCash: try decimal())
+    }
+
+    mutating func creditNotes() throws -> [CreditNote] {
+        try array { reader in
             CreditNote(shipmentId: try reader.string(), invoiceId: try reader.string(), amount: try reader.decimal())
         }
-        return Ledger(orders: orders, invoices: invoices, payments: payments, creditNotes: creditNotes,
-                      openReceivables: try decimal(), unappliedCash: try decimal())
     }
 
     mutating func ledgerOrder() throws -> LedgerOrder {

@@ -11,10 +11,10 @@ extension StateFormat {
         return try JSONDecoder().decode(CustomerState.self, from: Data(bytes))
     }
 
-    /// A window row in any format this store has written (`C5 02` or `C5 01`), to attach to a
+    /// A window row in any format this store has written (`C5 02` of any version, or `C5 01`), to attach to a
     /// state read without its window.
-    public static func readWindow(_ bytes: [UInt8]) throws -> LedgerJournal {
+    public static func readWindow(_ bytes: [UInt8]) throws -> StoredWindow {
         if recognizes(bytes) { return try decodeWindow(bytes) }
-        return try CompactDecoder(userInfo: [LedgerJournal.partKey: LedgerJournal.Part.windowOnly]).decode(LedgerJournal.self, from: bytes)
+        return .whole(try CompactDecoder(userInfo: [LedgerJournal.partKey: LedgerJournal.Part.windowOnly]).decode(LedgerJournal.self, from: bytes))
     }
 }

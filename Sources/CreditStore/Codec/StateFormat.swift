@@ -12,6 +12,11 @@ import CreditCore
 /// older formats (JSON, `C5 01`) are still read by `StateCodec`, and rewritten in this format on
 /// the customer's next save.
 ///
+/// Version 3 takes the decisions and the ledger's orders, invoices and payments out of the state
+/// row: each is a row of its own (`encodeItem`, table `customer_items`), written when it changes,
+/// and the window stores the base ledger as its differences from the current one
+/// (`LedgerWindow`). The state row keeps the ledger's totals and credit notes.
+///
 /// Version 2 adds `PendingAllocation.paymentDate`.
 ///
 /// Version 1 covers every stored field of `CustomerState`, `Ledger`, `LedgerJournal`'s window
@@ -20,7 +25,7 @@ import CreditCore
 public enum StateFormat {
     public static let magic: [UInt8] = [0xC5, 0x02]
     /// The version this build writes.
-    public static let version: UInt64 = 2
+    public static let version: UInt64 = 3
 
     /// True when `bytes` start with this format's magic.
     public static func recognizes(_ bytes: [UInt8]) -> Bool {
@@ -39,11 +44,69 @@ public enum StateFormat {
         return writer.bytes
     }
 
-    /// The ledger's reorder window (`LedgerJournal.Part.windowOnly`): base, its key, the entries.
+    /// The ledger's reorder window: the base's totals, its differences from the current ledger,
+    /// its key, the entries (see `LedgerWindow`).
     public static func encodeWindow(_ journal: LedgerJournal) -> [UInt8] {
-        encodeWindow(journal, version: version)
+        encodeWindow(journal.storedWindow())
     }
 
+    public static func encodeWindow(_ window: LedgerWindow) -> [UInt8] {
+        var writer = header(version: version)
+        writer.optional(window.baseKey) { writer, key in
+            writer.timestamp(key.time)
+            writer.int(key.sequence)
+        }
+        writer.array(window.entries) { $0.ledgerEntry($1) }
+        // The base: 0 empty, 1 its totals, credit notes and differences.
+        writer.byte(window.baseIsEmpty ? 0 : 1)
+        guard !window.baseIsEmpty else { return writer.bytes }
+        writer.decimal(window.openReceivables)
+        writer.decimal(window.unappliedCash)
+        switch window.creditNotes {
+        case .prefix(let count):
+            writer.byte(0)
+            writer.count(count)
+        case .list(let notes):
+            writer.byte(1)
+            writer.creditNotes(notes)
+        }
+        writer.count(window.differences.count)
+        for (key, item) in window.differences {
+            writer.byte(key.kind.rawValue)
+            writer.string(key.id)
+            writer.optional(item) { $0.storedItem($1) }
+        }
+        return writer.bytes
+    }
+
+    /// A decision or ledger item's row: the format version, then the item.
+    public static func encodeItem(_ item: StoredItem) -> [UInt8] {
+        var writer = BinaryWriter(version: version, capacity: 64)
+        writer.varint(version)
+        writer.storedItem(item)
+        return writer.bytes
+    }
+
+    public static func decodeItem(kind: ItemKind, _ bytes: [UInt8]) throws -> StoredItem {
+        var reader = BinaryReader(bytes, offset: 0)
+        let version = try reader.varint()
+        guard version >= 3, version <= Self.version else {
+            throw CompactFormatError(message: "item format version \(version) is not one this build reads (3...\(Self.version))", offset: 0)
+        }
+        reader.version = version
+        let item = try reader.storedItem(kind)
+        guard reader.isAtEnd else { throw reader.fail("bytes after the \(kind)") }
+        return item
+    }
+
+    /// True when the row keeps the decisions and the ledger's items apart (version 3 on).
+    public static func keepsItemsApart(_ bytes: [UInt8]) -> Bool {
+        guard recognizes(bytes) else { return false }
+        var reader = BinaryReader(bytes, offset: 2)
+        return ((try? reader.varint()) ?? 0) >= 3
+    }
+
+    /// The window in version 1 or 2's layout: the base ledger whole.
     static func encodeWindow(_ journal: LedgerJournal, version: UInt64) -> [UInt8] {
         precondition(journal.hasWindow, "a ledger journal loaded without its window cannot be stored whole")
         var writer = header(version: version)
@@ -65,8 +128,40 @@ public enum StateFormat {
     }
 
     /// A window to attach to a journal decoded with `decodeState`.
-    public static func decodeWindow(_ bytes: [UInt8]) throws -> LedgerJournal {
+    public static func decodeWindow(_ bytes: [UInt8]) throws -> StoredWindow {
         var reader = try body(bytes)
+        guard reader.version >= 3 else { return .whole(try wholeWindow(&reader)) }
+        let baseKey = try reader.optional { reader in LedgerEntryKey(time: try reader.timestamp(), sequence: try reader.int64()) }
+        let entries = try reader.array { try $0.ledgerEntry() }
+        switch try reader.byte() {
+        case 0:
+            guard reader.isAtEnd else { throw reader.fail("bytes after the window") }
+            return .differences(LedgerWindow(emptyBaseWith: entries, baseKey: baseKey))
+        case 1: break
+        case let other: throw reader.fail("unknown base form \(other)")
+        }
+        let receivables = try reader.decimal()
+        let cash = try reader.decimal()
+        let notes: LedgerWindow.CreditNotes
+        switch try reader.byte() {
+        case 0: notes = .prefix(try reader.count())
+        case 1: notes = .list(try reader.creditNotes())
+        case let other: throw reader.fail("unknown credit-note form \(other)")
+        }
+        let count = try reader.count()
+        var differences: [(key: ItemKey, item: StoredItem?)] = []
+        differences.reserveCapacity(count)
+        for _ in 0..<count {
+            let kind = try reader.itemKind()
+            let key = ItemKey(kind: kind, id: try reader.string())
+            differences.append((key, try reader.optional { try $0.storedItem(kind) }))
+        }
+        guard reader.isAtEnd else { throw reader.fail("bytes after the window") }
+        return .differences(LedgerWindow(openReceivables: receivables, unappliedCash: cash, creditNotes: notes, baseKey: baseKey,
+                                         entries: entries, differences: differences))
+    }
+
+    private static func wholeWindow(_ reader: inout BinaryReader) throws -> LedgerJournal {
         let base = try reader.ledger()
         let baseKey = try reader.optional { reader in LedgerEntryKey(time: try reader.timestamp(), sequence: try reader.int64()) }
         let entries = try reader.array { try $0.ledgerEntry() }

@@ -67,7 +67,50 @@ public enum CustomerStore {
         }
     }
 
+    /// The customer's item rows (decisions and ledger items, see `StateFormat.encodeItem`), in key order.
+    public static func loadItems(_ db: Database, id: String) throws -> [(kind: ItemKind, id: String, body: [UInt8])] {
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT kind, item_id, item FROM customer_items WHERE customer_id = ? ORDER BY kind, item_id"),
+                                       arguments: [id])
+        var items: [(kind: ItemKind, id: String, body: [UInt8])] = []
+        while let row = try rows.next() {
+            let raw: Int = row[0]
+            guard let kind = UInt8(exactly: raw).flatMap(ItemKind.init(rawValue:)) else {
+                throw StoreError(.invalidData, "customer \(id) has an item of unknown kind \(raw); is the database from a newer creditd?")
+            }
+            items.append((kind, row[1], [UInt8](row[2] as Data)))
+        }
+        return items
+    }
+
+    /// Writes the changed item rows: a value replaces the row, nil deletes it; `replaceAll` drops
+    /// the customer's rows first.
+    public static func saveItems(_ db: Database, id: String, _ items: [(kind: ItemKind, id: String, body: [UInt8]?)], replaceAll: Bool) throws {
+        if replaceAll {
+            try db.cachedStatement(sql: "DELETE FROM customer_items WHERE customer_id = ?").execute(arguments: [id])
+        }
+        let upsert = try db.cachedStatement(sql: """
+            INSERT INTO customer_items (customer_id, kind, item_id, item) VALUES (?, ?, ?, ?)
+            ON CONFLICT(customer_id, kind, item_id) DO UPDATE SET item = excluded.item
+            """)
+        let delete = try db.cachedStatement(sql: "DELETE FROM customer_items WHERE customer_id = ? AND kind = ? AND item_id = ?")
+        for item in items {
+            if let body = item.body {
+                try upsert.execute(arguments: [id, Int(item.kind.rawValue), item.id, Data(body)])
+            } else if !replaceAll {
+                try delete.execute(arguments: [id, Int(item.kind.rawValue), item.id])
+            }
+        }
+    }
+
     public struct Filter: Sendable, Equatable {
+        var whereClause: String {
+            var conditions: [String] = []
+            if held { conditions.append("has_held_orders = 1") }
+            if blocked { conditions.append("blocked = 1") }
+            if overdue { conditions.append("overdue = 1") }
+            return conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        }
+
         public var held = false
         public var blocked = false
         public var overdue = false
@@ -76,17 +119,6 @@ public enum CustomerStore {
             self.blocked = blocked
             self.overdue = overdue
         }
-    }
-
-    /// Every stored customer matching the filter, ordered by id, as (id, encoded state).
-    public static func all(_ db: Database, filter: Filter = .init()) throws -> [(id: String, state: [UInt8])] {
-        var conditions: [String] = []
-        if filter.held { conditions.append("has_held_orders = 1") }
-        if filter.blocked { conditions.append("blocked = 1") }
-        if filter.overdue { conditions.append("overdue = 1") }
-        let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        return try Row.fetchAll(db, sql: "SELECT customer_id, state FROM customers\(whereClause) ORDER BY customer_id")
-            .map { row in (id: row[0], state: [UInt8](row[1] as Data)) }
     }
 
     /// Customers a tick on `today` must visit (attention due), after `cursor` in id order.
@@ -108,7 +140,8 @@ public enum CustomerStore {
         try db.execute(sql: "UPDATE customers SET attention_on = '0001-01-01' WHERE attention_on IS NOT NULL OR overdue = 1")
     }
 
-    public static func ids(_ db: Database) throws -> [String] {
-        try String.fetchAll(db, sql: "SELECT customer_id FROM customers ORDER BY customer_id")
+    /// The ids of every stored customer matching the filter, in id order.
+    public static func ids(_ db: Database, filter: Filter = .init()) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT customer_id FROM customers\(filter.whereClause) ORDER BY customer_id")
     }
 }

@@ -104,6 +104,22 @@ enum Schema {
         }
         migrator.registerMigration(CollectionHistory.migrationName, migrate: CollectionHistory.migrate)
         migrator.registerMigration(BureauCache.migrationName, migrate: BureauCache.migrate)
+        migrator.registerMigration("2026-11-30-01-customer-items") { db in
+            // Each customer's decisions and the orders, invoices and payments of its ledger as of
+            // now, one row each (kind: 0 order, 1 invoice, 2 payment, 3 decision; item: the
+            // `StateFormat` item row), written only when the item changes, so that a batch
+            // writes what it changed rather than the customer's whole history. Rows of a state
+            // written before are inside its `customers.state` until its next save.
+            try db.execute(sql: """
+                CREATE TABLE customer_items (
+                    customer_id TEXT NOT NULL,
+                    kind INTEGER NOT NULL,
+                    item_id TEXT NOT NULL,
+                    item BLOB NOT NULL,
+                    PRIMARY KEY (customer_id, kind, item_id)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }
