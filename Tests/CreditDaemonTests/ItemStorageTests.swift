@@ -64,12 +64,13 @@ struct ItemStorageTests {
 
     /// `cache`: how many states stay in memory between batches (0: every batch reads its
     /// customers back from their rows).
-    static func run(_ name: String, in dir: URL, cache: Int, batch: Int) throws -> Run {
+    static func run(_ name: String, in dir: URL, cache: Int, batch: Int, itemsApartFrom: Int = 0) throws -> Run {
         var config = DaemonConfig()
         config.databasePath = dir.appendingPathComponent("\(name).sqlite").path
         config.clock = .event
         config.instance = "creditd-test"
         config.stateCacheCustomers = cache
+        config.itemsApartFrom = itemsApartFrom
         let database = try CreditDatabase(path: config.databasePath, durability: .normal)
         let processor = BatchProcessor(database: database, config: config, policy: WriterHandOverTests.policy(), policySource: "p")
         var run = Run()
@@ -97,6 +98,9 @@ struct ItemStorageTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let kept = try Self.run("kept", in: dir, cache: 100, batch: 7)
         let reread = try Self.run("reread", in: dir, cache: 0, batch: 7)
+        // Inside the state row until 150 items, then by item (two customers pass it, one does not).
+        let moved = try Self.run("moved", in: dir, cache: 0, batch: 7, itemsApartFrom: 150)
+        let inside = try Self.run("inside", in: dir, cache: 0, batch: 7, itemsApartFrom: .max)
         let whole = try Self.run("whole", in: dir, cache: 100, batch: 1200)
         #expect(kept.stored.count == 3)
         #expect(kept.dead == 0)
@@ -104,10 +108,18 @@ struct ItemStorageTests {
         #expect(reread.outputs == kept.outputs)
         #expect(reread.stored == kept.stored)
         #expect(whole.stored == kept.stored)
+        #expect(moved.outputs == kept.outputs)
+        #expect(moved.stored == kept.stored)
+        #expect(inside.outputs == kept.outputs)
+        #expect(inside.stored == kept.stored)
+        #expect(inside.itemRows == 0)
         // One row per decision and per ledger item, nothing left over.
         let items = kept.stored.map { $0.orderDecisions.count + $0.ledger.itemCount }.reduce(0, +)
         #expect(kept.itemRows == items)
         #expect(reread.itemRows == items)
+        let counts = kept.stored.map { $0.orderDecisions.count + $0.ledger.itemCount }
+        #expect(counts.filter { $0 < 150 }.count == 1 && counts.filter { $0 >= 150 }.count == 2)
+        #expect(moved.itemRows == counts.filter { $0 >= 150 }.reduce(0, +))
         // The rows hold what the engine computes from the events alone.
         var engine: [String: CustomerState] = [:]
         var sequence: Int64 = 0
@@ -148,7 +160,7 @@ struct ItemStorageTests {
                                    journal: StateFormat.encodeWindow(state.journal, version: 2),
                                    flags: StateCodec.flags(state, today: today, policy: policy), updatedAt: "t")
         }
-        var cache = CustomerCache(capacity: 0)
+        var cache = CustomerCache(capacity: 0, itemsApartFrom: 0)
         try database.write { db in
             // A tick reads it without its window and saves a customer-level change.
             var ticked = try cache.state(db, "C-0", policy: policy, withWindow: false)

@@ -6,12 +6,14 @@ import Testing
 @Suite("Hand-written state format (C5 02)")
 struct StateFormatTests {
     /// A state read back with its window attached, as the daemon's cache holds it.
-    static func roundTrip(_ state: CustomerState) throws -> CustomerState {
-        let row = StateFormat.encodeState(state)
-        #expect(StateFormat.keepsItemsApart(row))
+    /// `itemsApart`: the decisions and ledger items as rows of their own (a large customer),
+    /// or inside the state row.
+    static func roundTrip(_ state: CustomerState, itemsApart: Bool = true) throws -> CustomerState {
+        let row = StateFormat.encodeState(state, itemsApart: itemsApart)
+        #expect(StateFormat.keepsItemsApart(row) == itemsApart)
         var decoded = try StateFormat.readState(row)
         #expect(!decoded.journal.hasWindow)
-        try StateFormat.attachItems(itemRows(state), to: &decoded)
+        if itemsApart { try StateFormat.attachItems(itemRows(state), to: &decoded) }
         decoded.journal.attachWindow(try StateFormat.readWindow(StateFormat.encodeWindow(state.journal)))
         return decoded
     }
@@ -46,11 +48,13 @@ struct StateFormatTests {
     func roundTripsRandomStates(seed: Int) throws {
         var random = SeededRandom(seed: UInt64(seed) &+ 1)
         let state = RandomState.make(&random)
-        let decoded = try Self.roundTrip(state)
-        #expect(decoded == state)
-        #expect(try Self.exactText(decoded) == Self.exactText(state))
-        // Encoding what was decoded gives a row that decodes to the same state again.
-        #expect(try Self.roundTrip(decoded) == state)
+        for itemsApart in [true, false] {
+            let decoded = try Self.roundTrip(state, itemsApart: itemsApart)
+            #expect(decoded == state)
+            #expect(try Self.exactText(decoded) == Self.exactText(state))
+            // Encoding what was decoded gives a row that decodes to the same state again.
+            #expect(try Self.roundTrip(decoded, itemsApart: itemsApart) == state)
+        }
     }
 
     @Test func readsRowsWrittenInTheOlderFormats() throws {
@@ -73,7 +77,7 @@ struct StateFormatTests {
         var mixed = try StateFormat.readState(stateRow)
         mixed.journal.attachWindow(try StateFormat.readWindow(StateFormat.encodeWindow(state.journal)))
         #expect(mixed == state)
-        var reverse = try StateFormat.readState(StateFormat.encodeState(state))
+        var reverse = try StateFormat.readState(StateFormat.encodeState(state, itemsApart: true))
         try StateFormat.attachItems(Self.itemRows(state), to: &reverse)
         reverse.journal.attachWindow(try StateFormat.readWindow(windowRow))
         #expect(reverse == state)
@@ -122,7 +126,7 @@ struct StateFormatTests {
         rest.journal = state.journal
         #expect(rest == state)
         // A state saved since the upgrade (its items apart) beside a window saved before it.
-        var oldWindow = try StateFormat.readState(StateFormat.encodeState(state))
+        var oldWindow = try StateFormat.readState(StateFormat.encodeState(state, itemsApart: true))
         try StateFormat.attachItems(Self.itemRows(state), to: &oldWindow)
         oldWindow.journal.attachWindow(try StateFormat.readWindow(window))
         #expect(oldWindow.journal.base == Self.withoutPaymentDates(state.journal.base))
@@ -157,6 +161,7 @@ struct StateFormatTests {
             "openOrders",  // not stored: derived from the ledger and the decisions (OpenOrderBook)
             "overdueCache",  // not stored: the overdue figures of the ledger as it is (OverdueMemo)
             "unsavedDecisions",  // not stored: which decisions the store has yet to write (UnsavedItems)
+            "storedApart",  // not stored: whether the store keeps the items as rows (StateCodec.itemsApartFrom)
         ]),
         ("Ledger", fields(of: Ledger()), [
             "orders", "invoices", "payments", "creditNotes", "openReceivables", "unappliedCash", "openOrderIds", "openInvoices",

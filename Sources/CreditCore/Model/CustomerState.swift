@@ -69,6 +69,13 @@ public struct CustomerState: Sendable, Codable, Equatable {
     var overdueCache = OverdueCache()
     /// Decisions changed since the store last wrote them (see `UnsavedItems`).
     public internal(set) var unsavedDecisions = UnsavedItems()
+    /// Whether the store keeps this customer's decisions and ledger items as rows of their own
+    /// (a large customer) or inside its state row; set by the store when it loads or saves.
+    public var itemsStoredApart: Bool {
+        get { storedApart.value }
+        set { storedApart.value = newValue }
+    }
+    var storedApart = Uncompared(false)
 
     /// Every stored field: `openOrders` and `overdueCache` are left out.
     enum CodingKeys: String, CodingKey {

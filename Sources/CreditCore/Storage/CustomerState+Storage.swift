@@ -20,12 +20,19 @@ extension CustomerState {
     public func unsavedItems() -> ItemChanges {
         var unsaved = unsavedDecisions
         unsaved.formUnion(ledger.unsaved)
-        if unsaved.everything {
-            let keys = ledger.itemKeys + decisions.keys.map { ItemKey(kind: .decision, id: $0) }
-            return ItemChanges(replaceAll: true, items: keys.sorted().map { ($0, item($0)) })
-        }
+        if unsaved.everything { return allItems() }
         return ItemChanges(replaceAll: false, items: unsaved.keys.sorted().map { ($0, item($0)) })
     }
+
+    /// Every decision and ledger item, to be written as rows in place of those stored before (a
+    /// customer whose items move out of its state row).
+    public func allItems() -> ItemChanges {
+        let keys = ledger.itemKeys + decisions.keys.map { ItemKey(kind: .decision, id: $0) }
+        return ItemChanges(replaceAll: true, items: keys.sorted().map { ($0, item($0)) })
+    }
+
+    /// How many items the store would keep as rows.
+    public var itemCount: Int { decisions.count + ledger.itemCount }
 
     /// After the store wrote `unsavedItems()`, the state row, and the window when given.
     public mutating func markSaved(window: LedgerWindow?) {

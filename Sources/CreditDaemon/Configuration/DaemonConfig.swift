@@ -35,6 +35,8 @@ public struct DaemonConfig: Sendable, Equatable {
     public var databaseSynchronous = "full"
     /// Customer states kept decoded in memory between batches (hot customers cost no read).
     public var stateCacheCustomers = 1_000
+    /// Not a configuration key: tests lower it to store every customer by item (`StateCodec.itemsApartFrom`).
+    var itemsApartFrom = StateCodec.itemsApartFrom
     public var httpListen = "127.0.0.1:8470"
     public var adminTokenFile: String? = "/run/credentials/creditd.service/admin-token"
     public var clock = Clock.wall

@@ -50,7 +50,7 @@ public final class BatchProcessor: @unchecked Sendable {
         self.policy = policy
         self.decoder = EventDecoder(policy: policy, maxMessageBytes: config.maxMessageBytes)
         self.unrecordedPolicySource = policySource
-        self.stateCache = CustomerCache(capacity: config.stateCacheCustomers)
+        self.stateCache = CustomerCache(capacity: config.stateCacheCustomers, itemsApartFrom: config.itemsApartFrom)
         self.burstDetector = policy.alerts.deadLetterBurst.map { DeadLetterBurstDetector(rule: $0) }
         self.renderer = OutputRenderer(topics: config.topics)
     }

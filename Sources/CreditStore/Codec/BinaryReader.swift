@@ -8,6 +8,8 @@ struct BinaryReader {
     /// The row's `StateFormat` version (set once the header is read): fields added in a later
     /// version are read only when it is that version or newer.
     var version: UInt64 = 1
+    /// A state row whose decisions and ledger items are rows of their own (version 3 on).
+    var itemsApart = false
 
     init(_ bytes: [UInt8], offset: Int = 0) {
         self.bytes = bytes

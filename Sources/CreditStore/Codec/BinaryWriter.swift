@@ -6,6 +6,8 @@ struct BinaryWriter {
     private(set) var bytes: [UInt8] = []
     /// The `StateFormat` version being written: fields added in a later version are left out.
     let version: UInt64
+    /// A state row whose decisions and ledger items are rows of their own (version 3 on).
+    var itemsApart = false
 
     init(version: UInt64, capacity: Int = 4096) {
         self.version = version

@@ -38,7 +38,7 @@ extension BinaryWriter {
             writer.date(report.asOf)
             writer.optionalString(report.source)
         }
-        if version < 3 {
+        if !itemsApart {
             count(state.orderDecisions.count)
             for (id, decision) in state.orderDecisions {
                 string(id)
@@ -46,8 +46,8 @@ extension BinaryWriter {
             }
         }
         array(state.utilizationCrossed) { $0.decimal($1) }
-        // From version 3 the decisions and the ledger's items are rows of their own.
-        if version < 3 { ledger(state.journal.current) } else { ledgerTotals(state.journal.current) }
+        // A large customer's decisions and ledger items are rows of their own (version 3 on).
+        if itemsApart { ledgerTotals(state.journal.current) } else { ledger(state.journal.current) }
         optionalTimestamp(state.lastEventTime)
         optionalTimestamp(state.firstSeen)
     }
@@ -97,7 +97,7 @@ extension BinaryReader {
             return BureauReport(score: score, recommendedLimit: limit, currency: currency, derogatory: try reader.bool(),
                                 asOf: try reader.date(), source: try reader.optionalString())
         }
-        if version < 3 {
+        if !itemsApart {
             let decisions = try count()
             var orderDecisions: [String: OrderDecision] = [:]
             orderDecisions.reserveCapacity(decisions)
@@ -108,7 +108,7 @@ extension BinaryReader {
             state.orderDecisions = orderDecisions
         }
         state.utilizationCrossed = try array { try $0.decimal() }
-        state.journal = LedgerJournal(current: version < 3 ? try ledger() : try ledgerTotals())
+        state.journal = LedgerJournal(current: itemsApart ? try ledgerTotals() : try ledger())
         state.lastEventTime = try optionalTimestamp()
         state.firstSeen = try optionalTimestamp()
         return state

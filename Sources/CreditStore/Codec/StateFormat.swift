@@ -12,10 +12,11 @@ import CreditCore
 /// older formats (JSON, `C5 01`) are still read by `StateCodec`, and rewritten in this format on
 /// the customer's next save.
 ///
-/// Version 3 takes the decisions and the ledger's orders, invoices and payments out of the state
-/// row: each is a row of its own (`encodeItem`, table `customer_items`), written when it changes,
-/// and the window stores the base ledger as its differences from the current one
-/// (`LedgerWindow`). The state row keeps the ledger's totals and credit notes.
+/// Version 3 can take the decisions and the ledger's orders, invoices and payments out of the
+/// state row (a flags byte after the version says so): each is then a row of its own
+/// (`encodeItem`, table `customer_items`), written when it changes, and the state row keeps the
+/// ledger's totals and credit notes. The window stores the base ledger as its differences from
+/// the current one (`LedgerWindow`).
 ///
 /// Version 2 adds `PendingAllocation.paymentDate`.
 ///
@@ -32,14 +33,21 @@ public enum StateFormat {
         bytes.count >= 2 && bytes[0] == magic[0] && bytes[1] == magic[1]
     }
 
-    /// The customer's state with the ledger as of now (`LedgerJournal.Part.currentOnly`).
-    public static func encodeState(_ state: CustomerState) -> [UInt8] {
-        encodeState(state, version: version)
+    /// The customer's state with the ledger as of now (`LedgerJournal.Part.currentOnly`);
+    /// `itemsApart`: without the decisions and the ledger's items, which the store keeps as rows
+    /// (`encodeItem`).
+    public static func encodeState(_ state: CustomerState, itemsApart: Bool = false) -> [UInt8] {
+        encodeState(state, version: version, itemsApart: itemsApart)
     }
 
     /// In an older version's layout (tests read such rows as a previous build wrote them).
-    static func encodeState(_ state: CustomerState, version: UInt64) -> [UInt8] {
+    static func encodeState(_ state: CustomerState, version: UInt64, itemsApart: Bool = false) -> [UInt8] {
         var writer = header(version: version)
+        // From version 3 a flags byte: bit 0, the items are apart.
+        if version >= 3 {
+            writer.byte(itemsApart ? 1 : 0)
+            writer.itemsApart = itemsApart
+        }
         writer.customerState(state)
         return writer.bytes
     }
@@ -99,11 +107,10 @@ public enum StateFormat {
         return item
     }
 
-    /// True when the row keeps the decisions and the ledger's items apart (version 3 on).
+    /// True when the state row keeps the decisions and the ledger's items apart, as rows.
     public static func keepsItemsApart(_ bytes: [UInt8]) -> Bool {
-        guard recognizes(bytes) else { return false }
-        var reader = BinaryReader(bytes, offset: 2)
-        return ((try? reader.varint()) ?? 0) >= 3
+        guard var reader = try? body(bytes), reader.version >= 3 else { return false }
+        return ((try? reader.byte()) ?? 0) & 1 == 1
     }
 
     /// The window in version 1 or 2's layout: the base ledger whole.
@@ -122,6 +129,11 @@ public enum StateFormat {
     /// A state whose journal has no window (attach it with `LedgerJournal.attachWindow`).
     public static func decodeState(_ bytes: [UInt8]) throws -> CustomerState {
         var reader = try body(bytes)
+        if reader.version >= 3 {
+            let flags = try reader.byte()
+            guard flags <= 1 else { throw reader.fail("unknown state flags \(flags)") }
+            reader.itemsApart = flags == 1
+        }
         let state = try reader.customerState()
         guard reader.isAtEnd else { throw reader.fail("bytes after the state") }
         return state
