@@ -86,7 +86,7 @@ func runScenario(steady: Bool) throws {
                 // The collection history a live daemon would have written, for `creditctl report`.
                 try CollectionHistory.recordInvoices(db, customerId: state.customerId, ledger: state.ledger,
                                                      invoiceIds: Set(state.ledger.invoices.keys), date: now.utcDate, format: policy.format)
-                try StateCodec.save(db, &state, ledgerChanged: true, today: now.utcDate, policy: policy, updatedAt: now.rfc3339)
+                try StateCodec.save(db, &state, today: now.utcDate, policy: policy, updatedAt: now.rfc3339)
             }
         }
     }

@@ -137,6 +137,42 @@ struct ItemStorageTests {
         #expect(kept.stored.map(\.journal.base) == kept.stored.map { engine[$0.customerId]!.journal.base })
     }
 
+    /// A customer written by the first versions (the whole journal inside the state row, no
+    /// window row) and saved by a tick: its window is written apart, and it loads back whole.
+    @Test func aWholeRowOfTheFirstVersionsGetsItsWindowWrittenByATick() throws {
+        let path = NSTemporaryDirectory() + "items-whole-\(UUID().uuidString).sqlite"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let database = try CreditDatabase(path: path, durability: .normal)
+        let policy = WriterHandOverTests.policy()
+        let decoder = EventDecoder(policy: policy, maxMessageBytes: 1_000_000)
+        var state = CreditEngine.newCustomer(id: "C-0", policy: policy)
+        for message in Self.stream()[..<900] {
+            guard case .success(let decoded) = decoder.decode(message.value), decoded.event.customerId == "C-0" else { continue }
+            _ = CreditEngine.apply(decoded.event, to: &state, context: DecisionContext(
+                policy: policy, now: decoded.event.time, instance: "creditd-test", arrivalSequence: message.offset + 1))
+        }
+        #expect(state.journal.base.itemCount > 0, "entries have left the window")
+        let today = LocalDate(year: 2026, month: 2, day: 1)!
+        try database.write { db in
+            try CustomerStore.save(db, id: "C-0", state: try CompactEncoder().encode(state),
+                                   flags: StateCodec.flags(state, today: today, policy: policy), updatedAt: "t")
+        }
+        var cache = CustomerCache(capacity: 0)
+        try database.write { db in
+            var ticked = try cache.state(db, "C-0", policy: policy, withWindow: false)
+            ticked.name = "renamed"
+            cache.update(ticked)
+            try cache.flush(db, updatedAt: "t", today: today, policy: policy)
+        }
+        state.name = "renamed"
+        try database.read { db in
+            var stored = try #require(try StateCodec.load(db, id: "C-0"))
+            try StateCodec.attachWindow(try #require(try CustomerStore.loadJournal(db, id: "C-0")), to: &stored)
+            #expect(stored == state)
+            #expect(stored.journal.base == state.journal.base)
+        }
+    }
+
     /// A customer written by the previous version (decisions and ledger inside the state row,
     /// the window's base whole) reads as before; its next save moves its items into rows, and
     /// a scheduler-style save without the window leaves the old window readable beside them.
@@ -166,7 +202,7 @@ struct ItemStorageTests {
             var ticked = try cache.state(db, "C-0", policy: policy, withWindow: false)
             #expect(ticked.ledger == state.ledger)
             ticked.name = "renamed"
-            cache.update(ticked, ledgerChanged: false)
+            cache.update(ticked)
             try cache.flush(db, updatedAt: "t", today: today, policy: policy)
         }
         state.name = "renamed"

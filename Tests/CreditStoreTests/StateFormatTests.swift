@@ -20,9 +20,7 @@ struct StateFormatTests {
 
     /// Every decision and ledger item of the state as the rows a store holds.
     static func itemRows(_ state: CustomerState) -> [(kind: ItemKind, id: String, body: [UInt8])] {
-        var all = state
-        all.markAllUnsaved()
-        return all.unsavedItems().items.map { ($0.key.kind, $0.key.id, StateFormat.encodeItem($0.item!)) }
+        state.allItems().items.map { ($0.key.kind, $0.key.id, StateFormat.encodeItem($0.item!)) }
     }
 
     /// Every field, decimal scales included (`DecimalAmount`'s `==` ignores the scale; its JSON

@@ -90,9 +90,6 @@ public struct Ledger: Sendable, Codable, Equatable {
     /// Everything the store holds is as in memory (after a save, or a load from the item rows).
     public mutating func markSaved() { unsaved = UnsavedItems() }
 
-    /// Every item must be written (a ledger read from a row that held it whole).
-    public mutating func markAllUnsaved() { unsaved.markEverything() }
-
     /// How many orders, invoices and payments it holds (what copying it costs).
     public var itemCount: Int { orders.count + invoices.count + payments.count }
 

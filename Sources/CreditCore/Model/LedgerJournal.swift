@@ -145,9 +145,10 @@ public struct LedgerJournal: Sendable, Codable, Equatable {
         }
     }
 
-    /// Every item of both ledgers must be written (a journal read from a row that held it whole).
-    public mutating func markAllUnsaved() {
-        current.markAllUnsaved()
+    /// A journal whose window is stored nowhere apart (a new customer's, or one read whole from a
+    /// row of the first versions): the next save must write the window, and compare every item.
+    public mutating func markWindowUnstored() {
+        current.unsaved.markEverything()
         baseDifferences.markEverything()
     }
 

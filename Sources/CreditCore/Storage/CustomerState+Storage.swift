@@ -40,12 +40,6 @@ extension CustomerState {
         journal.markSaved(window: window)
     }
 
-    /// Loaded from a row that held the decisions and the ledger whole: every item must be written.
-    public mutating func markAllUnsaved() {
-        unsavedDecisions.markEverything()
-        journal.markAllUnsaved()
-    }
-
     /// Loaded from the item rows: nothing to write.
     public mutating func markAllSaved() {
         unsavedDecisions = UnsavedItems()

@@ -37,7 +37,7 @@ extension BatchProcessor {
                                                   errorCode: error.code.rawValue, error: error.description)
                     return .failure(error)
                 case .success(let outputs):
-                    stateCache.update(state, ledgerChanged: false)
+                    stateCache.update(state)
                     try stateCache.flush(db, updatedAt: stamp, today: context.today, policy: policy)
                     try Meta.set(db, "arrival_seq", String(arrival))
                     try BureauCache.saveReport(db, customerId: customerId, report: report, at: stamp)

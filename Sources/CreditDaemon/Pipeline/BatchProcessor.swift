@@ -224,7 +224,7 @@ public final class BatchProcessor: @unchecked Sendable {
             var state = try stateCache.state(db, id, policy: policy, withWindow: false)
             let before = state
             let outputs = CreditEngine.applyOverrides(&state, cause: cause, context: context)
-            if state == before { stateCache.putBack(state) } else { stateCache.update(state, ledgerChanged: false) }
+            if state == before { stateCache.putBack(state) } else { stateCache.update(state) }
             try record(db, outputs, state: state, today: context.today, policy: policy, stamp: stamp)
             outcome.outputs += outputs
         }

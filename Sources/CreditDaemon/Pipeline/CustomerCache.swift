@@ -12,9 +12,6 @@ import GRDB
 struct CustomerCache {
     private var states: [String: Entry] = [:]
     private var dirty: Set<String> = []
-    /// Customers whose ledger window changed (an event was recorded): their `journal` is written
-    /// too (as it is whenever the journal says its ledgers changed, `windowUnsaved`).
-    private var windowDirty: Set<String> = []
     private var generation: UInt64 = 0
     let capacity: Int
     /// See `StateCodec.itemsApartFrom` (tests lower it).
@@ -48,7 +45,10 @@ struct CustomerCache {
         } else if let stored = try StateCodec.load(db, id: id) {
             state = stored
         } else {
-            return CreditEngine.newCustomer(id: id, policy: policy)
+            // A new customer: its (empty) window is written with its first save, whatever changed.
+            var state = CreditEngine.newCustomer(id: id, policy: policy)
+            state.journal.markWindowUnstored()
+            return state
         }
         if withWindow && !state.journal.hasWindow {
             guard let window = try CustomerStore.loadJournal(db, id: id) else {
@@ -69,24 +69,21 @@ struct CustomerCache {
         states[state.customerId] = Entry(state: state, lastUsed: generation)
     }
 
-    /// A changed state; `ledgerChanged: false` when only customer-level fields changed (a tick,
-    /// an operator action), so the ledger's window is not rewritten.
-    mutating func update(_ state: CustomerState, ledgerChanged: Bool = true) {
+    /// A changed state. Its ledger's window is written only when the ledger changed (the journal
+    /// knows: `LedgerJournal.windowUnsaved`), so a tick or an operator action rewrites the small part.
+    mutating func update(_ state: CustomerState) {
         var state = state
         state.dropOpenOrderBook()
         states[state.customerId] = Entry(state: state, lastUsed: generation)
         dirty.insert(state.customerId)
-        if ledgerChanged { windowDirty.insert(state.customerId) }
     }
 
     /// Writes every changed state (in id order, for stable I/O) and trims the cache.
     mutating func flush(_ db: Database, updatedAt: String, today: LocalDate, policy: Policy) throws {
         for id in dirty.sorted() where states[id]?.state != nil {
-            try StateCodec.save(db, &states[id]!.state!, ledgerChanged: windowDirty.contains(id), today: today, policy: policy,
-                                updatedAt: updatedAt, itemsApartFrom: itemsApartFrom)
+            try StateCodec.save(db, &states[id]!.state!, today: today, policy: policy, updatedAt: updatedAt, itemsApartFrom: itemsApartFrom)
         }
         dirty.removeAll()
-        windowDirty.removeAll()
         generation += 1
         trim()
     }
@@ -95,7 +92,6 @@ struct CustomerCache {
     mutating func discardAll() {
         states.removeAll()
         dirty.removeAll()
-        windowDirty.removeAll()
     }
 
     private mutating func trim() {
@@ -119,7 +115,10 @@ public enum StateCodec {
     public static func load(_ db: Database, id: String) throws -> CustomerState? {
         guard let bytes = try CustomerStore.load(db, id: id) else { return nil }
         var state = try decode(bytes, customer: id)
-        guard StateFormat.keepsItemsApart(bytes) else { return state }
+        guard StateFormat.keepsItemsApart(bytes) else {
+            if state.journal.hasWindow { state.journal.markWindowUnstored() }
+            return state
+        }
         let rows = try CustomerStore.loadItems(db, id: id)
         do {
             try StateFormat.attachItems(rows, to: &state)
@@ -139,9 +138,8 @@ public enum StateCodec {
 
     /// Writes what changed of the customer: its state row, its changed item rows (a large
     /// customer, see `itemsApartFrom`), and its window when an event changed the ledger.
-    /// `ledgerChanged: false` (a tick, an operator action) skips the window unless the journal
-    /// itself says its ledgers changed.
-    public static func save(_ db: Database, _ state: inout CustomerState, ledgerChanged: Bool, today: LocalDate, policy: Policy,
+    /// A tick or an operator action, which leave the ledger as it is, does not rewrite the window.
+    public static func save(_ db: Database, _ state: inout CustomerState, today: LocalDate, policy: Policy,
                             updatedAt: String, itemsApartFrom threshold: Int = itemsApartFrom) throws {
         let id = state.customerId
         let apart = state.itemsStoredApart || state.itemCount >= threshold
@@ -151,7 +149,7 @@ public enum StateCodec {
             try CustomerStore.saveItems(db, id: id, changes.items.map { ($0.key.kind, $0.key.id, $0.item.map(StateFormat.encodeItem)) },
                                         replaceAll: changes.replaceAll)
         }
-        let window = state.journal.hasWindow && (ledgerChanged || state.journal.windowUnsaved) ? state.journal.storedWindow() : nil
+        let window = state.journal.windowUnsaved ? state.journal.storedWindow() : nil
         try CustomerStore.save(db, id: id, state: StateFormat.encodeState(state, itemsApart: apart), journal: window.map(StateFormat.encodeWindow),
                                flags: flags(state, today: today, policy: policy), updatedAt: updatedAt)
         state.markSaved(window: window)
@@ -161,19 +159,6 @@ public enum StateCodec {
     /// Every stored customer matching the filter, in id order, with decisions and ledger items.
     public static func loadAll(_ db: Database, filter: CustomerStore.Filter = .init()) throws -> [CustomerState] {
         try CustomerStore.ids(db, filter: filter).compactMap { try load(db, id: $0) }
-    }
-
-    public static func encode(_ state: CustomerState) throws -> [UInt8] {
-        StateFormat.encodeState(state)
-    }
-
-    public static func encodeWindow(_ journal: LedgerJournal) throws -> [UInt8] {
-        StateFormat.encodeWindow(journal)
-    }
-
-    /// The window in the current format (tests; the daemon writes through `save`).
-    public static func encodeWindow(_ window: LedgerWindow) throws -> [UInt8] {
-        StateFormat.encodeWindow(window)
     }
 
     public static func attachWindow(_ bytes: [UInt8], to state: inout CustomerState) throws {

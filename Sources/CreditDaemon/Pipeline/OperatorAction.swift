@@ -164,7 +164,7 @@ extension BatchProcessor {
             // The state left the cache unchanged and stays out: the next use reads the stored one.
             return .failure(failure)
         case .success(let outputs):
-            stateCache.update(state, ledgerChanged: false)
+            stateCache.update(state)
             let stamp = wallNow.rfc3339
             try stateCache.flush(db, updatedAt: stamp, today: context.today, policy: policy)
             try record(db, outputs, state: state, today: context.today, policy: policy, actor: operatorName, stamp: stamp)

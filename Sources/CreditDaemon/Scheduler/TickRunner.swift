@@ -37,7 +37,7 @@ extension BatchProcessor {
                 // Nothing to do today: move its attention date on (a policy change resets it).
                 try CustomerStore.setAttention(db, id: id, on: StateCodec.attentionOn(state, policy: policy, today: today))
             } else {
-                stateCache.update(state, ledgerChanged: false)
+                stateCache.update(state)
             }
             try self.record(db, outputs, state: state, today: today, policy: policy, stamp: stamp)
             produced += outputs.count
