@@ -112,7 +112,7 @@ let package = Package(
         // Benchmark of one scheduler run over a large book (scripts/bench-scheduler). Not installed.
         .executableTarget(
             name: "bench-book",
-            dependencies: ["CreditDaemon", "CreditStore", "CreditCore"],
+            dependencies: ["CreditDaemon", "CreditStore", "CreditCore", "CAllocator"],
             swiftSettings: strict
         ),
 

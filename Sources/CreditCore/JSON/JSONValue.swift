@@ -2,7 +2,7 @@
 ///
 /// Numbers keep their source text: money must never be a float, and keeping `1e3` distinct from
 /// `1000` lets the decoder reject what the contract forbids and the canonical form stay exact.
-public indirect enum JSONValue: Sendable, Equatable {
+public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case number(String)

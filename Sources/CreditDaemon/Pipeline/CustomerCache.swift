@@ -59,6 +59,12 @@ struct CustomerCache {
         return state
     }
 
+    /// The customer's state moved out of the cache, as `state` does, or nil when it is not in
+    /// memory (the scheduler then reads and decodes the stored rows itself, off the cache).
+    mutating func takeCached(_ id: String) -> CustomerState? {
+        states.removeValue(forKey: id)?.state
+    }
+
     /// True when the customer is known: cached or stored.
     func contains(_ db: Database, _ id: String) throws -> Bool {
         try states[id] != nil || CustomerStore.exists(db, id: id)
@@ -102,97 +108,4 @@ struct CustomerCache {
         for (id, _) in victims { states.removeValue(forKey: id) }
     }
 
-}
-
-/// How a `CustomerState` is stored: the hand-written binary format (see `StateFormat`, tag
-/// `C5 02`), in three parts: `customers.state` with the customer's fields and the ledger's
-/// totals, a `customer_items` row per decision, order, invoice and payment, and
-/// `customer_journals.journal` with the ledger's reorder window. Rows written by earlier
-/// versions (the ledger inside the state row; JSON, generic compact `C5 01`) are still read, and
-/// written in the current form at the customer's next save.
-public enum StateCodec {
-    /// The stored customer with its decisions and ledger items, without its window; nil when unknown.
-    public static func load(_ db: Database, id: String) throws -> CustomerState? {
-        guard let bytes = try CustomerStore.load(db, id: id) else { return nil }
-        var state = try decode(bytes, customer: id)
-        guard StateFormat.keepsItemsApart(bytes) else {
-            if state.journal.hasWindow { state.journal.markWindowUnstored() }
-            return state
-        }
-        let rows = try CustomerStore.loadItems(db, id: id)
-        do {
-            try StateFormat.attachItems(rows, to: &state)
-        } catch {
-            throw StoreError(.invalidData, "an item row of customer \(id) cannot be read: \(error)")
-        }
-        state.itemsStoredApart = true
-        return state
-    }
-
-    /// From how many decisions and ledger items a customer's items are stored as rows of their
-    /// own. Below it they stay inside the state row: rewriting a small customer's row whole costs
-    /// less than an upsert per changed item (`scripts/bench-e2e 30000 10000`, 3 events per
-    /// customer, ran 1.2× slower with every customer by item). Above it, a row per item keeps a
-    /// busy customer's batch from rewriting its whole history. Once apart, always apart.
-    public static let itemsApartFrom = 512
-
-    /// Writes what changed of the customer: its state row, its changed item rows (a large
-    /// customer, see `itemsApartFrom`), and its window when an event changed the ledger.
-    /// A tick or an operator action, which leave the ledger as it is, does not rewrite the window.
-    public static func save(_ db: Database, _ state: inout CustomerState, today: LocalDate, policy: Policy,
-                            updatedAt: String, itemsApartFrom threshold: Int = itemsApartFrom) throws {
-        let id = state.customerId
-        let apart = state.itemsStoredApart || state.itemCount >= threshold
-        if apart && (!state.itemsStoredApart || state.hasUnsavedItems) {
-            // Moving out of the state row writes every item; afterwards, what changed.
-            let changes = state.itemsStoredApart ? state.unsavedItems() : state.allItems()
-            try CustomerStore.saveItems(db, id: id, changes.items.map { ($0.key.kind, $0.key.id, $0.item.map(StateFormat.encodeItem)) },
-                                        replaceAll: changes.replaceAll)
-        }
-        let window = state.journal.windowUnsaved ? state.journal.storedWindow() : nil
-        try CustomerStore.save(db, id: id, state: StateFormat.encodeState(state, itemsApart: apart), journal: window.map(StateFormat.encodeWindow),
-                               flags: flags(state, today: today, policy: policy), updatedAt: updatedAt)
-        state.markSaved(window: window)
-        state.itemsStoredApart = apart
-    }
-
-    /// Every stored customer matching the filter, in id order, with decisions and ledger items.
-    public static func loadAll(_ db: Database, filter: CustomerStore.Filter = .init()) throws -> [CustomerState] {
-        try CustomerStore.ids(db, filter: filter).compactMap { try load(db, id: $0) }
-    }
-
-    public static func attachWindow(_ bytes: [UInt8], to state: inout CustomerState) throws {
-        do {
-            state.journal.attachWindow(try StateFormat.readWindow(bytes))
-        } catch {
-            throw StoreError(.invalidData, "the ledger journal of customer \(state.customerId) cannot be read: \(error)")
-        }
-    }
-
-    public static func decode(_ bytes: [UInt8], customer: String) throws -> CustomerState {
-        do {
-            return try StateFormat.readState(bytes)
-        } catch {
-            throw StoreError(.invalidData, "the stored state of customer \(customer) cannot be read: \(error)")
-        }
-    }
-
-    public static func flags(_ state: CustomerState, today: LocalDate, policy: Policy) -> CustomerStore.Flags {
-        .init(hasHeldOrders: state.hasHeldOrders, blocked: state.isBlocked, overdue: state.overdue(on: today).count > 0,
-              attentionOn: attentionOn(state, policy: policy, today: today), name: state.name,
-              exposure: policy.format(state.exposure().total),
-              creditLimit: state.creditLimit(policy: policy, today: today).map(policy.format), riskClass: state.riskClass)
-    }
-
-    /// The first date on which a scheduler tick can change the customer: the next possible
-    /// dunning rise (see `CreditEngine.nextDunningDate`), the day after a temporary limit's
-    /// expiry, the day after the review date, the next day time alone can move the score
-    /// (`CreditEngine.nextScoringDate`). nil: no tick needs to visit it.
-    public static func attentionOn(_ state: CustomerState, policy: Policy, today: LocalDate) -> LocalDate? {
-        var dates = [CreditEngine.nextDunningDate(state, policy: policy.dunning)]
-        dates.append(state.temporaryLimit?.expiresOn.adding(days: 1))
-        dates.append(state.reviewDate?.adding(days: 1))
-        dates.append(CreditEngine.nextScoringDate(state, policy: policy, today: today))
-        return dates.compactMap { $0 }.min()
-    }
 }

@@ -24,24 +24,30 @@ extension BatchProcessor {
         if record == nil { try TickStore.start(db, tick, at: stamp) }
         let ids = try CustomerStore.needingAttention(db, on: today, after: record?.cursor, limit: limit)
         let context = DecisionContext(policy: policy, now: tick, instance: config.instance, arrivalSequence: 0)
-        var produced = 0
+        var visits: [TickVisit] = []
+        visits.reserveCapacity(ids.count)
         for id in ids {
-            var state = try stateCache.state(db, id, policy: policy, withWindow: false)
-            let before = state
-            let outputs = TickWork.run(&state, tick: tick, context: context)
-            if before.dunningLevel > 0 && state.dunningLevel == 0 {
-                try CollectionHistory.recordCure(db, customerId: id, on: today)
+            if let cached = stateCache.takeCached(id) {
+                visits.append(TickVisit(id: id, source: .cached(cached)))
+            } else if let rows = try StateCodec.fetch(db, id: id) {
+                visits.append(TickVisit(id: id, source: .stored(rows)))
             }
-            if state == before {
-                stateCache.putBack(state)
-                // Nothing to do today: move its attention date on (a policy change resets it).
-                try CustomerStore.setAttention(db, id: id, on: StateCodec.attentionOn(state, policy: policy, today: today))
-            } else {
-                stateCache.update(state)
+        }
+        TickVisit.runAll(&visits, tick: tick, context: context, stamp: stamp, itemsApartFrom: stateCache.itemsApartFrom)
+        var produced = 0
+        for visit in visits {
+            let done = try visit.result!.get()
+            if done.cured { try CollectionHistory.recordCure(db, customerId: visit.id, on: today) }
+            if let state = done.state {
+                if done.unchanged { stateCache.putBack(state) } else { stateCache.update(state) }
+            } else if let rows = done.rows {
+                try StateCodec.write(db, rows)
             }
-            try self.record(db, outputs, state: state, today: today, policy: policy, stamp: stamp)
-            produced += outputs.count
-            outcome.outputs += outputs
+            // Nothing to do today: move its attention date on (a policy change resets it).
+            if done.unchanged { try CustomerStore.setAttention(db, id: visit.id, on: done.attentionOn) }
+            try self.record(db, done.outputs, extra: done.extra, actor: nil, stamp: stamp)
+            produced += done.outputs.count
+            outcome.outputs += done.outputs
         }
         if let last = ids.last { try TickStore.advance(db, tick, cursor: last, customers: ids.count, outputs: produced) }
         try stateCache.flush(db, updatedAt: stamp, today: today, policy: policy)
