@@ -32,8 +32,8 @@ let package = Package(
         // C boundaries: one system-library target per C library, found through pkg-config.
         .systemLibrary(name: "CRDKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
-        // Caps glibc's malloc arenas before main (a constructor; nothing to link but libc).
-        .target(name: "CAllocator"),
+        // jemalloc (Debian's libjemalloc-dev) as the process's allocator, with creditd's options.
+        .target(name: "CAllocator", linkerSettings: [.linkedLibrary("jemalloc")]),
 
         // The credit model: values and pure functions, no I/O.
         .target(
@@ -158,7 +158,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "CreditDaemonTests", dependencies: ["CreditDaemon", "CreditCore"], swiftSettings: strict),
+        .testTarget(name: "CreditDaemonTests", dependencies: ["CreditDaemon", "CreditCore", "CAllocator"], swiftSettings: strict),
         .testTarget(name: "IntegrationTests", dependencies: ["CreditDaemon", "CreditKafka", "CreditTestSupport"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -1,21 +1,42 @@
-// glibc's allocator gives each contending thread an arena of its own, up to eight per core, and
-// each arena keeps the pages freed into it. The daemon's threads (librdkafka's, SQLite's through
-// GRDB's queues, Swift's) would grow the resident size with the number of arenas rather than with
-// the work, so the arenas are capped before main starts any thread (docs/performance.md, "Memory").
-// Blocks of 128 KiB and more (a batch's arrays) are mapped and unmapped on their own, and free
-// memory at the top of the heap goes back above 128 KiB: glibc raises both thresholds as it sees
-// large blocks freed, and then keeps a large batch's memory after the batch.
-#include <malloc.h>
+// creditd allocates through jemalloc (Debian's libjemalloc2), linked ahead of libc so that every
+// malloc in the process (Swift's, SQLite's, librdkafka's) goes to it. With glibc's allocator the
+// writer and its helper threads queued on one arena's lock (one arena kept the resident size
+// down; eight per core grew it with the threads): a scheduler run took 1.4x as long as with
+// jemalloc, and event batches 1.2x (docs/performance.md, session 13). jemalloc's per-thread
+// caches take most of that lock traffic away.
+//
+// One arena still, so memory freed by one thread is reused by the others; dirty pages go back
+// to the system after half a second (jemalloc's default is 10 s), so the peak stays where one
+// glibc arena had it. MALLOC_CONF in the environment is read after this string and overrides it.
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+#include <jemalloc/jemalloc.h>
 #include "allocator.h"
 
-static int arena_limit = 0;
+const char *malloc_conf = CREDITD_MALLOC_CONF;
 
-__attribute__((constructor)) static void creditd_limit_arenas(void) {
-    if (getenv("MALLOC_ARENA_MAX") != NULL || getenv("GLIBC_TUNABLES") != NULL) return;
-    if (mallopt(M_ARENA_MAX, 1) == 1) arena_limit = 1;
-    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
-    mallopt(M_TRIM_THRESHOLD, 128 * 1024);
+const char *creditd_allocator_version(void) {
+    const char *version = NULL;
+    size_t size = sizeof(version);
+    if (mallctl("version", &version, &size, NULL, 0) != 0 || version == NULL) return "unknown";
+    return version;
 }
 
-int creditd_allocator_arena_limit(void) { return arena_limit; }
+const char *creditd_allocator_options(void) { return malloc_conf; }
+
+const char *creditd_allocator_environment(void) { return getenv("MALLOC_CONF"); }
+
+uint64_t creditd_allocator_thread_allocated(void) {
+    uint64_t allocated = 0;
+    size_t size = sizeof(allocated);
+    if (mallctl("thread.allocated", &allocated, &size, NULL, 0) != 0) return 0;
+    return allocated;
+}
+
+unsigned creditd_allocator_arenas(void) {
+    unsigned arenas = 0;
+    size_t size = sizeof(arenas);
+    if (mallctl("opt.narenas", &arenas, &size, NULL, 0) != 0) return 0;
+    return arenas;
+}

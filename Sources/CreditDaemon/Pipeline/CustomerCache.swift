@@ -17,9 +17,16 @@ struct CustomerCache {
     /// See `StateCodec.itemsApartFrom` (tests lower it).
     let itemsApartFrom: Int
 
-    private struct Entry {
+    /// A class, so that the dictionary's buckets hold a reference rather than a whole state
+    /// (about 900 bytes inline, in every bucket of a table sized for growth, empty or not).
+    private final class Entry {
         var state: CustomerState?
         var lastUsed: UInt64
+
+        init(state: CustomerState, lastUsed: UInt64) {
+            self.state = state
+            self.lastUsed = lastUsed
+        }
     }
 
     init(capacity: Int = 10_000, itemsApartFrom: Int = StateCodec.itemsApartFrom) {
@@ -86,8 +93,9 @@ struct CustomerCache {
 
     /// Writes every changed state (in id order, for stable I/O) and trims the cache.
     mutating func flush(_ db: Database, updatedAt: String, today: LocalDate, policy: Policy) throws {
-        for id in dirty.sorted() where states[id]?.state != nil {
-            try StateCodec.save(db, &states[id]!.state!, today: today, policy: policy, updatedAt: updatedAt, itemsApartFrom: itemsApartFrom)
+        for id in dirty.sorted() {
+            guard let entry = states[id], entry.state != nil else { continue }
+            try StateCodec.save(db, &entry.state!, today: today, policy: policy, updatedAt: updatedAt, itemsApartFrom: itemsApartFrom)
         }
         dirty.removeAll()
         generation += 1

@@ -43,7 +43,7 @@ public final class RelayService: Service, Sendable {
         for key in ["group.id", "auto.offset.reset", "enable.auto.commit", "enable.auto.offset.store",
                     "session.timeout.ms", "heartbeat.interval.ms", "max.poll.interval.ms", "fetch.max.bytes",
                     "max.partition.fetch.bytes", "partition.assignment.strategy", "isolation.level",
-                    "queued.max.messages.kbytes", "fetch.wait.max.ms", "fetch.min.bytes"] {
+                    "queued.max.messages.kbytes", "queued.min.messages", "fetch.wait.max.ms", "fetch.min.bytes"] {
             properties.removeValue(forKey: key)
         }
         properties["bootstrap.servers"] = config.bootstrapServers
