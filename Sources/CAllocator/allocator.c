@@ -10,7 +10,6 @@
 // glibc arena had it. MALLOC_CONF in the environment is read after this string and overrides it.
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 #include <jemalloc/jemalloc.h>
 #include "allocator.h"
 

@@ -1,7 +1,5 @@
 import CreditCore
 import CreditStore
-import Dispatch
-import Synchronization
 
 /// The events of a batch up to the next scheduler tick, applied in three steps so that the
 /// engine can run on two cores while every database effect stays in input order:
@@ -102,18 +100,13 @@ struct BatchSegment {
         if items.count >= Self.parallelFrom && lanes.count > 1 {
             // Busiest customers first, so that the lane left last is a short one.
             let order = lanes.indices.sorted { (lanes[$0].items.count, $1) > (lanes[$1].items.count, $0) }
-            let next = Counter()
             lanes.withUnsafeMutableBufferPointer { laneBuffer in
                 results.withUnsafeMutableBufferPointer { resultBuffer in
                     let shared = Shared(lanes: laneBuffer, results: resultBuffer)
-                    DispatchQueue.concurrentPerform(iterations: 2) { _ in
-                        while true {
-                            let taken = next.take()
-                            guard taken < order.count else { break }
-                            // Each lane is taken by one thread only, and each result slot
-                            // belongs to one lane's event.
-                            Self.apply(&shared.lanes[order[taken]], items: items, policy: policy, into: shared.results)
-                        }
+                    // Each lane is taken by one thread only, and each result slot belongs to one
+                    // lane's event.
+                    TwoThreads.forEach(order.count) { taken in
+                        Self.apply(&shared.lanes[order[taken]], items: items, policy: policy, into: shared.results)
                     }
                 }
             }
@@ -146,11 +139,5 @@ struct BatchSegment {
     private struct Shared: @unchecked Sendable {
         let lanes: UnsafeMutableBufferPointer<Lane>
         let results: UnsafeMutableBufferPointer<Applied>
-    }
-
-    /// Hands out lane numbers to the threads.
-    private final class Counter: Sendable {
-        private let value = Atomic<Int>(0)
-        func take() -> Int { value.add(1, ordering: .relaxed).oldValue }
     }
 }

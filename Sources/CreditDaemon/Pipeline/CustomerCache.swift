@@ -47,7 +47,7 @@ struct CustomerCache {
     /// reorder window in storage; an event needs it to fold its entry.
     mutating func state(_ db: Database, _ id: String, policy: Policy, withWindow: Bool = true) throws -> CustomerState {
         var state: CustomerState
-        if let cached = states.removeValue(forKey: id)?.state {
+        if let cached = takeCached(id) {
             state = cached
         } else if let stored = try StateCodec.load(db, id: id) {
             state = stored

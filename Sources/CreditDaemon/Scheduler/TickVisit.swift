@@ -1,7 +1,5 @@
 import CreditCore
 import CreditStore
-import Dispatch
-import Synchronization
 
 /// One customer of a scheduler chunk, visited in three steps so that the pure work runs on two
 /// cores while every database effect stays in id order:
@@ -52,17 +50,12 @@ struct TickVisit: Sendable {
             }
             return
         }
-        let next = Atomic<Int>(0)
         visits.withUnsafeMutableBufferPointer { buffer in
             let shared = Shared(visits: buffer)
-            DispatchQueue.concurrentPerform(iterations: 2) { _ in
-                while true {
-                    let taken = next.add(1, ordering: .relaxed).oldValue
-                    guard taken < shared.visits.count else { break }
-                    // Each visit is taken by one thread only.
-                    let visit = shared.visits[taken]
-                    shared.visits[taken].result = visit.run(tick: tick, context: context, stamp: stamp, itemsApartFrom: itemsApartFrom)
-                }
+            // Each visit is taken by one thread only.
+            TwoThreads.forEach(shared.visits.count) { taken in
+                let visit = shared.visits[taken]
+                shared.visits[taken].result = visit.run(tick: tick, context: context, stamp: stamp, itemsApartFrom: itemsApartFrom)
             }
         }
     }
