@@ -13,3 +13,15 @@ export TANSU_BIN="$CREDITD_TOOLS/bin/tansu"
 # the newer librdkafka shipped in the confluent-kafka wheel (linked as .tools/lib/librdkafka.so.1).
 export LD_LIBRARY_PATH="$CREDITD_TOOLS/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export PATH="$CREDITD_TOOLS/bin:/opt/swift/usr/bin:$PATH"
+# A benchmark's working folder under .run/KIND/, named PREFIX-time-pid. A large run leaves half a
+# gigabyte of inputs and database there, so all but the newest few runs of that kind are removed
+# first (CREDITD_BENCH_KEEP, default 3, counts the new one), or the disk fills over a week of runs.
+bench_workdir() {
+  local kind="$1" prefix="$2" keep="${CREDITD_BENCH_KEEP:-3}"
+  local parent="$CREDITD_RUN/$kind"
+  mkdir -p "$parent"
+  ls -1dt "$parent"/*/ 2>/dev/null | tail -n +"$keep" | xargs -r rm -rf
+  BENCH_RUN_ID="$prefix-$(date +%s)-$$"
+  BENCH_WORK="$parent/$BENCH_RUN_ID"
+  mkdir -p "$BENCH_WORK"
+}
