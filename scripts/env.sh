@@ -20,7 +20,7 @@ bench_workdir() {
   local kind="$1" prefix="$2" keep="${CREDITD_BENCH_KEEP:-3}"
   local parent="$CREDITD_RUN/$kind"
   mkdir -p "$parent"
-  ls -1dt "$parent"/*/ 2>/dev/null | tail -n +"$keep" | xargs -r rm -rf
+  { ls -1dt "$parent"/*/ 2>/dev/null || true; } | tail -n +"$keep" | xargs -r rm -rf
   BENCH_RUN_ID="$prefix-$(date +%s)-$$"
   BENCH_WORK="$parent/$BENCH_RUN_ID"
   mkdir -p "$BENCH_WORK"
