@@ -125,7 +125,8 @@ let package = Package(
         ),
 
         // Test helpers shared by several suites (a real unix datagram socket, as systemd holds it).
-        .target(name: "CreditTestSupport", path: "Tests/CreditTestSupport", swiftSettings: strict),
+        .target(name: "CreditTestSupport", dependencies: [.product(name: "Logging", package: "swift-log")], path: "Tests/CreditTestSupport",
+                swiftSettings: strict),
         .testTarget(name: "CreditCoreTests", dependencies: ["CreditCore"], swiftSettings: strict),
         .testTarget(
             name: "CreditKafkaTests",
@@ -152,13 +153,15 @@ let package = Package(
         .testTarget(
             name: "CreditBureauTests",
             dependencies: [
-                "CreditBureau", "CreditCore",
+                "CreditBureau", "CreditCore", "CreditTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "CreditDaemonTests", dependencies: ["CreditDaemon", "CreditCore", "CAllocator"], swiftSettings: strict),
+        .testTarget(name: "CreditDaemonTests", dependencies: ["CreditDaemon", "CreditCore", "CAllocator", "CreditTestSupport",
+                                                          .product(name: "Logging", package: "swift-log")],
+                    swiftSettings: strict),
         .testTarget(name: "IntegrationTests", dependencies: ["CreditDaemon", "CreditKafka", "CreditTestSupport"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import CreditBureau
 import CreditCore
+import CreditTestSupport
 import Logging
 
 /// A policy with short times so that the suite stays fast: 400 ms timeout, 10-40 ms back-off,

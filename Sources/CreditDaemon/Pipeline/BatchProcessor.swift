@@ -36,6 +36,12 @@ public final class BatchProcessor: @unchecked Sendable {
     /// When not nil, `record` keeps each output's outbox bytes here for the batch's `Outcome.rendered`
     /// (replay prints them); only touched under `writerLock`.
     var renderedOutputs: [RenderedOutput]?
+    /// False in the daemon: `Outcome.outputs` then keeps of each output only what the journal and
+    /// the metrics read (`DecisionLog.logged`), so an output's data (a score change's factors, a
+    /// notice's invoices) is freed once it is rendered instead of when the batch ends. A batch of
+    /// 5,000 new customers held 5,000 score changes' factors to the end, at the memory peak.
+    /// Set before the first batch; only read under `writerLock`.
+    var keepsWholeOutputs = true
     /// The audit trail's appender while a batch's transaction runs (one head read and write per
     /// batch instead of per event); nil outside `process`.
     var batchAudit: AuditAppender?
@@ -94,6 +100,11 @@ public final class BatchProcessor: @unchecked Sendable {
         public var newCustomers = 0
         /// The outputs' outbox bytes in recording order, when the processor keeps them (replay).
         public var rendered: [RenderedOutput] = []
+
+        /// Adds recorded outputs, whole or as the journal logs them (`keepsWholeOutputs`).
+        mutating func keep(_ recorded: [OutputEvent], whole: Bool) {
+            if whole { outputs += recorded } else { outputs += recorded.map(DecisionLog.logged) }
+        }
     }
 
     public struct DeadLetter: Sendable {
@@ -226,7 +237,7 @@ public final class BatchProcessor: @unchecked Sendable {
             let outputs = CreditEngine.applyOverrides(&state, cause: cause, context: context)
             if state == before { stateCache.putBack(state) } else { stateCache.update(state) }
             try record(db, outputs, state: state, today: context.today, policy: policy, stamp: stamp)
-            outcome.outputs += outputs
+            outcome.keep(outputs, whole: keepsWholeOutputs)
         }
     }
 
@@ -250,7 +261,7 @@ public final class BatchProcessor: @unchecked Sendable {
                 try record(db, ready: Self.deadLetter(message, code, detail, config: config, into: &outcome), stamp: stamp)
                 if let alert {
                     try record(db, [alert], extra: [], actor: nil, stamp: stamp)
-                    outcome.outputs.append(alert)
+                    outcome.keep([alert], whole: keepsWholeOutputs)
                 }
             case .applied(let index):
                 let item = done.items[index]
@@ -270,7 +281,7 @@ public final class BatchProcessor: @unchecked Sendable {
                 }
                 try record(db, result.outputs, extra: result.extra, actor: nil, stamp: stamp)
                 if result.newCustomer { outcome.newCustomers += 1 }
-                outcome.outputs += result.outputs
+                outcome.keep(result.outputs, whole: keepsWholeOutputs)
                 outcome.applied += 1
                 outcome.appliedByType[event.type.rawValue, default: 0] += 1
                 outcome.appliedByTopic[item.topic, default: [:]][event.type.rawValue, default: 0] += 1

@@ -47,7 +47,7 @@ extension BatchProcessor {
             if done.unchanged { try CustomerStore.setAttention(db, id: visit.id, on: done.attentionOn) }
             try self.record(db, done.outputs, extra: done.extra, actor: nil, stamp: stamp)
             produced += done.outputs.count
-            outcome.outputs += done.outputs
+            outcome.keep(done.outputs, whole: keepsWholeOutputs)
         }
         if let last = ids.last { try TickStore.advance(db, tick, cursor: last, customers: ids.count, outputs: produced) }
         try stateCache.flush(db, updatedAt: stamp, today: today, policy: policy)

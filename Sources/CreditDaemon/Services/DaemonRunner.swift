@@ -22,6 +22,7 @@ public enum DaemonRunner {
                                           checkpoints: .background)
         let status = DaemonStatus(policyVersion: policy.version)
         let processor = BatchProcessor(database: database, config: config, policy: policy, policySource: policySource)
+        processor.keepsWholeOutputs = false
         let doorbell = RelayDoorbell()
         let notifier = SystemdNotifier()
         let metrics = CreditMetrics.bootstrapped

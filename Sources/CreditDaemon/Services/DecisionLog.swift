@@ -23,6 +23,18 @@ struct DecisionLog: Sendable {
         for output in outputs { record(output) }
     }
 
+    /// The data members `record` reads.
+    static let loggedData: Set<String> = ["order_id", "invoice_id", "reasons", "code", "severity", "message"]
+
+    /// `output` with only the data this log and the metrics read: what a batch's outcome keeps
+    /// in the daemon (`BatchProcessor.keepsWholeOutputs`).
+    static func logged(_ output: OutputEvent) -> OutputEvent {
+        guard case .object(let members) = output.data, members.contains(where: { !loggedData.contains($0.key) }) else { return output }
+        var kept = output
+        kept.data = .object(members.filter { loggedData.contains($0.key) })
+        return kept
+    }
+
     private func record(_ output: OutputEvent) {
         var metadata: Logger.Metadata = [
             "customer_id": "\(output.customerId)", "decision": "\(output.type.rawValue)",

@@ -2,22 +2,24 @@ import Logging
 import Synchronization
 
 /// Collects log records so tests can assert what an operator would see.
-final class LogCapture: Sendable {
-    struct Record: Sendable {
-        var level: Logger.Level
-        var message: String
-        var metadata: [String: String]
+public final class LogCapture: Sendable {
+    public struct Record: Equatable, Sendable {
+        public var level: Logger.Level
+        public var message: String
+        public var metadata: [String: String]
     }
 
     private let records = Mutex<[Record]>([])
 
-    var all: [Record] { records.withLock { $0 } }
+    public init() {}
 
-    func warnings(containing text: String) -> [Record] {
+    public var all: [Record] { records.withLock { $0 } }
+
+    public func warnings(containing text: String) -> [Record] {
         all.filter { $0.level == .warning && $0.message.contains(text) }
     }
 
-    func logger(label: String = "bureau-test") -> Logger {
+    public func logger(label: String = "test") -> Logger {
         Logger(label: label) { _ in Handler(capture: self) }
     }
 
