@@ -105,6 +105,7 @@ func runScenario(steady: Bool) throws {
 
     // 2. One scheduler run, chunk by chunk, with a batch of 500 input events between chunks.
     let processor = BatchProcessor(database: database, config: config, policy: policy, policySource: nil)
+    processor.keepsWholeOutputs = false  // as in the daemon
     var chunkTimes: [Double] = []
     var batchTimes: [Double] = []
     var outputs = 0

@@ -67,6 +67,27 @@ struct JSONTests {
         #expect(try JSONParser.parse(bytes).get() == value)
     }
 
+    /// Canonical keys sort by their UTF-8 bytes: upper case before lower, a prefix before its
+    /// extensions, non-ASCII after ASCII, and precomposed "é" (C3 A9) apart from "e" + U+0301
+    /// (65 CC 81), which Swift's `String` comparison holds equal.
+    @Test func canonicalKeysSortByTheirUTF8Bytes() {
+        let keys = ["é", "b", "ab", "a", "Z", "", "e\u{301}", "\u{10000}", "a\u{0}", "aB"]
+        let value = JSONValue.object(keys.map { JSONMember($0, .null) })
+        let expected = keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        #expect(expected == ["", "Z", "a", "a\u{0}", "aB", "ab", "b", "e\u{301}", "é", "\u{10000}"])
+        var writer = JSONWriter()
+        writer.writeRaw("{")
+        for (offset, key) in expected.enumerated() {
+            if offset > 0 { writer.writeRaw(",") }
+            writer.writeString(key)
+            writer.writeRaw(":null")
+        }
+        writer.writeRaw("}")
+        #expect(value.canonicalSerialized() == writer.bytes)
+        // Already in order: written as given.
+        #expect(JSONValue.object(expected.map { JSONMember($0, .null) }).canonicalSerialized() == writer.bytes)
+    }
+
     @Test func writerKeepsGivenOrder() {
         let value = JSONValue.object([JSONMember("z", .bool(true)), JSONMember("a", .null)])
         #expect(value.jsonText == #"{"z":true,"a":null}"#)

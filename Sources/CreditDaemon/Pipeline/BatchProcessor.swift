@@ -41,7 +41,7 @@ public final class BatchProcessor: @unchecked Sendable {
     /// notice's invoices) is freed once it is rendered instead of when the batch ends. A batch of
     /// 5,000 new customers held 5,000 score changes' factors to the end, at the memory peak.
     /// Set before the first batch; only read under `writerLock`.
-    var keepsWholeOutputs = true
+    public var keepsWholeOutputs = true
     /// The audit trail's appender while a batch's transaction runs (one head read and write per
     /// batch instead of per event); nil outside `process`.
     var batchAudit: AuditAppender?
