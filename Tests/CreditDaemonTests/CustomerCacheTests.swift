@@ -5,7 +5,8 @@ import Testing
 @testable import CreditDaemon
 
 /// The cache keeps the states used last: past its capacity, a flush evicts the least recently
-/// put back down to three quarters, and an evicted state is read again from its row.
+/// put back down to three quarters, the smallest first among those used as long ago, and an
+/// evicted state is read again from its row.
 @Suite("Customer state cache")
 struct CustomerCacheTests {
     @Test func aFlushPastCapacityEvictsTheLeastRecentlyUsed() throws {
@@ -40,5 +41,37 @@ struct CustomerCacheTests {
         // Ten in the cache again: trimmed to six, the oldest uses (C-5, C-6, C-7, C-8) gone.
         #expect(cache.count == 6)
         #expect(ids.filter(cache.holds) == ["C-0", "C-1", "C-2", "C-3", "C-4", "C-9"])
+    }
+
+    /// A batch touches more customers than the cache holds, so all of them were last used at the
+    /// same time: the ones with the most items, the dearest to read again, are the ones kept.
+    @Test func amongTheSameBatchTheSmallestLeaveFirst() throws {
+        let path = NSTemporaryDirectory() + "cache-\(UUID().uuidString).sqlite"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let database = try CreditDatabase(path: path, durability: .normal)
+        let policy = SchedulerTests.policy()
+        let decoder = EventDecoder(policy: policy)
+        let today = LocalDate(year: 2026, month: 3, day: 1)!
+        var cache = CustomerCache(capacity: 4)
+        // C-0 has no order, C-1 one, ... C-5 five; the order of the ids is not the order of sizes.
+        let sizes = ["C-3": 3, "C-0": 0, "C-5": 5, "C-1": 1, "C-4": 4, "C-2": 2]
+        try database.write { db in
+            var sequence: Int64 = 0
+            for (id, orders) in sizes {
+                var state = try cache.state(db, id, policy: policy)
+                for n in 0..<orders {
+                    sequence += 1
+                    let json = #"{"specversion":"1.0","id":"\#(id)-\#(n)","source":"test","type":"order.created","time":"2026-02-01T10:00:00Z","data":{"order_id":"\#(id)-O\#(n)","customer_id":"\#(id)","amount":"10.00","currency":"EUR"}}"#
+                    guard case .success(let decoded) = decoder.decode(Array(json.utf8)) else { Issue.record("bad fixture"); return }
+                    let context = DecisionContext(policy: policy, now: decoded.event.time, instance: "test", arrivalSequence: sequence)
+                    _ = CreditEngine.apply(decoded.event, to: &state, context: context)
+                }
+                cache.update(state)
+            }
+            // One flush for all six: past four, trimmed to three.
+            try cache.flush(db, updatedAt: "t", today: today, policy: policy)
+        }
+        #expect(cache.count == 3)
+        #expect(sizes.keys.sorted().filter(cache.holds) == ["C-3", "C-4", "C-5"])
     }
 }

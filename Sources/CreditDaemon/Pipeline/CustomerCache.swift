@@ -27,6 +27,9 @@ struct CustomerCache {
             self.state = state
             self.lastUsed = lastUsed
         }
+
+        /// What loading it again would read: its decisions and ledger items.
+        var size: Int { state?.itemCount ?? 0 }
     }
 
     init(capacity: Int = 10_000, itemsApartFrom: Int = StateCodec.itemsApartFrom) {
@@ -110,9 +113,12 @@ struct CustomerCache {
 
     private mutating func trim() {
         guard states.count > capacity else { return }
-        // Evict down to three quarters so that the sort is rare; least recently used first.
+        // Evict down to three quarters so that the sort is rare; least recently used first, and
+        // among customers last used in the same batch (most of them, after a large one) the
+        // smallest first: a customer stored by item costs a read of every item row to load again.
         let keep = capacity * 3 / 4
-        let victims = states.sorted { $0.value.lastUsed < $1.value.lastUsed }.prefix(states.count - keep)
+        let victims = states.sorted { ($0.value.lastUsed, $0.value.size) < ($1.value.lastUsed, $1.value.size) }
+            .prefix(states.count - keep)
         for (id, _) in victims { states.removeValue(forKey: id) }
     }
 
