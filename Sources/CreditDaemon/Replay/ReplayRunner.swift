@@ -83,16 +83,21 @@ public struct ReplayRunner {
         }
 
         var lineNumber: Int64 = 0
-        var start = data.startIndex
-        while start < data.endIndex {
-            let end = data[start...].firstIndex(of: 0x0A) ?? data.endIndex
-            lineNumber += 1
-            var line = data[start..<end]
-            if line.last == 0x0D { line = line.dropLast() }
-            start = end < data.endIndex ? data.index(after: end) : end
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-            batch.append(IncomingMessage(topic: "replay", partition: 0, offset: lineNumber, key: nil, value: [UInt8](line)))
-            if batch.count >= config.batchMaxMessages { try flush() }
+        // Lines found with memchr over the raw bytes: searching `Data` slices byte by byte
+        // was 4 % of a replay's writer thread.
+        try data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+            var start = 0
+            while start < bytes.count {
+                let end = memchr(bytes.baseAddress! + start, 0x0A, bytes.count - start)
+                    .map { bytes.baseAddress!.distance(to: UnsafeRawPointer($0)) } ?? bytes.count
+                lineNumber += 1
+                var line = bytes[start..<end]
+                if line.last == 0x0D { line = line.dropLast() }
+                start = end + 1
+                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                batch.append(IncomingMessage(topic: "replay", partition: 0, offset: lineNumber, key: nil, value: [UInt8](line)))
+                if batch.count >= config.batchMaxMessages { try flush() }
+            }
         }
         try flush()
         checkpoints?.cancel()

@@ -1,0 +1,48 @@
+import CreditCore
+import Foundation
+import Testing
+@testable import CreditDaemon
+
+/// How `creditd replay` splits its file: one event per line, `\n` or `\r\n`, blank lines skipped
+/// but counted (dead letters name the line), the last line with or without its newline.
+@Suite("Replay file lines")
+struct ReplayFileTests {
+    private static func order(_ n: Int) -> String {
+        #"{"specversion":"1.0","id":"o-\#(n)","source":"test","type":"order.created","time":"2026-02-01T10:00:0\#(n)Z","data":{"order_id":"O-\#(n)","customer_id":"C-1","amount":"10.00","currency":"EUR"}}"#
+    }
+
+    private static func replay(_ text: String) throws -> (summary: ReplayRunner.Summary, outputs: [String], deadLetters: [String]) {
+        let file = NSTemporaryDirectory() + "replay-\(UUID().uuidString).jsonl"
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+        var config = DaemonConfig()
+        config.batchMaxMessages = 2
+        let runner = ReplayRunner(config: config, policy: SchedulerTests.policy(), policySource: nil, databasePath: nil)
+        var outputs = Data()
+        var letters = Data()
+        let summary = try runner.run(eventsFile: file, output: { outputs.append($0) }, deadLetters: { letters.append($0) })
+        func lines(_ data: Data) -> [String] { String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init) }
+        return (summary, lines(outputs), lines(letters))
+    }
+
+    @Test func crlfBlankLinesAndNoFinalNewline() throws {
+        let text = Self.order(1) + "\r\n" + "\n" + "  \t\r\n" + Self.order(2) + "\n" + "not json\r\n" + Self.order(3)
+        let result = try Self.replay(text)
+        #expect(result.summary.lines == 6)
+        #expect(result.summary.applied == 3)
+        #expect(result.summary.deadLetters == 1)
+        #expect(result.deadLetters.count == 1)
+        #expect(result.deadLetters.first?.contains(#""line":5"#) == true)
+        let approved = result.outputs.filter { $0.contains(#""type":"credit.order.approved""#) }
+        #expect(approved.count == 3)
+        #expect(["O-1", "O-2", "O-3"].allSatisfy { id in approved.contains { $0.contains(#""order_id":"\#(id)""#) } })
+    }
+
+    @Test func anEmptyFileAndOneWithoutEvents() throws {
+        #expect(try Self.replay("").summary.lines == 0)
+        let blank = try Self.replay("\n\r\n \n")
+        #expect(blank.summary.lines == 3)
+        #expect(blank.summary.applied == 0)
+        #expect(blank.outputs.isEmpty)
+    }
+}
