@@ -23,13 +23,15 @@ struct CustomerCache {
         var state: CustomerState?
         var lastUsed: UInt64
 
+        /// What loading it again would read: its decisions and ledger items. Taken when the
+        /// state is put in (a flush only marks it saved), so the trim's sort reads an integer.
+        let size: Int
+
         init(state: CustomerState, lastUsed: UInt64) {
             self.state = state
             self.lastUsed = lastUsed
+            size = state.itemCount
         }
-
-        /// What loading it again would read: its decisions and ledger items.
-        var size: Int { state?.itemCount ?? 0 }
     }
 
     init(capacity: Int = 10_000, itemsApartFrom: Int = StateCodec.itemsApartFrom) {
