@@ -130,7 +130,7 @@ let package = Package(
         .testTarget(name: "CreditCoreTests", dependencies: ["CreditCore"], swiftSettings: strict),
         .testTarget(
             name: "CreditKafkaTests",
-            dependencies: ["CreditKafka", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CreditKafka", "CreditTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(

@@ -15,6 +15,17 @@ public final class LogCapture: Sendable {
 
     public var all: [Record] { records.withLock { $0 } }
 
+    /// Waits until a record matching `condition` has been logged (or was already); false after
+    /// `timeout`. Polls: log lines from a C library's threads come at their own pace.
+    public func waitFor(timeout: Duration, _ condition: (Record) -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            if all.contains(where: condition) { return true }
+            if ContinuousClock.now >= deadline { return false }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
     public func warnings(containing text: String) -> [Record] {
         all.filter { $0.level == .warning && $0.message.contains(text) }
     }
