@@ -274,6 +274,33 @@ struct ConsumerGroupTests {
         _ = await measureShutdown { () throws(KafkaError) in try await consumer.shutdown(timeout: .seconds(5)) }
     }
 
+    @Test("a paused partition delivers nothing until resumed, then goes on with no gap and no repeat; quiet polls send idle events")
+    func pauseResumeAndIdleEvents() async throws {
+        try TestBroker.require()
+        let topic = TestBroker.unique("pause")
+        try await TestBroker.createTopic(topic, partitions: 1)
+        try await Kcat.produce(topic: topic, keyedLines: (0..<5).map { "k:m-\($0)" })
+        let partition = TopicPartition(topic: topic, partition: 0)
+        let consumer = try KafkaConsumer(
+            configuration: TestBroker.consumerConfiguration(group: TestBroker.unique("pause-group")), topics: [topic],
+            options: KafkaConsumerOptions(maxBatchSize: 100, idleEvents: .milliseconds(20)), logger: testLogger
+        ) { _ in [:] }
+        let driver = ConsumerDriver(consumer)
+        try await driver.waitForMessages(5)
+        try consumer.pause([partition])
+        try await Kcat.produce(topic: topic, keyedLines: (5..<10).map { "k:m-\($0)" })
+        // Idle events keep coming while nothing arrives: a second or more of them after the
+        // produce, time enough for an unpaused partition to deliver several times over.
+        let idleCount: @Sendable ([ConsumerDriver.Recorded]) -> Int = { log in log.filter { if case .idle = $0.event { true } else { false } }.count }
+        let before = idleCount(driver.log)
+        try await driver.waitUntil("50 idle events while paused") { idleCount($0) >= before + 50 }
+        #expect(driver.messages.count == 5, "a paused partition delivered messages")
+        try consumer.resume([partition])
+        try await driver.waitForMessages(10)
+        #expect(driver.messages.map(\.offset) == Array(0..<10))
+        _ = await measureShutdown { () throws(KafkaError) in try await consumer.shutdown(timeout: .seconds(5)) }
+    }
+
     @Test("a failing offset store stops the consumer with a fatal error instead of guessing")
     func startingOffsetsFailure() async throws {
         try TestBroker.require()

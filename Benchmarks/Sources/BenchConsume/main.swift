@@ -82,7 +82,7 @@ func consume() async throws {
             if received >= arguments.count { break loop }
         case .error(let error):
             FileHandle.standardError.write(Data("bench-consume: \(error)\n".utf8))
-        case .revoked, .endOfPartition:
+        case .revoked, .endOfPartition, .idle:
             break
         }
     }

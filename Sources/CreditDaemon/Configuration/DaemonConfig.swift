@@ -30,6 +30,13 @@ public struct DaemonConfig: Sendable, Equatable {
     public var kafkaProperties: [String: String] = [:]
     /// Largest number of input messages applied in one SQLite transaction.
     public var batchMaxMessages = 2000
+    /// How long the consumer waits for a lagging input partition with nothing fetched before it
+    /// applies the other partitions' later events (`EventTimeAligner`); 0 applies in arrival order.
+    public var alignWaitMs = 200
+    /// Input messages held back for business-time order, at most; nil: four batches.
+    public var alignMaxMessages: Int?
+    /// `alignMaxMessages` or its default.
+    public var alignBufferLimit: Int { alignMaxMessages ?? 4 * batchMaxMessages }
     public var databasePath = "/var/lib/creditd/creditd.sqlite"
     /// `full` (default) syncs every commit; `normal` trades power-loss durability for speed.
     public var databaseSynchronous = "full"
@@ -83,6 +90,8 @@ public struct DaemonConfig: Sendable, Equatable {
         config.topics.deadLetter = reader.string("kafka.topics.dead_letter") ?? config.topics.deadLetter
         config.maxMessageBytes = reader.int("kafka.max_message_bytes", range: 1024...100_000_000) ?? config.maxMessageBytes
         config.batchMaxMessages = reader.int("kafka.batch_max_messages", range: 1...100_000) ?? config.batchMaxMessages
+        config.alignWaitMs = reader.int("kafka.align_wait_ms", range: 0...60_000) ?? config.alignWaitMs
+        config.alignMaxMessages = reader.int("kafka.align_max_messages", range: 1...10_000_000)
         config.kafkaProperties = reader.stringMap("kafka.properties")
         for (property, path) in reader.stringMap("kafka.secret_files") {
             if let secret = reader.secret(fromFile: path, key: "kafka.secret_files.\(property)") {

@@ -66,7 +66,9 @@ public final class ConsumeService: Service, Sendable {
         return try KafkaConsumer(
             configuration: KafkaConfiguration(properties: properties),
             topics: config.topics.inputs,
-            options: KafkaConsumerOptions(maxBatchSize: config.batchMaxMessages, statistics: statistics),
+            // `.idle` events let a wait for a lagging partition end on time when nothing arrives.
+            options: KafkaConsumerOptions(maxBatchSize: config.batchMaxMessages, statistics: statistics,
+                                          idleEvents: config.alignWaitMs > 0 ? .milliseconds(min(50, config.alignWaitMs)) : nil),
             logger: logger,
             startingOffsets: { partitions in
                 let keys = partitions.map { OffsetStore.Key(topic: $0.topic, partition: $0.partition) }
@@ -83,10 +85,14 @@ public final class ConsumeService: Service, Sendable {
         // Cancelled before the consumer closes: a probe in flight would hold up closing the client.
         let prober = Task { await self.probeBrokerWhileFailing() }
         defer { prober.cancel() }
+        let config = processor.config
+        var aligner = config.alignWaitMs > 0 ? EventTimeAligner<KafkaMessage>(options: .init(
+            maxWaitMs: Int64(config.alignWaitMs), maxBuffered: config.alignBufferLimit, batchSize: config.batchMaxMessages,
+            partitionLimit: config.batchMaxMessages)) : nil
         do {
             for try await event in consumer.events.cancelOnGracefulShutdown() {
                 status.busy()
-                try handle(event)
+                try handle(event, aligner: &aligner)
                 status.idle()
             }
         } catch let error as StoreError {
@@ -120,40 +126,28 @@ public final class ConsumeService: Service, Sendable {
         }
     }
 
-    private func handle(_ event: KafkaConsumerEvent) throws {
+    private func handle(_ event: KafkaConsumerEvent, aligner: inout EventTimeAligner<KafkaMessage>?) throws {
         switch event {
         case .messages(let messages):
-            if let pending = status.takePendingPolicy() {
-                processor.reload(policy: pending.policy, source: pending.source)
-                logger.notice("policy in force", metadata: ["policy_version": "\(pending.policy.version)"])
+            guard aligner != nil else { return try apply(messages) }
+            for message in messages {
+                aligner!.add(message, partition: message.topicPartition, offset: message.offset,
+                             time: EventTimePeek.time(message.value)?.microsecondsSinceEpoch)
             }
-            let incoming = messages.map {
-                IncomingMessage(topic: $0.topic, partition: $0.partition, offset: $0.offset, key: $0.key, value: $0.value,
-                                timestampMs: $0.timestamp, headers: $0.headers)
-            }
-            let outcome = try processor.process(incoming, wallNow: Timestamp.wallClockNow())
-            doorbell.ring()
-            if outcome.newCustomers > 0 { onNewCustomers?() }
-            status.applied(messages.count)
-            decisionLog.record(outcome)
-            record(outcome, messages: messages)
-            var offsets: [TopicPartition: Int64] = [:]
-            for message in messages { offsets[message.topicPartition] = max(offsets[message.topicPartition] ?? 0, message.nextOffset) }
-            for (partition, next) in offsets {
-                // Lag from the high watermark of the last fetch: no extra broker round trip.
-                if let marks = consumer.cachedWatermarks(for: partition) {
-                    let lag = marks.lag(nextOffset: next)
-                    status.lag(partition, lag)
-                    metrics?.lag(topic: partition.topic, partition: Int(partition.partition), value: lag)
-                }
-            }
-            do { try consumer.commit(offsets) } catch {
-                logger.debug("offset mirror to the broker failed (the database keeps the truth)", metadata: ["error": "\(error)"])
-            }
+            try applyAligned(&aligner!)
+        case .idle:
+            if aligner != nil { try applyAligned(&aligner!) }
         case .assigned(let partitions):
+            if aligner != nil {
+                aligner!.assigned(partitions)
+                // A partition paused before a rebalance may come back still paused.
+                try? consumer.resume(partitions)
+            }
             status.assigned(partitions)
             logger.info("partitions assigned", metadata: ["partitions": "\(partitions.map(\.description))"])
         case .revoked(let partitions, let lost):
+            // Held messages are dropped unapplied: their offsets were never stored.
+            aligner?.revoked(partitions)
             status.revoked(partitions)
             logger.info("partitions revoked", metadata: ["partitions": "\(partitions.map(\.description))", "lost": "\(lost)"])
         case .endOfPartition:
@@ -162,6 +156,65 @@ public final class ConsumeService: Service, Sendable {
             status.brokerProblem(error.message, fromConsumer: true)
             logger.warning("Kafka consumer problem", metadata: ["error.code": "\(error.code)", "error": "\(error.message)"])
         }
+    }
+
+    /// Applies what the aligner releases, a batch at a time, until it holds back the rest.
+    private func applyAligned(_ aligner: inout EventTimeAligner<KafkaMessage>) throws {
+        while true {
+            let batch = aligner.release(now: Self.monotonicMilliseconds()) { partition, nextOffset in
+                // Lagging: the last fetch saw messages at or after `nextOffset` (or nothing was
+                // fetched yet). A partition the broker cannot describe is not waited for.
+                guard let marks = consumer.cachedWatermarks(for: partition) else { return nextOffset == nil }
+                return (nextOffset ?? marks.low) < marks.high
+            }
+            let flow = aligner.flowControl()
+            do {
+                try consumer.pause(flow.pause)
+                try consumer.resume(flow.resume)
+            } catch {
+                // Only the order suffers (the global limit still bounds the buffer).
+                logger.warning("could not pause or resume input partitions", metadata: ["error": "\(error)"])
+            }
+            guard !batch.isEmpty else { return }
+            try apply(batch)
+        }
+    }
+
+    /// One transaction over `messages`, then the relay, the logs, the metrics and the offset mirror.
+    private func apply(_ messages: [KafkaMessage]) throws {
+        if let pending = status.takePendingPolicy() {
+            processor.reload(policy: pending.policy, source: pending.source)
+            logger.notice("policy in force", metadata: ["policy_version": "\(pending.policy.version)"])
+        }
+        let incoming = messages.map {
+            IncomingMessage(topic: $0.topic, partition: $0.partition, offset: $0.offset, key: $0.key, value: $0.value,
+                            timestampMs: $0.timestamp, headers: $0.headers)
+        }
+        let outcome = try processor.process(incoming, wallNow: Timestamp.wallClockNow())
+        doorbell.ring()
+        if outcome.newCustomers > 0 { onNewCustomers?() }
+        status.applied(messages.count)
+        decisionLog.record(outcome)
+        record(outcome, messages: messages)
+        var offsets: [TopicPartition: Int64] = [:]
+        for message in messages { offsets[message.topicPartition] = max(offsets[message.topicPartition] ?? 0, message.nextOffset) }
+        for (partition, next) in offsets {
+            // Lag from the high watermark of the last fetch: no extra broker round trip.
+            if let marks = consumer.cachedWatermarks(for: partition) {
+                let lag = marks.lag(nextOffset: next)
+                status.lag(partition, lag)
+                metrics?.lag(topic: partition.topic, partition: Int(partition.partition), value: lag)
+            }
+        }
+        do { try consumer.commit(offsets) } catch {
+            logger.debug("offset mirror to the broker failed (the database keeps the truth)", metadata: ["error": "\(error)"])
+        }
+    }
+
+    static func monotonicMilliseconds() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
     }
 }
 

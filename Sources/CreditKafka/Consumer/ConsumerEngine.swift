@@ -114,6 +114,7 @@ final class ConsumerEngine: ClientEventHandler, @unchecked Sendable {
         let handle = client.handle
         let queue = rd_kafka_queue_get_consumer(handle)
         let capacity = max(1, options.maxBatchSize)
+        let pollTimeout = options.idleEvents.map { max(1, $0.kafkaMilliseconds) } ?? Self.pollTimeout
         let slots = UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>.allocate(capacity: capacity)
         defer { slots.deallocate() }
 
@@ -121,7 +122,7 @@ final class ConsumerEngine: ClientEventHandler, @unchecked Sendable {
             serviceSeeks()
             soughtSincePoll.removeAll()
             var count = 0
-            if let first = rd_kafka_consumer_poll(handle, Self.pollTimeout) {
+            if let first = rd_kafka_consumer_poll(handle, pollTimeout) {
                 slots[0] = first
                 count = 1
                 // Whatever else is already fetched, without waiting: big batches under load,
@@ -134,6 +135,7 @@ final class ConsumerEngine: ClientEventHandler, @unchecked Sendable {
             heartbeat.withLock { $0 = .now }
             deliverMessages(slots, count)
             deliverPendingCallbacks()
+            if count == 0, options.idleEvents != nil { _ = handoff.pushIfWaited(.idle) }
         }
 
         closing = true

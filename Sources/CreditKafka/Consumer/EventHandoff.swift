@@ -89,6 +89,21 @@ final class EventHandoff<Element: Sendable>: @unchecked Sendable {
         }
     }
 
+    /// Hands `element` over only if the iterating task is waiting for an event right now (nothing
+    /// buffered); false otherwise. Never blocks.
+    func pushIfWaited(_ element: Element) -> Bool {
+        condition.lock()
+        guard !finished, buffer.isEmpty, let waiter else {
+            condition.unlock()
+            return false
+        }
+        self.waiter = nil
+        deliveredTicket = nil
+        condition.unlock()
+        waiter.resume(returning: .success(element))
+        return true
+    }
+
     /// Blocks until the event with `ticket` is acknowledged, `deadline` passes, the hand-off is
     /// closed, or `interrupt()` is called.
     func waitForAcknowledgement(of ticket: UInt64, until deadline: Date) -> AcknowledgementOutcome {

@@ -166,6 +166,30 @@ public final class KafkaConsumer: Sendable {
         try await request.done.value.get()
     }
 
+    /// Stops fetching these partitions until `resume`, for an application that holds enough of
+    /// them already. librdkafka drops what it had prefetched of a paused partition and, on
+    /// resume, fetches again from the offset after the last message handed out, so nothing is
+    /// skipped and nothing comes twice. The pause lasts until `resume` or a new assignment.
+    public func pause(_ partitions: [TopicPartition]) throws(KafkaError) {
+        try pauseOrResume(partitions, pause: true)
+    }
+
+    /// Fetches paused partitions again (harmless for partitions not paused).
+    public func resume(_ partitions: [TopicPartition]) throws(KafkaError) {
+        try pauseOrResume(partitions, pause: false)
+    }
+
+    private func pauseOrResume(_ partitions: [TopicPartition], pause: Bool) throws(KafkaError) {
+        guard !partitions.isEmpty else { return }
+        try client.withHandle { handle throws(KafkaError) in
+            let list = PartitionList.make(partitions.map { ($0, PartitionList.LogicalOffset.invalid) })
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            let result = pause ? rd_kafka_pause_partitions(handle, list) : rd_kafka_resume_partitions(handle, list)
+            guard result == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(result) }
+            if let failure = PartitionList.firstError(list) { throw failure }
+        }
+    }
+
     /// Asks the partition leader for the current low and high watermarks.
     public func watermarks(for partition: TopicPartition, timeout: Duration = .seconds(5)) async throws(KafkaError) -> KafkaWatermarks {
         let client = self.client

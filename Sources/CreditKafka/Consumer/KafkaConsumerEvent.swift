@@ -13,6 +13,9 @@ public enum KafkaConsumerEvent: Sendable {
     case revoked([TopicPartition], lost: Bool)
     /// Only with `enable.partition.eof=true`: the partition has no more messages for now.
     case endOfPartition(TopicPartition, nextOffset: Int64)
+    /// Only with `KafkaConsumerOptions.idleEvents`: nothing arrived in the last poll while the
+    /// application was waiting, so it can act on time passing (never queued behind other events).
+    case idle
     /// A problem the consumer carries on through (broker down, unknown topic, ...); fatal errors are
     /// thrown by the sequence instead.
     case error(KafkaError)

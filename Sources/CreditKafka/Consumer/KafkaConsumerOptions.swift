@@ -11,11 +11,15 @@ public struct KafkaConsumerOptions: Sendable {
     /// Receives librdkafka's statistics JSON every `statistics.interval.ms`, on the polling thread:
     /// keep it quick.
     public var statistics: (@Sendable (String) -> Void)?
+    /// Sends `.idle` after every poll of this length that brought nothing, when the application is
+    /// waiting for an event (nil: no `.idle` events, polls of 250 ms).
+    public var idleEvents: Duration?
 
     public init(
         maxBatchSize: Int = 1000, bufferedBatches: Int = 4, revocationTimeout: Duration = .seconds(30),
-        statistics: (@Sendable (String) -> Void)? = nil
+        statistics: (@Sendable (String) -> Void)? = nil, idleEvents: Duration? = nil
     ) {
+        self.idleEvents = idleEvents
         self.maxBatchSize = maxBatchSize
         self.bufferedBatches = bufferedBatches
         self.revocationTimeout = revocationTimeout

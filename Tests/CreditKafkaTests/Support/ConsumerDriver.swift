@@ -126,6 +126,7 @@ final class ConsumerDriver: Sendable {
             case .revoked(let partitions, let lost): "revoked(\(partitions), lost: \(lost))"
             case .endOfPartition(let partition, let next): "eof(\(partition)@\(next))"
             case .error(let error): "error(\(error.code))"
+            case .idle: "idle"
             }
         }.joined(separator: ", ")
     }

@@ -1,0 +1,158 @@
+import CreditKafka
+import DequeModule
+
+/// Hands the messages of the input partitions to the engine in business-time order.
+///
+/// With a backlog, the consumer fetches about as many messages from each partition, while the
+/// topics do not hold as many events per day (orders outnumber payments), so the partitions drift
+/// apart in business time and every event of the one behind arrives late behind a window of the
+/// others; the engine then takes back and re-applies that window (docs/performance.md, issue 3,
+/// session 15). This merges the partitions the way Kafka Streams does: among the partitions'
+/// next messages, the one with the earliest `time` goes first, and a partition with nothing
+/// buffered that the broker says has more (it is lagging) is waited for, at most `maxWait`.
+///
+/// The merge runs per group of partitions with the same number across the input topics: a
+/// producer that keys by customer, with the same partition count on each topic, puts all of a
+/// customer's events in same-numbered partitions, and only one customer's events need each
+/// other's order. A group waits for its own lagging partition while the others go on, so the
+/// consumer needs to hold about one fetch per partition of the waiting group, not of them all.
+/// Topics partitioned otherwise lose nothing but some of the ordering.
+///
+/// Only the tail of a partition is ever held back, so the offsets stored with each applied batch
+/// still cover exactly the messages applied. Held messages are simply dropped on revocation or
+/// shutdown: their offsets were never stored, so they are read again. Past `maxBuffered` held
+/// messages the wait is cut short, so memory stays bounded whatever a partition does.
+///
+/// A state machine without I/O: the caller feeds it messages and the clock, and asks what to
+/// apply next; whether a partition is lagging comes from the caller (the consumer's watermarks).
+struct EventTimeAligner<Message> {
+    struct Options: Sendable, Equatable {
+        /// Longest wait for a lagging partition with nothing buffered, in milliseconds.
+        var maxWaitMs: Int64
+        /// Held messages past which the next release ignores waiting partitions.
+        var maxBuffered: Int
+        /// Most messages in one release (one transaction).
+        var batchSize: Int
+        /// Held messages of one partition past which it is paused (fetched no further until half
+        /// of them are released): the partitions ahead stop crowding the fetches of the one
+        /// being waited for, and the buffer stays bounded without giving up the order.
+        var partitionLimit: Int
+    }
+
+    private struct Entry {
+        let message: Message
+        /// Business time in microseconds; nil (unreadable) goes first, to be judged by the decoder.
+        let time: Int64?
+    }
+
+    private struct Lane {
+        var queue = Deque<Entry>()
+        /// When a release first stopped to wait for this partition since its last message, in
+        /// milliseconds. The wait counts from there, not from when the partition ran dry: the
+        /// time spent applying a batch is not time the partition had to deliver in.
+        var waitingSince: Int64?
+        /// The offset after the last message added; nil before the first.
+        var nextOffset: Int64?
+        /// Whether the consumer was told to stop fetching this partition.
+        var paused = false
+    }
+
+    let options: Options
+    private var lanes: [TopicPartition: Lane] = [:]
+    /// Messages held in all lanes.
+    private(set) var buffered = 0
+
+    var maxBufferedOption: Int { options.maxBuffered }
+    var batchSizeOption: Int { options.batchSize }
+    init(options: Options) {
+        self.options = options
+    }
+
+    /// New partitions: each is waited for while lagging, like one that just ran dry.
+    mutating func assigned(_ partitions: [TopicPartition]) {
+        for partition in partitions where lanes[partition] == nil {
+            lanes[partition] = Lane()
+        }
+    }
+
+    /// Forgets revoked partitions and their held messages (read again by whoever owns them next).
+    mutating func revoked(_ partitions: [TopicPartition]) {
+        for partition in partitions {
+            if let lane = lanes.removeValue(forKey: partition) { buffered -= lane.queue.count }
+        }
+    }
+
+    /// Forgets everything held (for a consumer that starts over).
+    mutating func reset() {
+        lanes.removeAll()
+        buffered = 0
+    }
+
+    /// Holds a message; messages of one partition must come in offset order.
+    mutating func add(_ message: Message, partition: TopicPartition, offset: Int64, time: Int64?) {
+        lanes[partition, default: Lane()].queue.append(Entry(message: message, time: time))
+        lanes[partition]!.nextOffset = offset + 1
+        lanes[partition]!.waitingSince = nil
+        buffered += 1
+    }
+
+    /// The partitions to pause (holding `partitionLimit` or more) and to resume (paused, and
+    /// down to half of that); call after adding and releasing, and tell the consumer.
+    mutating func flowControl() -> (pause: [TopicPartition], resume: [TopicPartition]) {
+        var pause: [TopicPartition] = []
+        var resume: [TopicPartition] = []
+        for (partition, lane) in lanes {
+            if !lane.paused, lane.queue.count >= options.partitionLimit {
+                lanes[partition]!.paused = true
+                pause.append(partition)
+            } else if lane.paused, lane.queue.count <= options.partitionLimit / 2 {
+                lanes[partition]!.paused = false
+                resume.append(partition)
+            }
+        }
+        return (pause.sorted(), resume.sorted())
+    }
+
+    /// The next messages to apply, in business-time order within each group and offset order
+    /// within each partition; empty while every group with messages waits for a lagging partition.
+    ///
+    /// `lagging(partition, nextOffset)` says whether the broker holds messages of the partition
+    /// at or after `nextOffset` (nil: nothing added since it was assigned).
+    mutating func release(now: Int64, lagging: (TopicPartition, Int64?) -> Bool) -> [Message] {
+        guard buffered > 0 else { return [] }
+        let forced = buffered > options.maxBuffered
+        var waitingFor: [TopicPartition] = []
+        var blocked: Set<Int32> = []
+        /// Whether the group of an empty lane must wait for it.
+        func mustWait(_ partition: TopicPartition, _ lane: Lane) -> Bool {
+            !forced && now - (lane.waitingSince ?? now) < options.maxWaitMs && lagging(partition, lane.nextOffset)
+        }
+        for (partition, lane) in lanes where lane.queue.isEmpty && mustWait(partition, lane) {
+            waitingFor.append(partition)
+            blocked.insert(partition.partition)
+        }
+        var released: [Message] = []
+        released.reserveCapacity(min(buffered, options.batchSize))
+        while released.count < options.batchSize {
+            var earliest: (partition: TopicPartition, time: Int64)?
+            for (partition, lane) in lanes where !blocked.contains(partition.partition) {
+                guard let head = lane.queue.first else { continue }
+                let time = head.time ?? .min
+                if earliest == nil || time < earliest!.time || (time == earliest!.time && partition < earliest!.partition) {
+                    earliest = (partition, time)
+                }
+            }
+            guard let earliest else { break }
+            let entry = lanes[earliest.partition]!.queue.removeFirst()
+            buffered -= 1
+            released.append(entry.message)
+            let lane = lanes[earliest.partition]!
+            if lane.queue.isEmpty, mustWait(earliest.partition, lane) {
+                waitingFor.append(earliest.partition)
+                blocked.insert(earliest.partition.partition)
+            }
+        }
+        for partition in waitingFor where lanes[partition]!.waitingSince == nil { lanes[partition]!.waitingSince = now }
+        return released
+    }
+}

@@ -1,0 +1,168 @@
+import CreditKafka
+import Testing
+@testable import CreditDaemon
+
+/// The consumer's merge of the input partitions by business time: earliest first across
+/// partitions, offset order within each, a lagging partition with nothing buffered waited for at
+/// most `maxWaitMs`, a full buffer released without waiting, revoked partitions forgotten.
+@Suite("Event-time alignment of the input partitions")
+struct EventTimeAlignerTests {
+    static let orders = TopicPartition(topic: "orders", partition: 0)
+    static let shipments = TopicPartition(topic: "shipments", partition: 0)
+    static let payments = TopicPartition(topic: "payments", partition: 0)
+
+    /// A message named by its partition's topic initial, its offset and its time ("o0@10").
+    struct Message: Equatable, CustomStringConvertible {
+        let partition: TopicPartition
+        let offset: Int64
+        let time: Int64?
+        var description: String { "\(partition.topic.prefix(1))\(offset)@\(time.map(String.init) ?? "-")" }
+    }
+
+    typealias Aligner = EventTimeAligner<Message>
+
+    static func aligner(wait: Int64 = 100, maxBuffered: Int = 100, batch: Int = 100, partitionLimit: Int = 100) -> Aligner {
+        Aligner(options: .init(maxWaitMs: wait, maxBuffered: maxBuffered, batchSize: batch, partitionLimit: partitionLimit))
+    }
+
+    static func add(_ aligner: inout Aligner, _ partition: TopicPartition, _ times: [Int64?], from first: Int64 = 0) {
+        for (index, time) in times.enumerated() {
+            let message = Message(partition: partition, offset: first + Int64(index), time: time)
+            aligner.add(message, partition: partition, offset: message.offset, time: time)
+        }
+    }
+
+    static func names(_ messages: [Message]) -> [String] { messages.map(\.description) }
+
+    /// Nobody lagging: whatever is buffered merges by time, ties by partition, nil times first.
+    @Test func mergesByTimeAcrossPartitionsAndKeepsOffsetOrderWithinEach() {
+        var aligner = Self.aligner()
+        Self.add(&aligner, Self.orders, [10, 20, 30, 40])
+        Self.add(&aligner, Self.payments, [5, 25, nil, 26])
+        Self.add(&aligner, Self.shipments, [20, 21])
+        let released = aligner.release(now: 0) { _, _ in false }
+        // p2 has no time and goes as soon as it is its partition's head; never ahead of p1.
+        #expect(Self.names(released) == ["p0@5", "o0@10", "o1@20", "s0@20", "s1@21", "p1@25", "p2@-", "p3@26", "o2@30", "o3@40"])
+        #expect(aligner.buffered == 0)
+    }
+
+    /// A partition with nothing buffered that the broker says has more holds the others back
+    /// until its messages come, then the merge goes on in time order.
+    @Test func aLaggingPartitionIsWaitedFor() {
+        var aligner = Self.aligner(wait: 100)
+        aligner.assigned([Self.orders, Self.payments])
+        Self.add(&aligner, Self.orders, [10, 20, 30])
+        var lagging: Set<TopicPartition> = [Self.payments]
+        #expect(aligner.release(now: 2) { partition, _ in lagging.contains(partition) }.isEmpty)
+        Self.add(&aligner, Self.payments, [15])
+        // Payments emptied at p0: waited for again while the broker has more of it.
+        #expect(Self.names(aligner.release(now: 4) { partition, _ in lagging.contains(partition) }) == ["o0@10", "p0@15"])
+        lagging = []
+        #expect(Self.names(aligner.release(now: 5) { partition, _ in lagging.contains(partition) }) == ["o1@20", "o2@30"])
+    }
+
+    /// The wait is bounded: `maxWaitMs` after a release first stopped for the partition, the
+    /// others go on without it, and it is waited for again once it has delivered and run dry. Time
+    /// spent between releases applying batches does not count as waiting.
+    @Test func theWaitEndsAfterMaxWait() {
+        var aligner = Self.aligner(wait: 100)
+        aligner.assigned([Self.orders, Self.payments])
+        Self.add(&aligner, Self.orders, [10, 20])
+        #expect(aligner.release(now: 1000) { _, _ in true }.isEmpty)
+        #expect(aligner.release(now: 1099) { _, _ in true }.isEmpty)
+        #expect(Self.names(aligner.release(now: 1100) { partition, _ in partition == Self.payments }) == ["o0@10", "o1@20"])
+        Self.add(&aligner, Self.payments, [30])
+        Self.add(&aligner, Self.orders, [40], from: 2)
+        // Payments ran dry after p0 and the release at 5000 stopped for it: o2 waits until 5100.
+        #expect(Self.names(aligner.release(now: 5000) { partition, _ in partition == Self.payments }) == ["p0@30"])
+        #expect(aligner.release(now: 5099) { partition, _ in partition == Self.payments }.isEmpty)
+        #expect(Self.names(aligner.release(now: 5100) { partition, _ in partition == Self.payments }) == ["o2@40"])
+    }
+
+    /// The lag question names the offset after the last message of the partition, or nil before any.
+    @Test func askWhetherLaggingFromTheNextOffset() {
+        var aligner = Self.aligner()
+        aligner.assigned([Self.orders, Self.payments])
+        Self.add(&aligner, Self.orders, [10], from: 7)
+        var asked: [String] = []
+        _ = aligner.release(now: 0) { partition, next in
+            asked.append("\(partition.topic)@\(next.map(String.init) ?? "nil")")
+            return false
+        }
+        // Payments, empty, is asked once; orders once it has run dry, with the offset after o7.
+        #expect(asked.sorted() == ["orders@8", "payments@nil"])
+    }
+
+    /// Partitions merge in groups by partition number (where a customer's events are when every
+    /// input topic is keyed alike): a lagging partition holds back its own group only.
+    @Test func aWaitHoldsBackOnlyItsOwnGroup() {
+        let orders1 = TopicPartition(topic: "orders", partition: 1)
+        let payments1 = TopicPartition(topic: "payments", partition: 1)
+        var aligner = Self.aligner()
+        aligner.assigned([Self.orders, Self.payments, orders1, payments1])
+        Self.add(&aligner, Self.orders, [10, 30])
+        Self.add(&aligner, orders1, [20, 40])
+        Self.add(&aligner, payments1, [25])
+        // payments-0 lags: group 0 waits; group 1 goes in time order until payments-1 runs dry
+        // and lags too.
+        var lagging: Set<TopicPartition> = [Self.payments, payments1]
+        #expect(Self.names(aligner.release(now: 0) { partition, _ in lagging.contains(partition) }) == ["o0@20", "p0@25"])
+        lagging = [Self.payments]
+        #expect(Self.names(aligner.release(now: 1) { partition, _ in lagging.contains(partition) }) == ["o1@40"])
+        Self.add(&aligner, Self.payments, [35])
+        lagging = []
+        #expect(Self.names(aligner.release(now: 2) { partition, _ in lagging.contains(partition) }) == ["o0@10", "o1@30", "p0@35"])
+    }
+
+    /// Past the buffer limit a release ignores the wait, in time order still, a batch at most.
+    @Test func aFullBufferIsReleasedWithoutWaiting() {
+        var aligner = Self.aligner(wait: 1000, maxBuffered: 4, batch: 3)
+        aligner.assigned([Self.orders, Self.payments])
+        Self.add(&aligner, Self.orders, [10, 20, 30, 40, 50])
+        Self.add(&aligner, Self.shipments, [15])
+        #expect(Self.names(aligner.release(now: 1) { _, _ in true }) == ["o0@10", "s0@15", "o1@20"])
+        // Three left, under the limit: the lagging payments are waited for again.
+        #expect(aligner.buffered == 3)
+        #expect(aligner.release(now: 2) { _, _ in true }.isEmpty)
+    }
+
+    /// A partition holding `partitionLimit` messages is paused (once), and resumed once it is
+    /// down to half of that.
+    @Test func aPartitionFarAheadIsPausedUntilHalfOfItIsApplied() {
+        var aligner = Self.aligner(wait: 1000, batch: 2, partitionLimit: 4)
+        aligner.assigned([Self.orders, Self.payments])
+        Self.add(&aligner, Self.orders, [10, 20, 30])
+        #expect(aligner.flowControl() == ([], []))
+        Self.add(&aligner, Self.orders, [40], from: 3)
+        #expect(aligner.flowControl() == ([Self.orders], []))
+        #expect(aligner.flowControl() == ([], []))
+        // Payments lags: nothing goes, orders stays paused.
+        #expect(aligner.release(now: 0) { partition, _ in partition == Self.payments }.isEmpty)
+        Self.add(&aligner, Self.payments, [50])
+        #expect(Self.names(aligner.release(now: 1) { _, _ in false }) == ["o0@10", "o1@20"])
+        #expect(aligner.flowControl() == ([], [Self.orders]))
+        #expect(aligner.flowControl() == ([], []))
+    }
+
+    /// A release is at most one batch; the rest follows in the next.
+    @Test func releasesAtMostABatch() {
+        var aligner = Self.aligner(batch: 2)
+        Self.add(&aligner, Self.orders, [1, 2, 3, 4, 5])
+        #expect(Self.names(aligner.release(now: 0) { _, _ in false }) == ["o0@1", "o1@2"])
+        #expect(Self.names(aligner.release(now: 0) { _, _ in false }) == ["o2@3", "o3@4"])
+        #expect(Self.names(aligner.release(now: 0) { _, _ in false }) == ["o4@5"])
+        #expect(aligner.release(now: 0) { _, _ in false }.isEmpty)
+    }
+
+    /// A revoked partition's held messages are dropped (never applied, read again by the next
+    /// owner) and it is no longer waited for.
+    @Test func revokedPartitionsAreForgotten() {
+        var aligner = Self.aligner(wait: 1000)
+        aligner.assigned([Self.orders, Self.payments, Self.shipments])
+        Self.add(&aligner, Self.orders, [10, 20])
+        Self.add(&aligner, Self.payments, [5])
+        aligner.revoked([Self.payments, Self.shipments])
+        #expect(aligner.buffered == 2)
+        #expect(Self.names(aligner.release(now: 1) { partition, _ in partition != Self.orders }) == ["o0@10", "o1@20"])
+    }
+}
