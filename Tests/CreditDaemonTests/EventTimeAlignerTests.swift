@@ -40,7 +40,7 @@ struct EventTimeAlignerTests {
         Self.add(&aligner, Self.orders, [10, 20, 30, 40])
         Self.add(&aligner, Self.payments, [5, 25, nil, 26])
         Self.add(&aligner, Self.shipments, [20, 21])
-        let released = aligner.release(now: 0) { _, _ in false }
+        let released = aligner.release(now: .init(wall: 0, quiet: 0)) { _, _ in false }
         // p2 has no time and goes as soon as it is its partition's head; never ahead of p1.
         #expect(Self.names(released) == ["p0@5", "o0@10", "o1@20", "s0@20", "s1@21", "p1@25", "p2@-", "p3@26", "o2@30", "o3@40"])
         #expect(aligner.buffered == 0)
@@ -53,12 +53,12 @@ struct EventTimeAlignerTests {
         aligner.assigned([Self.orders, Self.payments])
         Self.add(&aligner, Self.orders, [10, 20, 30])
         var lagging: Set<TopicPartition> = [Self.payments]
-        #expect(aligner.release(now: 2) { partition, _ in lagging.contains(partition) }.isEmpty)
+        #expect(aligner.release(now: .init(wall: 2, quiet: 2)) { partition, _ in lagging.contains(partition) }.isEmpty)
         Self.add(&aligner, Self.payments, [15])
         // Payments emptied at p0: waited for again while the broker has more of it.
-        #expect(Self.names(aligner.release(now: 4) { partition, _ in lagging.contains(partition) }) == ["o0@10", "p0@15"])
+        #expect(Self.names(aligner.release(now: .init(wall: 4, quiet: 4)) { partition, _ in lagging.contains(partition) }) == ["o0@10", "p0@15"])
         lagging = []
-        #expect(Self.names(aligner.release(now: 5) { partition, _ in lagging.contains(partition) }) == ["o1@20", "o2@30"])
+        #expect(Self.names(aligner.release(now: .init(wall: 5, quiet: 5)) { partition, _ in lagging.contains(partition) }) == ["o1@20", "o2@30"])
     }
 
     /// The wait is bounded: `maxWaitMs` after a release first stopped for the partition, the
@@ -68,15 +68,47 @@ struct EventTimeAlignerTests {
         var aligner = Self.aligner(wait: 100)
         aligner.assigned([Self.orders, Self.payments])
         Self.add(&aligner, Self.orders, [10, 20])
-        #expect(aligner.release(now: 1000) { _, _ in true }.isEmpty)
-        #expect(aligner.release(now: 1099) { _, _ in true }.isEmpty)
-        #expect(Self.names(aligner.release(now: 1100) { partition, _ in partition == Self.payments }) == ["o0@10", "o1@20"])
+        #expect(aligner.release(now: .init(wall: 1000, quiet: 1000)) { _, _ in true }.isEmpty)
+        #expect(aligner.release(now: .init(wall: 1099, quiet: 1099)) { _, _ in true }.isEmpty)
+        #expect(Self.names(aligner.release(now: .init(wall: 1100, quiet: 1100)) { partition, _ in partition == Self.payments }) == ["o0@10", "o1@20"])
         Self.add(&aligner, Self.payments, [30])
         Self.add(&aligner, Self.orders, [40], from: 2)
         // Payments ran dry after p0 and the release at 5000 stopped for it: o2 waits until 5100.
-        #expect(Self.names(aligner.release(now: 5000) { partition, _ in partition == Self.payments }) == ["p0@30"])
-        #expect(aligner.release(now: 5099) { partition, _ in partition == Self.payments }.isEmpty)
-        #expect(Self.names(aligner.release(now: 5100) { partition, _ in partition == Self.payments }) == ["o2@40"])
+        #expect(Self.names(aligner.release(now: .init(wall: 5000, quiet: 5000)) { partition, _ in partition == Self.payments }) == ["p0@30"])
+        #expect(aligner.release(now: .init(wall: 5099, quiet: 5099)) { partition, _ in partition == Self.payments }.isEmpty)
+        #expect(Self.names(aligner.release(now: .init(wall: 5100, quiet: 5100)) { partition, _ in partition == Self.payments }) == ["o2@40"])
+    }
+
+    /// While batches keep coming the wait does not run out (the partition's messages may be
+    /// queued behind them): only quiet time counts, and wall time at fifty times the wait.
+    @Test func onlyQuietTimeEndsTheWaitUnlessWallTimeRunsFar() {
+        var aligner = Self.aligner(wait: 100)
+        aligner.assigned([Self.orders, Self.payments])
+        Self.add(&aligner, Self.orders, [10])
+        #expect(aligner.release(now: .init(wall: 0, quiet: 0)) { _, _ in true }.isEmpty)
+        #expect(aligner.release(now: .init(wall: 4999, quiet: 99)) { _, _ in true }.isEmpty)
+        #expect(Self.names(aligner.release(now: .init(wall: 5000, quiet: 99)) { partition, _ in partition == Self.payments }) == ["o0@10"])
+        Self.add(&aligner, Self.orders, [20], from: 1)
+        Self.add(&aligner, Self.payments, [15])
+        #expect(Self.names(aligner.release(now: .init(wall: 6000, quiet: 100)) { partition, _ in partition == Self.payments }) == ["p0@15"])
+        #expect(Self.names(aligner.release(now: .init(wall: 6001, quiet: 200)) { partition, _ in partition == Self.payments }) == ["o1@20"])
+    }
+
+    /// The quiet clock counts from the end of the loop's last work to an idle report, so time
+    /// spent applying a batch is never quiet.
+    @Test func theQuietClockCountsOnlyWaitingThatBroughtNothing() {
+        var clock = QuietClock()
+        clock.idle(at: 1000)  // before any work: no reference point yet
+        #expect(clock.quiet == 0)
+        clock.worked(until: 1000)
+        clock.idle(at: 1050)
+        clock.idle(at: 1100)
+        #expect(clock.quiet == 100)
+        // A batch came at 1100 and took until 1900 to apply; the next idle report is at 1950.
+        clock.worked(until: 1900)
+        clock.idle(at: 1950)
+        #expect(clock.quiet == 150)
+        #expect(clock.instant(wall: 2000) == AlignmentInstant(wall: 2000, quiet: 150))
     }
 
     /// The lag question names the offset after the last message of the partition, or nil before any.
@@ -85,7 +117,7 @@ struct EventTimeAlignerTests {
         aligner.assigned([Self.orders, Self.payments])
         Self.add(&aligner, Self.orders, [10], from: 7)
         var asked: [String] = []
-        _ = aligner.release(now: 0) { partition, next in
+        _ = aligner.release(now: .init(wall: 0, quiet: 0)) { partition, next in
             asked.append("\(partition.topic)@\(next.map(String.init) ?? "nil")")
             return false
         }
@@ -106,12 +138,12 @@ struct EventTimeAlignerTests {
         // payments-0 lags: group 0 waits; group 1 goes in time order until payments-1 runs dry
         // and lags too.
         var lagging: Set<TopicPartition> = [Self.payments, payments1]
-        #expect(Self.names(aligner.release(now: 0) { partition, _ in lagging.contains(partition) }) == ["o0@20", "p0@25"])
+        #expect(Self.names(aligner.release(now: .init(wall: 0, quiet: 0)) { partition, _ in lagging.contains(partition) }) == ["o0@20", "p0@25"])
         lagging = [Self.payments]
-        #expect(Self.names(aligner.release(now: 1) { partition, _ in lagging.contains(partition) }) == ["o1@40"])
+        #expect(Self.names(aligner.release(now: .init(wall: 1, quiet: 1)) { partition, _ in lagging.contains(partition) }) == ["o1@40"])
         Self.add(&aligner, Self.payments, [35])
         lagging = []
-        #expect(Self.names(aligner.release(now: 2) { partition, _ in lagging.contains(partition) }) == ["o0@10", "o1@30", "p0@35"])
+        #expect(Self.names(aligner.release(now: .init(wall: 2, quiet: 2)) { partition, _ in lagging.contains(partition) }) == ["o0@10", "o1@30", "p0@35"])
     }
 
     /// Past the buffer limit a release ignores the wait, in time order still, a batch at most.
@@ -120,10 +152,10 @@ struct EventTimeAlignerTests {
         aligner.assigned([Self.orders, Self.payments])
         Self.add(&aligner, Self.orders, [10, 20, 30, 40, 50])
         Self.add(&aligner, Self.shipments, [15])
-        #expect(Self.names(aligner.release(now: 1) { _, _ in true }) == ["o0@10", "s0@15", "o1@20"])
+        #expect(Self.names(aligner.release(now: .init(wall: 1, quiet: 1)) { _, _ in true }) == ["o0@10", "s0@15", "o1@20"])
         // Three left, under the limit: the lagging payments are waited for again.
         #expect(aligner.buffered == 3)
-        #expect(aligner.release(now: 2) { _, _ in true }.isEmpty)
+        #expect(aligner.release(now: .init(wall: 2, quiet: 2)) { _, _ in true }.isEmpty)
     }
 
     /// A partition holding `partitionLimit` messages is paused (once), and resumed once it is
@@ -137,9 +169,9 @@ struct EventTimeAlignerTests {
         #expect(aligner.flowControl() == ([Self.orders], []))
         #expect(aligner.flowControl() == ([], []))
         // Payments lags: nothing goes, orders stays paused.
-        #expect(aligner.release(now: 0) { partition, _ in partition == Self.payments }.isEmpty)
+        #expect(aligner.release(now: .init(wall: 0, quiet: 0)) { partition, _ in partition == Self.payments }.isEmpty)
         Self.add(&aligner, Self.payments, [50])
-        #expect(Self.names(aligner.release(now: 1) { _, _ in false }) == ["o0@10", "o1@20"])
+        #expect(Self.names(aligner.release(now: .init(wall: 1, quiet: 1)) { _, _ in false }) == ["o0@10", "o1@20"])
         #expect(aligner.flowControl() == ([], [Self.orders]))
         #expect(aligner.flowControl() == ([], []))
     }
@@ -148,10 +180,10 @@ struct EventTimeAlignerTests {
     @Test func releasesAtMostABatch() {
         var aligner = Self.aligner(batch: 2)
         Self.add(&aligner, Self.orders, [1, 2, 3, 4, 5])
-        #expect(Self.names(aligner.release(now: 0) { _, _ in false }) == ["o0@1", "o1@2"])
-        #expect(Self.names(aligner.release(now: 0) { _, _ in false }) == ["o2@3", "o3@4"])
-        #expect(Self.names(aligner.release(now: 0) { _, _ in false }) == ["o4@5"])
-        #expect(aligner.release(now: 0) { _, _ in false }.isEmpty)
+        #expect(Self.names(aligner.release(now: .init(wall: 0, quiet: 0)) { _, _ in false }) == ["o0@1", "o1@2"])
+        #expect(Self.names(aligner.release(now: .init(wall: 0, quiet: 0)) { _, _ in false }) == ["o2@3", "o3@4"])
+        #expect(Self.names(aligner.release(now: .init(wall: 0, quiet: 0)) { _, _ in false }) == ["o4@5"])
+        #expect(aligner.release(now: .init(wall: 0, quiet: 0)) { _, _ in false }.isEmpty)
     }
 
     /// A revoked partition's held messages are dropped (never applied, read again by the next
@@ -163,6 +195,6 @@ struct EventTimeAlignerTests {
         Self.add(&aligner, Self.payments, [5])
         aligner.revoked([Self.payments, Self.shipments])
         #expect(aligner.buffered == 2)
-        #expect(Self.names(aligner.release(now: 1) { partition, _ in partition != Self.orders }) == ["o0@10", "o1@20"])
+        #expect(Self.names(aligner.release(now: .init(wall: 1, quiet: 1)) { partition, _ in partition != Self.orders }) == ["o0@10", "o1@20"])
     }
 }

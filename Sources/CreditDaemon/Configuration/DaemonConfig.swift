@@ -33,10 +33,12 @@ public struct DaemonConfig: Sendable, Equatable {
     /// How long the consumer waits for a lagging input partition with nothing fetched before it
     /// applies the other partitions' later events (`EventTimeAligner`); 0 applies in arrival order.
     public var alignWaitMs = 200
-    /// Input messages held back for business-time order, at most; nil: four batches.
+    /// Input messages held back for business-time order, at most; nil: ten batches. A safety net:
+    /// partitions that run ahead are paused at a batch each, but what the consumer had fetched
+    /// before the pause still comes in (up to five batches), and must not force the order.
     public var alignMaxMessages: Int?
     /// `alignMaxMessages` or its default.
-    public var alignBufferLimit: Int { alignMaxMessages ?? 4 * batchMaxMessages }
+    public var alignBufferLimit: Int { alignMaxMessages ?? 10 * batchMaxMessages }
     public var databasePath = "/var/lib/creditd/creditd.sqlite"
     /// `full` (default) syncs every commit; `normal` trades power-loss durability for speed.
     public var databaseSynchronous = "full"

@@ -45,12 +45,13 @@ struct EventTimeAligner<Message> {
         let time: Int64?
     }
 
+    static var wallFactor: Int64 { 50 }
+
     private struct Lane {
         var queue = Deque<Entry>()
-        /// When a release first stopped to wait for this partition since its last message, in
-        /// milliseconds. The wait counts from there, not from when the partition ran dry: the
-        /// time spent applying a batch is not time the partition had to deliver in.
-        var waitingSince: Int64?
+        /// When a release first stopped to wait for this partition since its last message (both
+        /// clocks of `AlignmentInstant`).
+        var waitingSince: AlignmentInstant?
         /// The offset after the last message added; nil before the first.
         var nextOffset: Int64?
         /// Whether the consumer was told to stop fetching this partition.
@@ -118,14 +119,17 @@ struct EventTimeAligner<Message> {
     ///
     /// `lagging(partition, nextOffset)` says whether the broker holds messages of the partition
     /// at or after `nextOffset` (nil: nothing added since it was assigned).
-    mutating func release(now: Int64, lagging: (TopicPartition, Int64?) -> Bool) -> [Message] {
+    mutating func release(now: AlignmentInstant, lagging: (TopicPartition, Int64?) -> Bool) -> [Message] {
         guard buffered > 0 else { return [] }
         let forced = buffered > options.maxBuffered
         var waitingFor: [TopicPartition] = []
         var blocked: Set<Int32> = []
         /// Whether the group of an empty lane must wait for it.
         func mustWait(_ partition: TopicPartition, _ lane: Lane) -> Bool {
-            !forced && now - (lane.waitingSince ?? now) < options.maxWaitMs && lagging(partition, lane.nextOffset)
+            guard !forced else { return false }
+            let since = lane.waitingSince ?? now
+            return now.quiet - since.quiet < options.maxWaitMs && now.wall - since.wall < options.maxWaitMs * Self.wallFactor
+                && lagging(partition, lane.nextOffset)
         }
         for (partition, lane) in lanes where lane.queue.isEmpty && mustWait(partition, lane) {
             waitingFor.append(partition)
@@ -155,4 +159,38 @@ struct EventTimeAligner<Message> {
         for partition in waitingFor where lanes[partition]!.waitingSince == nil { lanes[partition]!.waitingSince = now }
         return released
     }
+}
+
+/// The `quiet` clock of `AlignmentInstant`: it advances only over time the processing loop sat
+/// waiting for the consumer and got nothing (from the end of its last piece of work to an idle
+/// report), never over time spent applying batches.
+struct QuietClock {
+    private(set) var quiet: Int64 = 0
+    private var last: Int64?
+
+    /// The loop finished handling an event at `wall` and goes back to waiting.
+    mutating func worked(until wall: Int64) {
+        last = wall
+    }
+
+    /// The consumer reported, at `wall`, that nothing came while the loop waited.
+    mutating func idle(at wall: Int64) {
+        if let last { quiet += max(0, wall - last) }
+        last = wall
+    }
+
+    func instant(wall: Int64) -> AlignmentInstant {
+        AlignmentInstant(wall: wall, quiet: quiet)
+    }
+}
+
+/// Two clocks, in milliseconds. The wait for a lagging partition is measured on `quiet`,
+/// which the caller advances only while no messages arrive at all: while batches come and
+/// are applied, the partition's own messages may be queued behind them (a consumer hands out
+/// its fetches first in, first out), and giving up then is what puts its events out of
+/// order. `wall` bounds the wait in any case, at `wallFactor` times as long, so that a
+/// partition the broker cannot serve does not hold its group for ever while others flow.
+struct AlignmentInstant: Equatable {
+    var wall: Int64
+    var quiet: Int64
 }

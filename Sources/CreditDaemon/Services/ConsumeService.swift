@@ -54,15 +54,21 @@ public final class ConsumeService: Service, Sendable {
         properties["queued.max.messages.kbytes"] = properties["queued.max.messages.kbytes"] ?? "4096"
         // librdkafka also aims at 100,000 queued messages per partition, each with its own
         // bookkeeping beside the bytes counted above; 10,000 is five of the largest batches
-        // (peak RSS 138-141 against 144-145 MiB with 100,000 customers, session 13).
-        properties["queued.min.messages"] = properties["queued.min.messages"] ?? "10000"
+        // (peak RSS 138-141 against 144-145 MiB with 100,000 customers, session 13). With the
+        // business-time merge on, 1,000 and fetches of 256 KiB a partition: the merge holds
+        // back what it fetched of the partitions ahead, and the less of them each fetch brings,
+        // the sooner the one behind comes through (docs/performance.md, issue 3, session 16).
+        let aligned = config.alignWaitMs > 0
+        properties["queued.min.messages"] = properties["queued.min.messages"] ?? (aligned ? "1000" : "10000")
         // How long a fetch may wait at the broker for data (librdkafka: 500 ms). A broker that
         // answers only when the wait ends (Tansu does) adds up to that much to every decision; 10 ms
         // bounds it, for about 100 small fetch requests a second per broker on an idle topic.
         properties["fetch.wait.max.ms"] = properties["fetch.wait.max.ms"] ?? "10"
-        // Larger values than the dead-letter limit must still be fetched to be dead-lettered.
+        // Larger values than the dead-letter limit must still be fetched to be dead-lettered
+        // (librdkafka raises a partition's fetch size by itself for a message larger than it).
         properties["fetch.max.bytes"] = properties["fetch.max.bytes"] ?? String(max(52_428_800, config.maxMessageBytes * 2))
-        properties["max.partition.fetch.bytes"] = properties["max.partition.fetch.bytes"] ?? String(max(1_048_576, config.maxMessageBytes + 65_536))
+        properties["max.partition.fetch.bytes"] = properties["max.partition.fetch.bytes"]
+            ?? (aligned ? "262144" : String(max(1_048_576, config.maxMessageBytes + 65_536)))
         return try KafkaConsumer(
             configuration: KafkaConfiguration(properties: properties),
             topics: config.topics.inputs,
@@ -86,13 +92,14 @@ public final class ConsumeService: Service, Sendable {
         let prober = Task { await self.probeBrokerWhileFailing() }
         defer { prober.cancel() }
         let config = processor.config
-        var aligner = config.alignWaitMs > 0 ? EventTimeAligner<KafkaMessage>(options: .init(
+        var alignment = config.alignWaitMs > 0 ? InputAlignment(aligner: EventTimeAligner(options: .init(
             maxWaitMs: Int64(config.alignWaitMs), maxBuffered: config.alignBufferLimit, batchSize: config.batchMaxMessages,
-            partitionLimit: config.batchMaxMessages)) : nil
+            partitionLimit: max(1, config.batchMaxMessages / 4)))) : nil
         do {
             for try await event in consumer.events.cancelOnGracefulShutdown() {
                 status.busy()
-                try handle(event, aligner: &aligner)
+                try handle(event, alignment: &alignment)
+                alignment?.clock.worked(until: Self.monotonicMilliseconds())
                 status.idle()
             }
         } catch let error as StoreError {
@@ -126,20 +133,22 @@ public final class ConsumeService: Service, Sendable {
         }
     }
 
-    private func handle(_ event: KafkaConsumerEvent, aligner: inout EventTimeAligner<KafkaMessage>?) throws {
+    private func handle(_ event: KafkaConsumerEvent, alignment: inout InputAlignment?) throws {
         switch event {
         case .messages(let messages):
-            guard aligner != nil else { return try apply(messages) }
+            guard alignment != nil else { return try apply(messages) }
             for message in messages {
-                aligner!.add(message, partition: message.topicPartition, offset: message.offset,
-                             time: EventTimePeek.time(message.value)?.microsecondsSinceEpoch)
+                alignment!.aligner.add(message, partition: message.topicPartition, offset: message.offset,
+                                     time: EventTimePeek.time(message.value)?.microsecondsSinceEpoch)
             }
-            try applyAligned(&aligner!)
+            try applyAligned(&alignment!)
         case .idle:
-            if aligner != nil { try applyAligned(&aligner!) }
+            guard alignment != nil else { return }
+            alignment!.clock.idle(at: Self.monotonicMilliseconds())
+            try applyAligned(&alignment!)
         case .assigned(let partitions):
-            if aligner != nil {
-                aligner!.assigned(partitions)
+            if alignment != nil {
+                alignment!.aligner.assigned(partitions)
                 // A partition paused before a rebalance may come back still paused.
                 try? consumer.resume(partitions)
             }
@@ -147,7 +156,7 @@ public final class ConsumeService: Service, Sendable {
             logger.info("partitions assigned", metadata: ["partitions": "\(partitions.map(\.description))"])
         case .revoked(let partitions, let lost):
             // Held messages are dropped unapplied: their offsets were never stored.
-            aligner?.revoked(partitions)
+            alignment?.aligner.revoked(partitions)
             status.revoked(partitions)
             logger.info("partitions revoked", metadata: ["partitions": "\(partitions.map(\.description))", "lost": "\(lost)"])
         case .endOfPartition:
@@ -159,18 +168,25 @@ public final class ConsumeService: Service, Sendable {
     }
 
     /// Applies what the aligner releases, a batch at a time, until it holds back the rest.
-    private func applyAligned(_ aligner: inout EventTimeAligner<KafkaMessage>) throws {
+    private func applyAligned(_ alignment: inout InputAlignment) throws {
         while true {
-            let batch = aligner.release(now: Self.monotonicMilliseconds()) { partition, nextOffset in
+            let now = alignment.clock.instant(wall: Self.monotonicMilliseconds())
+            let batch = alignment.aligner.release(now: now) { partition, nextOffset in
                 // Lagging: the last fetch saw messages at or after `nextOffset` (or nothing was
                 // fetched yet). A partition the broker cannot describe is not waited for.
                 guard let marks = consumer.cachedWatermarks(for: partition) else { return nextOffset == nil }
                 return (nextOffset ?? marks.low) < marks.high
             }
-            let flow = aligner.flowControl()
+            let flow = alignment.aligner.flowControl()
             do {
                 try consumer.pause(flow.pause)
                 try consumer.resume(flow.resume)
+                if !flow.pause.isEmpty || !flow.resume.isEmpty {
+                    logger.debug("input partitions paused or resumed for business-time order", metadata: [
+                        "paused": "\(flow.pause.map(\.description))", "resumed": "\(flow.resume.map(\.description))",
+                        "held": "\(alignment.aligner.buffered)",
+                    ])
+                }
             } catch {
                 // Only the order suffers (the global limit still bounds the buffer).
                 logger.warning("could not pause or resume input partitions", metadata: ["error": "\(error)"])
@@ -209,6 +225,12 @@ public final class ConsumeService: Service, Sendable {
         do { try consumer.commit(offsets) } catch {
             logger.debug("offset mirror to the broker failed (the database keeps the truth)", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// The business-time merge of the inputs and the clock its waits are measured on.
+    struct InputAlignment {
+        var aligner: EventTimeAligner<KafkaMessage>
+        var clock = QuietClock()
     }
 
     static func monotonicMilliseconds() -> Int64 {
