@@ -56,6 +56,19 @@ import Testing
         #expect(config.databasePath == "/var/lib/creditd/other.sqlite")
     }
 
+    /// The business-time merge of the inputs: on by default with a 200 ms wait and ten batches
+    /// held at most; 0 turns it off; the keys are checked like every other.
+    @Test func theInputMergeKeys() throws {
+        let defaults = try parse(yaml)
+        #expect(defaults.alignWaitMs == 200)
+        #expect(defaults.alignBufferLimit == 10 * defaults.batchMaxMessages)
+        let set = try parse(yaml, environment: ["CREDITD_KAFKA_ALIGN_WAIT_MS": "0", "CREDITD_KAFKA_ALIGN_MAX_MESSAGES": "5000"])
+        #expect(set.alignWaitMs == 0)
+        #expect(set.alignBufferLimit == 5000)
+        #expect(throws: DaemonConfig.Problems.self) { try parse(yaml, environment: ["CREDITD_KAFKA_ALIGN_WAIT_MS": "-1"]) }
+        #expect(throws: DaemonConfig.Problems.self) { try parse(yaml, environment: ["CREDITD_KAFKA_ALIGN_MAX_MESSAGES": "0"]) }
+    }
+
     @Test func everyProblemIsReportedWithItsKeyPath() throws {
         let bad = """
             kafka:

@@ -168,12 +168,14 @@ struct EventTimeAlignerTests {
         Self.add(&aligner, Self.orders, [40], from: 3)
         #expect(aligner.flowControl() == ([Self.orders], []))
         #expect(aligner.flowControl() == ([], []))
+        #expect(aligner.pausedCount == 1)
         // Payments lags: nothing goes, orders stays paused.
         #expect(aligner.release(now: .init(wall: 0, quiet: 0)) { partition, _ in partition == Self.payments }.isEmpty)
         Self.add(&aligner, Self.payments, [50])
         #expect(Self.names(aligner.release(now: .init(wall: 1, quiet: 1)) { _, _ in false }) == ["o0@10", "o1@20"])
         #expect(aligner.flowControl() == ([], [Self.orders]))
         #expect(aligner.flowControl() == ([], []))
+        #expect(aligner.pausedCount == 0)
     }
 
     /// A release is at most one batch; the rest follows in the next.

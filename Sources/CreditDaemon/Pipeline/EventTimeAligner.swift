@@ -97,6 +97,9 @@ struct EventTimeAligner<Message> {
         buffered += 1
     }
 
+    /// Partitions paused by `flowControl` and not yet resumed.
+    var pausedCount: Int { lanes.values.reduce(0) { $0 + ($1.paused ? 1 : 0) } }
+
     /// The partitions to pause (holding `partitionLimit` or more) and to resume (paused, and
     /// down to half of that); call after adding and releasing, and tell the consumer.
     mutating func flowControl() -> (pause: [TopicPartition], resume: [TopicPartition]) {

@@ -178,6 +178,7 @@ public final class ConsumeService: Service, Sendable {
                 return (nextOffset ?? marks.low) < marks.high
             }
             let flow = alignment.aligner.flowControl()
+            metrics?.inputAlignment(held: alignment.aligner.buffered, paused: alignment.aligner.pausedCount)
             do {
                 try consumer.pause(flow.pause)
                 try consumer.resume(flow.resume)

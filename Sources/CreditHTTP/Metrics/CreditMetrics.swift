@@ -26,6 +26,8 @@ public final class CreditMetrics: Sendable {
     private let latencyTimer: CoreMetrics.Timer
     private let batchSizeRecorder: Recorder
     private let backlogGauge: CoreMetrics.Gauge
+    private let inputHeldGauge: CoreMetrics.Gauge
+    private let inputPausedGauge: CoreMetrics.Gauge
     private let schedulerRunCounter: CoreMetrics.Counter
     private let relayCounters: MetricFamily<CoreMetrics.Counter>
     private let collectionGauges: MetricFamily<CoreMetrics.Gauge>
@@ -66,6 +68,8 @@ public final class CreditMetrics: Sendable {
         latencyTimer = CoreMetrics.Timer(label: MetricName.processingLatency, factory: factory)
         batchSizeRecorder = Recorder(label: MetricName.batchSize, aggregate: true, factory: factory)
         backlogGauge = CoreMetrics.Gauge(label: MetricName.outboxBacklog, factory: factory)
+        inputHeldGauge = CoreMetrics.Gauge(label: MetricName.inputHeld, factory: factory)
+        inputPausedGauge = CoreMetrics.Gauge(label: MetricName.inputPaused, factory: factory)
         schedulerRunCounter = CoreMetrics.Counter(label: MetricName.schedulerRuns, factory: factory)
         relayCounters = MetricFamily(name: MetricName.relayPublished, labelNames: ["topic"], make: counter)
         collectionGauges = MetricFamily(name: MetricName.collection, labelNames: ["figure"], make: gauge)
@@ -121,6 +125,12 @@ public final class CreditMetrics: Sendable {
     /// Messages behind the high watermark on one partition.
     public func lag(topic: String, partition: Int, value: Int64) {
         lagGauges(topic, String(partition)).record(value)
+    }
+
+    /// What the business-time merge of the inputs holds: messages held back, partitions paused.
+    public func inputAlignment(held: Int, paused: Int) {
+        inputHeldGauge.record(held)
+        inputPausedGauge.record(paused)
     }
 
     // MARK: Deciding

@@ -19,6 +19,10 @@ public enum MetricName {
     public static let batchSize = "creditd_batch_size"
     /// Gauge: outbox rows not yet published.
     public static let outboxBacklog = "creditd_outbox_backlog"
+    /// Gauge: input messages fetched and held back for the business-time merge of the partitions.
+    public static let inputHeld = "creditd_input_held_messages"
+    /// Gauge: input partitions paused because they are far ahead of the others in business time.
+    public static let inputPaused = "creditd_input_paused_partitions"
     /// Counter: scheduler ticks run (dunning, expiries, rescoring).
     public static let schedulerRuns = "creditd_scheduler_runs_total"
     /// Gauge `{figure}` (days or percent): the collection figures of the whole book over the last
