@@ -162,7 +162,8 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "CreditDaemonTests", dependencies: ["CreditDaemon", "CreditCore", "CAllocator", "CreditTestSupport",
-                                                          .product(name: "Logging", package: "swift-log")],
+                                                          .product(name: "Logging", package: "swift-log"),
+                                                          .product(name: "GRDB", package: "GRDB.swift")],
                     swiftSettings: strict),
         .testTarget(name: "IntegrationTests", dependencies: ["CreditDaemon", "CreditKafka", "CreditTestSupport"], swiftSettings: strict),
     ],

@@ -1,6 +1,7 @@
 import CreditCore
 import CreditStore
 import Foundation
+import GRDB
 import Testing
 @testable import CreditDaemon
 
@@ -73,5 +74,54 @@ struct CustomerCacheTests {
         }
         #expect(cache.count == 3)
         #expect(sizes.keys.sorted().filter(cache.holds) == ["C-3", "C-4", "C-5"])
+    }
+
+    /// Before a tick inside a batch, changed states get their stored attention date brought up
+    /// to date without being written themselves (the batch's flush writes them once); a state
+    /// with no row yet is written whole, so that the tick can find it.
+    @Test func syncAttentionWritesTheDateNotTheState() throws {
+        let path = NSTemporaryDirectory() + "cache-\(UUID().uuidString).sqlite"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let database = try CreditDatabase(path: path, durability: .normal)
+        let policy = SchedulerTests.policy()
+        let decoder = EventDecoder(policy: policy)
+        let today = LocalDate(year: 2026, month: 2, day: 1)!
+        var cache = CustomerCache(capacity: 100)
+        func apply(_ json: String, to state: inout CustomerState) {
+            guard case .success(let decoded) = decoder.decode(Array(json.utf8)) else { Issue.record("bad fixture"); return }
+            _ = CreditEngine.apply(decoded.event, to: &state, context: DecisionContext(policy: policy, now: decoded.event.time, instance: "test", arrivalSequence: 1))
+        }
+        func row(_ id: String) throws -> (attention: String?, updatedAt: String)? {
+            try database.read { db in
+                try Row.fetchOne(db, sql: "SELECT attention_on, updated_at FROM customers WHERE customer_id = ?", arguments: [id])
+                    .map { ($0[0], $0[1]) }
+            }
+        }
+        try database.write { db in
+            var state = try cache.state(db, "C-1", policy: policy)
+            apply(#"{"specversion":"1.0","id":"o1","source":"test","type":"order.created","time":"2026-01-02T10:00:00Z","data":{"order_id":"O-1","customer_id":"C-1","amount":"100.00","currency":"EUR"}}"#, to: &state)
+            cache.update(state)
+            try cache.flush(db, updatedAt: "t0", today: today, policy: policy)
+        }
+        let before = try #require(try row("C-1"))
+        var expected: LocalDate?
+        try database.write { db in
+            // Shipped: an invoice, due in 30 days, gives the customer a dunning date.
+            var state = try cache.state(db, "C-1", policy: policy)
+            apply(#"{"specversion":"1.0","id":"s1","source":"test","type":"shipment.shipped","time":"2026-01-03T10:00:00Z","data":{"shipment_id":"S-1","order_id":"O-1","invoice_id":"I-1","customer_id":"C-1","amount":"100.00","currency":"EUR"}}"#, to: &state)
+            expected = StateCodec.attentionOn(state, policy: policy, today: today)
+            cache.update(state)
+            cache.update(try cache.state(db, "C-2", policy: policy))
+            try cache.syncAttention(db, updatedAt: "t1", today: today, policy: policy)
+        }
+        let synced = try #require(try row("C-1"))
+        #expect(expected != nil)
+        #expect(expected?.description != before.attention, "the shipment must move the attention date for this test to mean anything")
+        #expect(synced.attention == expected?.description)
+        #expect(synced.updatedAt == "t0", "the state itself was rewritten")
+        #expect(try row("C-2")?.updatedAt == "t1", "a customer without a row must get one")
+        try database.write { db in try cache.flush(db, updatedAt: "t2", today: today, policy: policy) }
+        #expect(try row("C-1")?.updatedAt == "t2")
+        #expect(try row("C-1")?.attention == expected?.description)
     }
 }

@@ -12,6 +12,8 @@ import GRDB
 struct CustomerCache {
     private var states: [String: Entry] = [:]
     private var dirty: Set<String> = []
+    /// Changed states whose stored attention date may be out of date (see `syncAttention`).
+    private var attentionStale: Set<String> = []
     private var generation: UInt64 = 0
     let capacity: Int
     /// See `StateCodec.itemsApartFrom` (tests lower it).
@@ -94,6 +96,28 @@ struct CustomerCache {
         state.dropOpenOrderBook()
         states[state.customerId] = Entry(state: state, lastUsed: generation)
         dirty.insert(state.customerId)
+        attentionStale.insert(state.customerId)
+    }
+
+    /// Writes the attention dates of the states changed since the last flush or sync, and not
+    /// the states themselves: a scheduler tick inside a batch finds the customers it must visit
+    /// by that column, and the states are written once, at the batch's flush, instead of before
+    /// every tick the batch passes (a replay of a year passes one a day). A state that has no
+    /// row yet is written whole, so that the tick can find it.
+    mutating func syncAttention(_ db: Database, updatedAt: String, today: LocalDate, policy: Policy) throws {
+        var notInHand: Set<String> = []
+        for id in attentionStale.sorted() {
+            guard let entry = states[id], entry.state != nil else {
+                notInHand.insert(id)
+                continue
+            }
+            try CustomerStore.setAttention(db, id: id, on: StateCodec.attentionOn(entry.state!, policy: policy, today: today))
+            if db.changesCount == 0 {
+                try StateCodec.save(db, &entry.state!, today: today, policy: policy, updatedAt: updatedAt, itemsApartFrom: itemsApartFrom)
+                dirty.remove(id)
+            }
+        }
+        attentionStale = notInHand
     }
 
     /// Writes every changed state (in id order, for stable I/O) and trims the cache.
@@ -103,6 +127,7 @@ struct CustomerCache {
             try StateCodec.save(db, &entry.state!, today: today, policy: policy, updatedAt: updatedAt, itemsApartFrom: itemsApartFrom)
         }
         dirty.removeAll()
+        attentionStale.removeAll()
         generation += 1
         trim()
     }
@@ -111,6 +136,7 @@ struct CustomerCache {
     mutating func discardAll() {
         states.removeAll()
         dirty.removeAll()
+        attentionStale.removeAll()
     }
 
     private mutating func trim() {

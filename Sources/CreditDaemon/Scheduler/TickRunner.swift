@@ -15,10 +15,10 @@ extension BatchProcessor {
     /// Runs up to `limit` customers of `tick` after its cursor inside the caller's transaction.
     /// Returns true when the tick is finished (and records it so).
     func runTickChunk(_ db: Database, tick: Timestamp, limit: Int, policy: Policy, stamp: String,
-                      into outcome: inout Outcome) throws -> Bool {
+                      flushAfter: Bool = true, into outcome: inout Outcome) throws -> Bool {
         let today = tick.utcDate
         // Rows changed earlier in this transaction must show their current attention date.
-        try stateCache.flush(db, updatedAt: stamp, today: today, policy: policy)
+        try stateCache.syncAttention(db, updatedAt: stamp, today: today, policy: policy)
         let record = try TickStore.get(db, tick)
         if record?.finished == true { return true }
         if record == nil { try TickStore.start(db, tick, at: stamp) }
@@ -50,7 +50,7 @@ extension BatchProcessor {
             outcome.keep(done.outputs, whole: keepsWholeOutputs)
         }
         if let last = ids.last { try TickStore.advance(db, tick, cursor: last, customers: ids.count, outputs: produced) }
-        try stateCache.flush(db, updatedAt: stamp, today: today, policy: policy)
+        if flushAfter { try stateCache.flush(db, updatedAt: stamp, today: today, policy: policy) }
         guard ids.count < limit else { return false }
         try TickStore.finish(db, tick, at: stamp)
         outcome.ticksRun.append(tick)
@@ -58,9 +58,10 @@ extension BatchProcessor {
     }
 
     /// Runs a whole tick inside the caller's transaction (the event clock: the tick must be done
-    /// before the event that passed it is applied).
+    /// before the event that passed it is applied). The states it changes are written with the
+    /// batch's own at its end (the next tick's chunks find them through `syncAttention`).
     func runWholeTick(_ db: Database, tick: Timestamp, policy: Policy, stamp: String, into outcome: inout Outcome) throws {
-        while try !runTickChunk(db, tick: tick, limit: 10_000, policy: policy, stamp: stamp, into: &outcome) {}
+        while try !runTickChunk(db, tick: tick, limit: 10_000, policy: policy, stamp: stamp, flushAfter: false, into: &outcome) {}
     }
 
     /// One step of the wall-clock scheduler, in its own transaction: resumes an unfinished tick or
