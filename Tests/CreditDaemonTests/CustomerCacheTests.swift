@@ -10,10 +10,18 @@ import Testing
 /// evicted state is read again from its row.
 @Suite("Customer state cache")
 struct CustomerCacheTests {
-    @Test func aFlushPastCapacityEvictsTheLeastRecentlyUsed() throws {
+    static func temporaryDatabase() throws -> (CreditDatabase, String) {
         let path = NSTemporaryDirectory() + "cache-\(UUID().uuidString).sqlite"
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        let database = try CreditDatabase(path: path, durability: .normal)
+        return (try CreditDatabase(path: path, durability: .normal), path)
+    }
+
+    static func remove(_ path: String) {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+
+    @Test func aFlushPastCapacityEvictsTheLeastRecentlyUsed() throws {
+        let (database, path) = try Self.temporaryDatabase()
+        defer { Self.remove(path) }
         let policy = SchedulerTests.policy()
         let today = LocalDate(year: 2026, month: 3, day: 1)!
         var cache = CustomerCache(capacity: 8)
@@ -47,9 +55,8 @@ struct CustomerCacheTests {
     /// A batch touches more customers than the cache holds, so all of them were last used at the
     /// same time: the ones with the most items, the dearest to read again, are the ones kept.
     @Test func amongTheSameBatchTheSmallestLeaveFirst() throws {
-        let path = NSTemporaryDirectory() + "cache-\(UUID().uuidString).sqlite"
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        let database = try CreditDatabase(path: path, durability: .normal)
+        let (database, path) = try Self.temporaryDatabase()
+        defer { Self.remove(path) }
         let policy = SchedulerTests.policy()
         let decoder = EventDecoder(policy: policy)
         let today = LocalDate(year: 2026, month: 3, day: 1)!
@@ -80,9 +87,8 @@ struct CustomerCacheTests {
     /// to date without being written themselves (the batch's flush writes them once); a state
     /// with no row yet is written whole, so that the tick can find it.
     @Test func syncAttentionWritesTheDateNotTheState() throws {
-        let path = NSTemporaryDirectory() + "cache-\(UUID().uuidString).sqlite"
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        let database = try CreditDatabase(path: path, durability: .normal)
+        let (database, path) = try Self.temporaryDatabase()
+        defer { Self.remove(path) }
         let policy = SchedulerTests.policy()
         let decoder = EventDecoder(policy: policy)
         let today = LocalDate(year: 2026, month: 2, day: 1)!
