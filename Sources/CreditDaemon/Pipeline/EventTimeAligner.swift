@@ -9,7 +9,8 @@ import DequeModule
 /// others; the engine then takes back and re-applies that window (docs/performance.md, issue 3,
 /// session 15). This merges the partitions the way Kafka Streams does: among the partitions'
 /// next messages, the one with the earliest `time` goes first, and a partition with nothing
-/// buffered that the broker says has more (it is lagging) is waited for, at most `maxWait`.
+/// buffered that the broker says has more (it is lagging) is waited for, at most `maxWaitMs` of
+/// quiet time (see `AlignmentInstant`).
 ///
 /// The merge runs per group of partitions with the same number across the input topics: a
 /// producer that keys by customer, with the same partition count on each topic, puts all of a
@@ -45,6 +46,7 @@ struct EventTimeAligner<Message> {
         let time: Int64?
     }
 
+    /// How many times `maxWaitMs` of wall time a wait may last however busy the loop is.
     static var wallFactor: Int64 { 50 }
 
     private struct Lane {
