@@ -19,6 +19,16 @@ struct CustomerCacheTests {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
+    /// Applies one input event, given as its JSON, to `state`.
+    static func apply(_ json: String, to state: inout CustomerState, policy: Policy, sequence: Int64 = 1) {
+        guard case .success(let decoded) = EventDecoder(policy: policy).decode(Array(json.utf8)) else {
+            Issue.record("bad fixture: \(json)")
+            return
+        }
+        let context = DecisionContext(policy: policy, now: decoded.event.time, instance: "test", arrivalSequence: sequence)
+        _ = CreditEngine.apply(decoded.event, to: &state, context: context)
+    }
+
     @Test func aFlushPastCapacityEvictsTheLeastRecentlyUsed() throws {
         let (database, path) = try Self.temporaryDatabase()
         defer { Self.remove(path) }
@@ -58,7 +68,6 @@ struct CustomerCacheTests {
         let (database, path) = try Self.temporaryDatabase()
         defer { Self.remove(path) }
         let policy = SchedulerTests.policy()
-        let decoder = EventDecoder(policy: policy)
         let today = LocalDate(year: 2026, month: 3, day: 1)!
         var cache = CustomerCache(capacity: 4)
         // C-0 has no order, C-1 one, ... C-5 five; the order of the ids is not the order of sizes.
@@ -70,9 +79,7 @@ struct CustomerCacheTests {
                 for n in 0..<orders {
                     sequence += 1
                     let json = #"{"specversion":"1.0","id":"\#(id)-\#(n)","source":"test","type":"order.created","time":"2026-02-01T10:00:00Z","data":{"order_id":"\#(id)-O\#(n)","customer_id":"\#(id)","amount":"10.00","currency":"EUR"}}"#
-                    guard case .success(let decoded) = decoder.decode(Array(json.utf8)) else { Issue.record("bad fixture"); return }
-                    let context = DecisionContext(policy: policy, now: decoded.event.time, instance: "test", arrivalSequence: sequence)
-                    _ = CreditEngine.apply(decoded.event, to: &state, context: context)
+                    Self.apply(json, to: &state, policy: policy, sequence: sequence)
                 }
                 cache.update(state)
             }
@@ -90,13 +97,8 @@ struct CustomerCacheTests {
         let (database, path) = try Self.temporaryDatabase()
         defer { Self.remove(path) }
         let policy = SchedulerTests.policy()
-        let decoder = EventDecoder(policy: policy)
         let today = LocalDate(year: 2026, month: 2, day: 1)!
         var cache = CustomerCache(capacity: 100)
-        func apply(_ json: String, to state: inout CustomerState) {
-            guard case .success(let decoded) = decoder.decode(Array(json.utf8)) else { Issue.record("bad fixture"); return }
-            _ = CreditEngine.apply(decoded.event, to: &state, context: DecisionContext(policy: policy, now: decoded.event.time, instance: "test", arrivalSequence: 1))
-        }
         func row(_ id: String) throws -> (attention: String?, updatedAt: String)? {
             try database.read { db in
                 try Row.fetchOne(db, sql: "SELECT attention_on, updated_at FROM customers WHERE customer_id = ?", arguments: [id])
@@ -105,7 +107,7 @@ struct CustomerCacheTests {
         }
         try database.write { db in
             var state = try cache.state(db, "C-1", policy: policy)
-            apply(#"{"specversion":"1.0","id":"o1","source":"test","type":"order.created","time":"2026-01-02T10:00:00Z","data":{"order_id":"O-1","customer_id":"C-1","amount":"100.00","currency":"EUR"}}"#, to: &state)
+            Self.apply(#"{"specversion":"1.0","id":"o1","source":"test","type":"order.created","time":"2026-01-02T10:00:00Z","data":{"order_id":"O-1","customer_id":"C-1","amount":"100.00","currency":"EUR"}}"#, to: &state, policy: policy)
             cache.update(state)
             try cache.flush(db, updatedAt: "t0", today: today, policy: policy)
         }
@@ -114,7 +116,7 @@ struct CustomerCacheTests {
         try database.write { db in
             // Shipped: an invoice, due in 30 days, gives the customer a dunning date.
             var state = try cache.state(db, "C-1", policy: policy)
-            apply(#"{"specversion":"1.0","id":"s1","source":"test","type":"shipment.shipped","time":"2026-01-03T10:00:00Z","data":{"shipment_id":"S-1","order_id":"O-1","invoice_id":"I-1","customer_id":"C-1","amount":"100.00","currency":"EUR"}}"#, to: &state)
+            Self.apply(#"{"specversion":"1.0","id":"s1","source":"test","type":"shipment.shipped","time":"2026-01-03T10:00:00Z","data":{"shipment_id":"S-1","order_id":"O-1","invoice_id":"I-1","customer_id":"C-1","amount":"100.00","currency":"EUR"}}"#, to: &state, policy: policy)
             expected = StateCodec.attentionOn(state, policy: policy, today: today)
             cache.update(state)
             cache.update(try cache.state(db, "C-2", policy: policy))

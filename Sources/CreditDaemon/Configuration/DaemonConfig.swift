@@ -34,8 +34,8 @@ public struct DaemonConfig: Sendable, Equatable {
     /// applies the other partitions' later events (`EventTimeAligner`); 0 applies in arrival order.
     public var alignWaitMs = 200
     /// Input messages held back for business-time order, at most; nil: ten batches. A safety net:
-    /// partitions that run ahead are paused at a batch each, but what the consumer had fetched
-    /// before the pause still comes in (up to five batches), and must not force the order.
+    /// partitions that run ahead are paused at a quarter batch each, but what the consumer had
+    /// fetched before the pause still comes in, and should not force the order.
     public var alignMaxMessages: Int?
     /// `alignMaxMessages` or its default.
     public var alignBufferLimit: Int { alignMaxMessages ?? 10 * batchMaxMessages }

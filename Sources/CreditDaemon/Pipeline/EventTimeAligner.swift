@@ -65,8 +65,6 @@ struct EventTimeAligner<Message> {
     /// Messages held in all lanes.
     private(set) var buffered = 0
 
-    var maxBufferedOption: Int { options.maxBuffered }
-    var batchSizeOption: Int { options.batchSize }
     init(options: Options) {
         self.options = options
     }
@@ -83,12 +81,6 @@ struct EventTimeAligner<Message> {
         for partition in partitions {
             if let lane = lanes.removeValue(forKey: partition) { buffered -= lane.queue.count }
         }
-    }
-
-    /// Forgets everything held (for a consumer that starts over).
-    mutating func reset() {
-        lanes.removeAll()
-        buffered = 0
     }
 
     /// Holds a message; messages of one partition must come in offset order.
@@ -155,8 +147,7 @@ struct EventTimeAligner<Message> {
             let entry = lanes[earliest.partition]!.queue.removeFirst()
             buffered -= 1
             released.append(entry.message)
-            let lane = lanes[earliest.partition]!
-            if lane.queue.isEmpty, mustWait(earliest.partition, lane) {
+            if lanes[earliest.partition]!.queue.isEmpty, mustWait(earliest.partition, lanes[earliest.partition]!) {
                 waitingFor.append(earliest.partition)
                 blocked.insert(earliest.partition.partition)
             }

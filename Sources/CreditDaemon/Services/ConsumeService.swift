@@ -234,10 +234,12 @@ public final class ConsumeService: Service, Sendable {
         var clock = QuietClock()
     }
 
+    private static let clockOrigin = ContinuousClock.now
+
+    /// Milliseconds on a monotonic clock (the aligner's waits).
     static func monotonicMilliseconds() -> Int64 {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
+        let elapsed = clockOrigin.duration(to: .now).components
+        return elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000
     }
 }
 
