@@ -17,6 +17,7 @@ import Foundation
 /// over the past week, so about a seventh of the customers are due a next letter).
 ///
 /// Usage: bench-book [CUSTOMERS] [INVOICES_PER_CUSTOMER] [DATABASE]   (defaults 100000 10)
+/// BENCH_SCENARIO=first|steady runs one book only.
 let arguments = CommandLine.arguments
 let customers = arguments.count > 1 ? Int(arguments[1])! : 100_000
 let perCustomer = arguments.count > 2 ? Int(arguments[2])! : 10
@@ -140,5 +141,7 @@ func runScenario(steady: Bool) throws {
     if !(steady && keepSteadyBook) { try? FileManager.default.removeItem(atPath: path) }
 }
 
-try runScenario(steady: false)
-try runScenario(steady: true)
+// BENCH_SCENARIO=first or =steady runs one of the two (for a profile of one).
+let only = ProcessInfo.processInfo.environment["BENCH_SCENARIO"]
+if only != "steady" { try runScenario(steady: false) }
+if only != "first" { try runScenario(steady: true) }

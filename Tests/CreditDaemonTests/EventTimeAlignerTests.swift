@@ -158,8 +158,8 @@ struct EventTimeAlignerTests {
         #expect(aligner.release(now: .init(wall: 2, quiet: 2)) { _, _ in true }.isEmpty)
     }
 
-    /// A partition holding `partitionLimit` messages is paused (once), and resumed once it is
-    /// down to half of that.
+    /// A partition holding `partitionLimit` messages is paused (once the consumer did it), and
+    /// resumed once it is down to half of that.
     @Test func aPartitionFarAheadIsPausedUntilHalfOfItIsApplied() {
         var aligner = Self.aligner(wait: 1000, batch: 2, partitionLimit: 4)
         aligner.assigned([Self.orders, Self.payments])
@@ -167,6 +167,9 @@ struct EventTimeAlignerTests {
         #expect(aligner.flowControl() == ([], []))
         Self.add(&aligner, Self.orders, [40], from: 3)
         #expect(aligner.flowControl() == ([Self.orders], []))
+        // The consumer failed to pause it: asked for again.
+        #expect(aligner.flowControl() == ([Self.orders], []))
+        aligner.paused([Self.orders])
         #expect(aligner.flowControl() == ([], []))
         #expect(aligner.pausedCount == 1)
         // Payments lags: nothing goes, orders stays paused.
@@ -174,8 +177,71 @@ struct EventTimeAlignerTests {
         Self.add(&aligner, Self.payments, [50])
         #expect(Self.names(aligner.release(now: .init(wall: 1, quiet: 1)) { _, _ in false }) == ["o0@10", "o1@20"])
         #expect(aligner.flowControl() == ([], [Self.orders]))
+        // Until the consumer resumed it, it counts as paused and is asked for again.
+        #expect(aligner.pausedCount == 1)
+        #expect(aligner.flowControl() == ([], [Self.orders]))
+        aligner.resumed([Self.orders])
         #expect(aligner.flowControl() == ([], []))
         #expect(aligner.pausedCount == 0)
+    }
+
+    /// `lagging` is asked about a partition's position: after its last message, or where the
+    /// consumer reached its end, whichever is later (a transactional producer's commit marker
+    /// follows its last message, so the last message alone would leave it lagging for good).
+    @Test func theEndOfAPartitionIsItsPosition() {
+        var aligner = Self.aligner(wait: 1000)
+        aligner.assigned([Self.orders, Self.payments])
+        Self.add(&aligner, Self.orders, [10])
+        Self.add(&aligner, Self.payments, [5], from: 7)
+        #expect(Self.names(aligner.release(now: .init(wall: 0, quiet: 0)) { _, _ in false }) == ["p7@5", "o0@10"])
+        var asked: [TopicPartition: Int64?] = [:]
+        // High watermark 9 for payments: its last message was at 7, the marker at 8.
+        func lagging(_ partition: TopicPartition, _ position: Int64?) -> Bool {
+            asked[partition] = position
+            return partition == Self.payments && (position ?? 0) < 9
+        }
+        Self.add(&aligner, Self.orders, [20], from: 1)
+        #expect(aligner.release(now: .init(wall: 1, quiet: 1), lagging: lagging).isEmpty)
+        #expect(asked[Self.payments] == .some(8))
+        aligner.reachedEnd(Self.payments, at: 9)
+        #expect(Self.names(aligner.release(now: .init(wall: 2, quiet: 2), lagging: lagging)) == ["o1@20"])
+        #expect(asked[Self.payments] == .some(9))
+        // A later message moves the position past the end it reached before.
+        Self.add(&aligner, Self.payments, [30], from: 9)
+        Self.add(&aligner, Self.orders, [25], from: 2)
+        #expect(Self.names(aligner.release(now: .init(wall: 3, quiet: 3)) { _, _ in false }) == ["o2@25", "p9@30"])
+        Self.add(&aligner, Self.orders, [40], from: 3)
+        #expect(Self.names(aligner.release(now: .init(wall: 4, quiet: 4), lagging: lagging)) == ["o3@40"])
+        #expect(asked[Self.payments] == .some(10))
+    }
+
+    /// A partition assigned again without a revocation starts afresh: what was held of it is
+    /// fetched again from the stored offset, and keeping it would apply it twice, out of order.
+    @Test func aReassignedPartitionStartsAfresh() {
+        var aligner = Self.aligner(wait: 1000)
+        aligner.assigned([Self.orders])
+        Self.add(&aligner, Self.orders, [10, 20, 30], from: 500)
+        aligner.assigned([Self.orders])
+        #expect(aligner.buffered == 0)
+        Self.add(&aligner, Self.orders, [10, 20], from: 500)
+        #expect(Self.names(aligner.release(now: .init(wall: 1, quiet: 1)) { _, _ in false }) == ["o500@10", "o501@20"])
+        // The same offsets again (a fetch repeated) are not held twice.
+        Self.add(&aligner, Self.orders, [20, 30], from: 501)
+        #expect(Self.names(aligner.release(now: .init(wall: 2, quiet: 2)) { _, _ in false }) == ["o502@30"])
+    }
+
+    /// Large messages cut the wait short by their bytes, before their count would.
+    @Test func heldBytesAreBoundedToo() {
+        var aligner = Aligner(options: .init(maxWaitMs: 1000, maxBuffered: 100, maxBufferedBytes: 2_500, batchSize: 100, partitionLimit: 100))
+        aligner.assigned([Self.orders, Self.payments])
+        for offset in Int64(0)..<2 {
+            aligner.add(Message(partition: Self.orders, offset: offset, time: 10 + offset), partition: Self.orders, offset: offset, time: 10 + offset, bytes: 1_000)
+        }
+        #expect(aligner.bufferedBytes == 2_000)
+        #expect(aligner.release(now: .init(wall: 1, quiet: 1)) { partition, _ in partition == Self.payments }.isEmpty)
+        aligner.add(Message(partition: Self.orders, offset: 2, time: 12), partition: Self.orders, offset: 2, time: 12, bytes: 1_000)
+        #expect(Self.names(aligner.release(now: .init(wall: 2, quiet: 2)) { partition, _ in partition == Self.payments }) == ["o0@10", "o1@11", "o2@12"])
+        #expect(aligner.bufferedBytes == 0)
     }
 
     /// A release is at most one batch; the rest follows in the next.

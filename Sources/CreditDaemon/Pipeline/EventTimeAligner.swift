@@ -20,9 +20,10 @@ import DequeModule
 /// Topics partitioned otherwise lose nothing but some of the ordering.
 ///
 /// Only the tail of a partition is ever held back, so the offsets stored with each applied batch
-/// still cover exactly the messages applied. Held messages are simply dropped on revocation or
-/// shutdown: their offsets were never stored, so they are read again. Past `maxBuffered` held
-/// messages the wait is cut short, so memory stays bounded whatever a partition does.
+/// still cover exactly the messages applied. Held messages are simply dropped on revocation,
+/// reassignment or shutdown: their offsets were never stored, so they are read again. Past
+/// `maxBuffered` held messages, or `maxBufferedBytes` of them, the wait is cut short, so memory
+/// stays bounded whatever a partition does.
 ///
 /// A state machine without I/O: the caller feeds it messages and the clock, and asks what to
 /// apply next; whether a partition is lagging comes from the caller (the consumer's watermarks).
@@ -32,6 +33,8 @@ struct EventTimeAligner<Message> {
         var maxWaitMs: Int64
         /// Held messages past which the next release ignores waiting partitions.
         var maxBuffered: Int
+        /// The same bound in bytes of held messages: large messages reach it first.
+        var maxBufferedBytes: Int = 64 << 20
         /// Most messages in one release (one transaction).
         var batchSize: Int
         /// Held messages of one partition past which it is paused (fetched no further until half
@@ -44,6 +47,7 @@ struct EventTimeAligner<Message> {
         let message: Message
         /// Business time in microseconds; nil (unreadable) goes first, to be judged by the decoder.
         let time: Int64?
+        let bytes: Int
     }
 
     /// How many times `maxWaitMs` of wall time a wait may last however busy the loop is.
@@ -56,6 +60,16 @@ struct EventTimeAligner<Message> {
         var waitingSince: AlignmentInstant?
         /// The offset after the last message added; nil before the first.
         var nextOffset: Int64?
+        /// Where the consumer last reached the end of the partition (`reachedEnd`): past any
+        /// transaction markers, which no message's offset accounts for.
+        var endOffset: Int64?
+        /// The partition's position for `release`'s `lagging`: the later of the two.
+        var position: Int64? {
+            switch (nextOffset, endOffset) {
+            case let (next?, end?): max(next, end)
+            case let (next, end): next ?? end
+            }
+        }
         /// Whether the consumer was told to stop fetching this partition.
         var paused = false
     }
@@ -64,61 +78,88 @@ struct EventTimeAligner<Message> {
     private var lanes: [TopicPartition: Lane] = [:]
     /// Messages held in all lanes.
     private(set) var buffered = 0
+    /// Their bytes.
+    private(set) var bufferedBytes = 0
 
     init(options: Options) {
         self.options = options
     }
 
-    /// New partitions: each is waited for while lagging, like one that just ran dry.
+    /// New partitions: each is waited for while lagging, like one that just ran dry. A partition
+    /// assigned again without having been revoked (the consumer gave up its assignment after a
+    /// failed rebalance) starts afresh: it is fetched again from the stored offset, and what was
+    /// held of it would come twice and out of order.
     mutating func assigned(_ partitions: [TopicPartition]) {
-        for partition in partitions where lanes[partition] == nil {
-            lanes[partition] = Lane()
-        }
+        revoked(partitions)
+        for partition in partitions { lanes[partition] = Lane() }
     }
 
     /// Forgets revoked partitions and their held messages (read again by whoever owns them next).
     mutating func revoked(_ partitions: [TopicPartition]) {
         for partition in partitions {
-            if let lane = lanes.removeValue(forKey: partition) { buffered -= lane.queue.count }
+            guard let lane = lanes.removeValue(forKey: partition) else { continue }
+            buffered -= lane.queue.count
+            bufferedBytes -= lane.queue.reduce(0) { $0 + $1.bytes }
         }
     }
 
-    /// Holds a message; messages of one partition must come in offset order.
-    mutating func add(_ message: Message, partition: TopicPartition, offset: Int64, time: Int64?) {
-        lanes[partition, default: Lane()].queue.append(Entry(message: message, time: time))
+    /// Holds a message; messages of one partition must come in offset order. One at or below an
+    /// offset already held is dropped (the same message fetched again).
+    mutating func add(_ message: Message, partition: TopicPartition, offset: Int64, time: Int64?, bytes: Int = 0) {
+        if let next = lanes[partition]?.nextOffset, offset < next { return }
+        lanes[partition, default: Lane()].queue.append(Entry(message: message, time: time, bytes: bytes))
         lanes[partition]!.nextOffset = offset + 1
         lanes[partition]!.waitingSince = nil
         buffered += 1
+        bufferedBytes += bytes
+    }
+
+    /// The consumer reached the end of the partition at `offset` (librdkafka's end-of-partition
+    /// event): until the broker has more, the partition is not lagging, even where its last
+    /// message is not the last offset (a transactional producer's commit markers follow it).
+    mutating func reachedEnd(_ partition: TopicPartition, at offset: Int64) {
+        guard lanes[partition] != nil else { return }
+        lanes[partition]!.endOffset = offset
     }
 
     /// Partitions paused by `flowControl` and not yet resumed.
     var pausedCount: Int { lanes.values.reduce(0) { $0 + ($1.paused ? 1 : 0) } }
 
     /// The partitions to pause (holding `partitionLimit` or more) and to resume (paused, and
-    /// down to half of that); call after adding and releasing, and tell the consumer.
-    mutating func flowControl() -> (pause: [TopicPartition], resume: [TopicPartition]) {
+    /// down to half of that); call after adding and releasing, tell the consumer, and report
+    /// what it did with `paused` and `resumed` (a partition it failed to pause or resume is
+    /// asked for again next time).
+    func flowControl() -> (pause: [TopicPartition], resume: [TopicPartition]) {
         var pause: [TopicPartition] = []
         var resume: [TopicPartition] = []
         for (partition, lane) in lanes {
             if !lane.paused, lane.queue.count >= options.partitionLimit {
-                lanes[partition]!.paused = true
                 pause.append(partition)
             } else if lane.paused, lane.queue.count <= options.partitionLimit / 2 {
-                lanes[partition]!.paused = false
                 resume.append(partition)
             }
         }
         return (pause.sorted(), resume.sorted())
     }
 
+    /// The consumer stopped fetching these partitions.
+    mutating func paused(_ partitions: [TopicPartition]) {
+        for partition in partitions where lanes[partition] != nil { lanes[partition]!.paused = true }
+    }
+
+    /// The consumer fetches these partitions again.
+    mutating func resumed(_ partitions: [TopicPartition]) {
+        for partition in partitions where lanes[partition] != nil { lanes[partition]!.paused = false }
+    }
+
     /// The next messages to apply, in business-time order within each group and offset order
     /// within each partition; empty while every group with messages waits for a lagging partition.
     ///
-    /// `lagging(partition, nextOffset)` says whether the broker holds messages of the partition
-    /// at or after `nextOffset` (nil: nothing added since it was assigned).
+    /// `lagging(partition, position)` says whether the broker holds messages of the partition
+    /// at or after `position` (nil: nothing added since it was assigned, and its end not reached).
     mutating func release(now: AlignmentInstant, lagging: (TopicPartition, Int64?) -> Bool) -> [Message] {
         guard buffered > 0 else { return [] }
-        let forced = buffered > options.maxBuffered
+        let forced = buffered > options.maxBuffered || bufferedBytes > options.maxBufferedBytes
         var waitingFor: [TopicPartition] = []
         var blocked: Set<Int32> = []
         /// Whether the group of an empty lane must wait for it.
@@ -126,7 +167,7 @@ struct EventTimeAligner<Message> {
             guard !forced else { return false }
             let since = lane.waitingSince ?? now
             return now.quiet - since.quiet < options.maxWaitMs && now.wall - since.wall < options.maxWaitMs * Self.wallFactor
-                && lagging(partition, lane.nextOffset)
+                && lagging(partition, lane.position)
         }
         for (partition, lane) in lanes where lane.queue.isEmpty && mustWait(partition, lane) {
             waitingFor.append(partition)
@@ -146,6 +187,7 @@ struct EventTimeAligner<Message> {
             guard let earliest else { break }
             let entry = lanes[earliest.partition]!.queue.removeFirst()
             buffered -= 1
+            bufferedBytes -= entry.bytes
             released.append(entry.message)
             if lanes[earliest.partition]!.queue.isEmpty, mustWait(earliest.partition, lanes[earliest.partition]!) {
                 waitingFor.append(earliest.partition)

@@ -60,6 +60,10 @@ public final class ConsumeService: Service, Sendable {
         // the sooner the one behind comes through (docs/performance.md, issue 3, session 16).
         let aligned = config.alignWaitMs > 0
         properties["queued.min.messages"] = properties["queued.min.messages"] ?? (aligned ? "1000" : "10000")
+        // The merge waits for a partition whose last message is behind its high watermark; the
+        // end-of-partition event says when the consumer is at the end even so (a transactional
+        // producer's commit markers take offsets no message has).
+        if aligned { properties["enable.partition.eof"] = properties["enable.partition.eof"] ?? "true" }
         // How long a fetch may wait at the broker for data (librdkafka: 500 ms). A broker that
         // answers only when the wait ends (Tansu does) adds up to that much to every decision; 10 ms
         // bounds it, for about 100 small fetch requests a second per broker on an idle topic.
@@ -139,7 +143,7 @@ public final class ConsumeService: Service, Sendable {
             guard alignment != nil else { return try apply(messages) }
             for message in messages {
                 alignment!.aligner.add(message, partition: message.topicPartition, offset: message.offset,
-                                     time: EventTimePeek.time(message.value)?.microsecondsSinceEpoch)
+                                       time: EventTimePeek.time(message.value)?.microsecondsSinceEpoch, bytes: message.value.count)
             }
             try applyAligned(&alignment!)
         case .idle:
@@ -159,8 +163,10 @@ public final class ConsumeService: Service, Sendable {
             alignment?.aligner.revoked(partitions)
             status.revoked(partitions)
             logger.info("partitions revoked", metadata: ["partitions": "\(partitions.map(\.description))", "lost": "\(lost)"])
-        case .endOfPartition:
-            break
+        case .endOfPartition(let partition, let nextOffset):
+            guard alignment != nil else { return }
+            alignment!.aligner.reachedEnd(partition, at: nextOffset)
+            try applyAligned(&alignment!)
         case .error(let error):
             status.brokerProblem(error.message, fromConsumer: true)
             logger.warning("Kafka consumer problem", metadata: ["error.code": "\(error.code)", "error": "\(error.message)"])
@@ -171,27 +177,29 @@ public final class ConsumeService: Service, Sendable {
     private func applyAligned(_ alignment: inout InputAlignment) throws {
         while true {
             let now = alignment.clock.instant(wall: Self.monotonicMilliseconds())
-            let batch = alignment.aligner.release(now: now) { partition, nextOffset in
-                // Lagging: the last fetch saw messages at or after `nextOffset` (or nothing was
+            let batch = alignment.aligner.release(now: now) { partition, position in
+                // Lagging: the last fetch saw messages at or after `position` (or nothing was
                 // fetched yet). A partition the broker cannot describe is not waited for.
-                guard let marks = consumer.cachedWatermarks(for: partition) else { return nextOffset == nil }
-                return (nextOffset ?? marks.low) < marks.high
+                guard let marks = consumer.cachedWatermarks(for: partition) else { return position == nil }
+                return (position ?? marks.low) < marks.high
             }
             let flow = alignment.aligner.flowControl()
-            metrics?.inputAlignment(held: alignment.aligner.buffered, paused: alignment.aligner.pausedCount)
-            do {
-                try consumer.pause(flow.pause)
-                try consumer.resume(flow.resume)
-                if !flow.pause.isEmpty || !flow.resume.isEmpty {
-                    logger.debug("input partitions paused or resumed for business-time order", metadata: [
-                        "paused": "\(flow.pause.map(\.description))", "resumed": "\(flow.resume.map(\.description))",
-                        "held": "\(alignment.aligner.buffered)",
+            // Each list only once the consumer did it: a partition left paused would never be
+            // fetched again; one left fetching only loses some order (the limits still hold).
+            for (partitions, pausing) in [(flow.pause, true), (flow.resume, false)] where !partitions.isEmpty {
+                do {
+                    if pausing { try consumer.pause(partitions) } else { try consumer.resume(partitions) }
+                    if pausing { alignment.aligner.paused(partitions) } else { alignment.aligner.resumed(partitions) }
+                    logger.debug("input partitions \(pausing ? "paused" : "resumed") for business-time order", metadata: [
+                        "partitions": "\(partitions.map(\.description))", "held": "\(alignment.aligner.buffered)",
+                    ])
+                } catch {
+                    logger.warning("could not \(pausing ? "pause" : "resume") input partitions; will try again", metadata: [
+                        "partitions": "\(partitions.map(\.description))", "error": "\(error)",
                     ])
                 }
-            } catch {
-                // Only the order suffers (the global limit still bounds the buffer).
-                logger.warning("could not pause or resume input partitions", metadata: ["error": "\(error)"])
             }
+            metrics?.inputAlignment(held: alignment.aligner.buffered, paused: alignment.aligner.pausedCount)
             guard !batch.isEmpty else { return }
             try apply(batch)
         }
