@@ -1,5 +1,7 @@
 import CreditCore
+import CreditStore
 import Foundation
+import GRDB
 import Testing
 @testable import CreditDaemon
 
@@ -11,13 +13,13 @@ struct ReplayFileTests {
         #"{"specversion":"1.0","id":"o-\#(n)","source":"test","type":"order.created","time":"2026-02-01T10:00:0\#(n)Z","data":{"order_id":"O-\#(n)","customer_id":"C-1","amount":"10.00","currency":"EUR"}}"#
     }
 
-    private static func replay(_ text: String) throws -> (summary: ReplayRunner.Summary, outputs: [String], deadLetters: [String]) {
+    private static func replay(_ text: String, database: String? = nil) throws -> (summary: ReplayRunner.Summary, outputs: [String], deadLetters: [String]) {
         let file = NSTemporaryDirectory() + "replay-\(UUID().uuidString).jsonl"
         defer { try? FileManager.default.removeItem(atPath: file) }
         try Data(text.utf8).write(to: URL(fileURLWithPath: file))
         var config = DaemonConfig()
         config.batchMaxMessages = 2
-        let runner = ReplayRunner(config: config, policy: SchedulerTests.policy(), policySource: nil, databasePath: nil)
+        let runner = ReplayRunner(config: config, policy: SchedulerTests.policy(), policySource: nil, databasePath: database)
         var outputs = Data()
         var letters = Data()
         let summary = try runner.run(eventsFile: file, output: { outputs.append($0) }, deadLetters: { letters.append($0) })
@@ -44,5 +46,21 @@ struct ReplayFileTests {
         #expect(blank.summary.lines == 3)
         #expect(blank.summary.applied == 0)
         #expect(blank.outputs.isEmpty)
+    }
+
+    /// A replay prints its outputs and publishes nothing: its database keeps the audit trail of
+    /// every output (the back-test can be audited) and no outbox rows.
+    @Test func aReplayAuditsItsOutputsAndLeavesNothingToPublish() throws {
+        let path = NSTemporaryDirectory() + "replay-db-\(UUID().uuidString).sqlite"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let result = try Self.replay([Self.order(1), "not json", Self.order(2), Self.order(3)].joined(separator: "\n"), database: path)
+        #expect(result.summary.deadLetters == 1)
+        #expect(result.outputs.count >= 3)
+        let queue = try DatabaseQueue(path: path)
+        let (outbox, audited) = try queue.read { db in
+            (try Outbox.backlog(db), try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_log") ?? 0)
+        }
+        #expect(outbox == 0)
+        #expect(audited == result.outputs.count)
     }
 }

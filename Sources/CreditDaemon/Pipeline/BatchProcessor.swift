@@ -42,6 +42,10 @@ public final class BatchProcessor: @unchecked Sendable {
     /// 5,000 new customers held 5,000 score changes' factors to the end, at the memory peak.
     /// Set before the first batch; only read under `writerLock`.
     public var keepsWholeOutputs = true
+    /// False in a replay: its outputs are printed (`renderedOutputs`), nothing publishes them,
+    /// so no outbox rows are written (they were a tenth of a replay's writer, inserted and
+    /// deleted again). Set before the first batch; only read under `writerLock`.
+    public var writesOutbox = true
     /// The audit trail's appender while a batch's transaction runs (one head read and write per
     /// batch instead of per event); nil outside `process`.
     var batchAudit: AuditAppender?

@@ -32,7 +32,7 @@ extension BatchProcessor {
         if try !submit(db, .init(outputs: outputs, extra: extra, actor: actor, stamp: stamp)) {
             let (messages, entries) = OutputRenderer.render(outputs, extra: extra, actor: actor, topics: config.topics)
             for (output, message) in zip(outputs, messages) {
-                try Outbox.append(db, message, createdAt: stamp)
+                if writesOutbox { try Outbox.append(db, message, createdAt: stamp) }
                 renderedOutputs?.append(RenderedOutput(id: output.id, bytes: message.value))
             }
             try AuditLog.append(db, entries)
@@ -51,7 +51,7 @@ extension BatchProcessor {
     /// outputs recorded around it.
     func record(_ db: Database, ready message: OutboxMessage, stamp: String) throws {
         if try !submit(db, .init(stamp: stamp, ready: message)) {
-            try Outbox.append(db, message, createdAt: stamp)
+            if writesOutbox { try Outbox.append(db, message, createdAt: stamp) }
         }
     }
 
@@ -70,7 +70,7 @@ extension BatchProcessor {
         guard !rendered.isEmpty else { return }
         var entries: [AuditEntry] = []
         for item in rendered {
-            try Outbox.append(db, item.message, createdAt: item.stamp)
+            if writesOutbox { try Outbox.append(db, item.message, createdAt: item.stamp) }
             guard let entry = item.entry else { continue }
             entries.append(entry)
             renderedOutputs?.append(RenderedOutput(id: item.id, bytes: item.message.value))

@@ -50,6 +50,7 @@ public struct ReplayRunner {
         defer { checkpoints?.cancel() }
         let processor = BatchProcessor(database: database, config: config, policy: policy, policySource: policySource)
         processor.renderedOutputs = []
+        processor.writesOutbox = false
         var summary = Summary()
         var batch: [IncomingMessage] = []
         batch.reserveCapacity(config.batchMaxMessages)
@@ -74,7 +75,6 @@ public struct ReplayRunner {
                 errors.append(0x0A)
             }
             if !errors.isEmpty { deadLetters(errors) }
-            try database.write { db in try Outbox.clear(db) }
             summary.applied += outcome.applied
             summary.repeated += outcome.repeated
             summary.deadLetters += outcome.deadLetters.count

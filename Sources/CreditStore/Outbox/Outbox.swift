@@ -44,10 +44,3 @@ public enum Outbox {
         try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") ?? 0
     }
 }
-
-extension Outbox {
-    /// Empties the outbox (a replay prints its outputs instead of publishing them).
-    public static func clear(_ db: Database) throws {
-        try db.execute(sql: "DELETE FROM outbox")
-    }
-}
