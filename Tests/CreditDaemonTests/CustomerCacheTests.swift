@@ -132,4 +132,50 @@ struct CustomerCacheTests {
         #expect(try row("C-1")?.updatedAt == "t2")
         #expect(try row("C-1")?.attention == expected?.description)
     }
+
+    /// A state saved on a later day than it was scored on (at a tick's sync, at the end of a
+    /// batch that spans days) still gets the scheduler's visit on the day between on which time
+    /// alone moves its score; counted from the saving day, that visit was lost.
+    @Test func theAttentionDateCountsFromTheDayOfScoring() throws {
+        var policy = SchedulerTests.policy()
+        policy.dunning.levels = []
+        policy.scoring.factors = [ScoringFactor(name: .overdueShare, bins: [ScoreBin(upTo: DecimalAmount(0), points: 100),
+                                                                            ScoreBin(upTo: nil, points: 0)],
+                                                weight: DecimalAmount(1), noDataPoints: nil)]
+        var state = CreditEngine.newCustomer(id: "C-1", policy: policy)
+        Self.apply(#"{"specversion":"1.0","id":"o1","source":"test","type":"order.created","time":"2026-01-02T10:00:00Z","data":{"order_id":"O-1","customer_id":"C-1","amount":"100.00","currency":"EUR"}}"#, to: &state, policy: policy, sequence: 1)
+        Self.apply(#"{"specversion":"1.0","id":"s1","source":"test","type":"shipment.shipped","time":"2026-01-03T10:00:00Z","data":{"shipment_id":"S-1","order_id":"O-1","invoice_id":"I-1","customer_id":"C-1","amount":"100.00","currency":"EUR","due_date":"2026-01-10"}}"#, to: &state, policy: policy, sequence: 2)
+        #expect(state.scoredOn == LocalDate(year: 2026, month: 1, day: 3))
+        let dueNextDay = LocalDate(year: 2026, month: 1, day: 11)
+        #expect(StateCodec.attentionOn(state, policy: policy, today: LocalDate(year: 2026, month: 1, day: 3)!) == dueNextDay)
+        // Saved on the 12th without having been scored since: the 11th is still to visit.
+        #expect(StateCodec.attentionOn(state, policy: policy, today: LocalDate(year: 2026, month: 1, day: 12)!) == dueNextDay)
+        // A state scored on the 12th has nothing left for time to move.
+        state.scoredOn = LocalDate(year: 2026, month: 1, day: 12)
+        #expect(StateCodec.attentionOn(state, policy: policy, today: LocalDate(year: 2026, month: 1, day: 12)!) == nil)
+    }
+
+    /// A new policy may give work to a customer the old one left alone (its class newly dunned,
+    /// a level or a factor added): every customer is visited by the next tick, not only those
+    /// with a date.
+    @Test func aPolicyChangeSendsTheNextTickToEveryCustomer() throws {
+        let (database, path) = try Self.temporaryDatabase()
+        defer { Self.remove(path) }
+        let policy = SchedulerTests.policy()
+        let today = LocalDate(year: 2026, month: 1, day: 5)!
+        try database.write { db in
+            var idle = CreditEngine.newCustomer(id: "C-IDLE", policy: policy)
+            try StateCodec.save(db, &idle, today: today, policy: policy, updatedAt: "t")
+            var owing = CreditEngine.newCustomer(id: "C-OWING", policy: policy)
+            Self.apply(#"{"specversion":"1.0","id":"o1","source":"test","type":"order.created","time":"2026-01-02T10:00:00Z","data":{"order_id":"O-1","customer_id":"C-OWING","amount":"100.00","currency":"EUR"}}"#, to: &owing, policy: policy)
+            Self.apply(#"{"specversion":"1.0","id":"s1","source":"test","type":"shipment.shipped","time":"2026-01-03T10:00:00Z","data":{"shipment_id":"S-1","order_id":"O-1","invoice_id":"I-1","customer_id":"C-OWING","amount":"100.00","currency":"EUR"}}"#, to: &owing, policy: policy, sequence: 2)
+            try StateCodec.save(db, &owing, today: today, policy: policy, updatedAt: "t")
+        }
+        func due(on date: LocalDate) throws -> [String] {
+            try database.read { db in try CustomerStore.needingAttention(db, on: date, after: nil, limit: 10) }
+        }
+        #expect(try due(on: today) == [], "nothing is due yet")
+        try database.write { db in try CustomerStore.resetAttention(db) }
+        #expect(try due(on: today) == ["C-IDLE", "C-OWING"])
+    }
 }

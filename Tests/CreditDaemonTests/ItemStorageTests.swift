@@ -206,6 +206,8 @@ struct ItemStorageTests {
             try cache.flush(db, updatedAt: "t", today: today, policy: policy)
         }
         state.name = "renamed"
+        // A row of the previous version carries no scoring day (version 4 on).
+        state.scoredOn = nil
         let rows = try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM customer_items") ?? 0 }
         #expect(rows == state.orderDecisions.count + state.ledger.itemCount)
         try database.write { db in

@@ -155,4 +155,22 @@ struct WriterHandOverTests {
             #expect(together.outputs.contains { $0.type == .dunningNotice })
         }
     }
+
+    /// A dead letter keeps the record's headers, except one whose name is longer than a stored
+    /// row can hold (Kafka allows it): that one is left out and counted, and the row reads back.
+    @Test func aDeadLetterLeavesOutAHeaderNameTooLongToStore() throws {
+        let path = NSTemporaryDirectory() + "deadletter-\(UUID().uuidString).sqlite"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let processor = try SchedulerTests.processor(path)
+        let long = String(repeating: "h", count: OutboxMessage.Header.maxNameBytes + 1)
+        let message = IncomingMessage(topic: "orders", partition: 0, offset: 7, key: nil, value: Array("not json".utf8),
+                                      headers: [("trace", Array("t-1".utf8)), (long, Array("x".utf8))])
+        let outcome = try processor.process([message], wallNow: Timestamp(rfc3339: "2026-03-01T08:00:00Z")!)
+        #expect(outcome.deadLetters.count == 1)
+        let rows = try processor.database.read { db in try Outbox.pending(db, limit: 10) }
+        let names = rows.first?.headers.map(\.name) ?? []
+        #expect(names.first == "trace")
+        #expect(!names.contains(long))
+        #expect(rows.first?.headers.first { $0.name == "creditd-dropped-headers" }?.value == Array("1".utf8))
+    }
 }

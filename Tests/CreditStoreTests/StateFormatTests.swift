@@ -155,7 +155,7 @@ struct StateFormatTests {
             "customerId", "name", "temporaryLimit", "permanentLimit", "permanentLimitSetBy", "classLimit", "paymentTermsDays",
             "paymentTermsSetBy", "operatorBlock", "blockedByDunning", "dunningLevel", "lastDunningRise", "riskClass", "score",
             "reviewDate", "scoreReasons", "reviewAlertedFor", "bureauReport", "decisions", "utilizationCrossed", "journal",
-            "lastEventTime", "firstSeen",
+            "lastEventTime", "firstSeen", "scoredOn",
             "openOrders",  // not stored: derived from the ledger and the decisions (OpenOrderBook)
             "overdueCache",  // not stored: the overdue figures of the ledger as it is (OverdueMemo)
             "unsavedDecisions",  // not stored: which decisions the store has yet to write (UnsavedItems)

@@ -91,6 +91,11 @@ func temporaryDatabase(_ name: String = "test.sqlite") throws -> (CreditDatabase
         let rest = try db.read { try Outbox.pending($0, limit: 2) }
         #expect(rest.map(\.messageId) == ["m2", "m3"])
         #expect(try db.read { try Outbox.backlog($0) } == 3)
+        // A byte budget stops after the row that reaches it.
+        #expect(try db.read { try Outbox.pending($0, limit: 10, maxBytes: 7) }.map(\.messageId) == ["m2", "m3"])
+        // Delivered out of order and with a gap (m3 failed): only the delivered rows go.
+        try db.write { try Outbox.acknowledge($0, seqs: [pending[4].seq, pending[2].seq]) }
+        #expect(try db.read { try Outbox.pending($0, limit: 10) }.map(\.messageId) == ["m3"])
     }
 
     @Test func aFailedTransactionLeavesNothingBehind() throws {

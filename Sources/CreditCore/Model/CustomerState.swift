@@ -63,6 +63,10 @@ public struct CustomerState: Sendable, Codable, Equatable {
     /// The latest business time applied, and when the customer was first seen (for scoring).
     public var lastEventTime: Timestamp?
     public var firstSeen: Timestamp?
+    /// The day the score was last computed (after an event, at a tick, a bureau report): the
+    /// scheduler must visit the customer on the first later day time alone moves a factor, which
+    /// may be before the day a state is saved on (`StateCodec.attentionOn`).
+    public var scoredOn: LocalDate?
     /// Derived from the ledger and the decisions; neither stored nor compared (see `OpenOrderBook`).
     var openOrders = OpenOrderCache()
     /// The overdue figures of the ledger as it is; neither stored nor compared (see `OverdueMemo`).
@@ -82,6 +86,7 @@ public struct CustomerState: Sendable, Codable, Equatable {
         case customerId, name, temporaryLimit, permanentLimit, permanentLimitSetBy, classLimit, paymentTermsDays, paymentTermsSetBy
         case operatorBlock, blockedByDunning, dunningLevel, lastDunningRise, riskClass, score, reviewDate, scoreReasons
         case reviewAlertedFor, bureauReport, decisions = "orderDecisions", utilizationCrossed, journal, lastEventTime, firstSeen
+        case scoredOn
     }
 
     public init(customerId: String) {
@@ -227,5 +232,6 @@ extension CustomerState {
         journal = try container.decodeIfPresent(LedgerJournal.self, forKey: .journal) ?? LedgerJournal()
         lastEventTime = try container.decodeIfPresent(Timestamp.self, forKey: .lastEventTime)
         firstSeen = try container.decodeIfPresent(Timestamp.self, forKey: .firstSeen)
+        scoredOn = try container.decodeIfPresent(LocalDate.self, forKey: .scoredOn)
     }
 }

@@ -46,6 +46,7 @@ extension CreditEngine {
         let policy = out.policy
         let today = out.context.today
         let card = Scorecard(state: state, bureauReport: state.bureauReport, policy: policy, today: today)
+        state.scoredOn = today
         let oldScore = state.score
         let oldClass = state.riskClass
         let oldReview = state.reviewDate

@@ -296,20 +296,24 @@ public final class BatchProcessor: @unchecked Sendable {
     /// The dead-letter row of `message`, counted in `outcome`.
     private static func deadLetter(_ message: IncomingMessage, _ code: DeadLetterCode, _ detail: String,
                                    config: DaemonConfig, into outcome: inout Outcome) -> OutboxMessage {
+        let kept = message.headers.filter { !$0.0.hasPrefix("creditd-") }
+        let own = kept.filter { $0.0.utf8.count <= OutboxMessage.Header.maxNameBytes }
+        let dropped = kept.count - own.count
         let row = OutboxMessage(
             messageId: "deadletter:\(message.topic):\(message.partition):\(message.offset)",
             topic: config.topics.deadLetter,
             key: message.key,
             value: message.value,
             // The record's own headers first, as they came (except stale creditd-* ones of a
-            // message dead-lettered before), then what went wrong and where it came from.
-            headers: message.headers.filter { !$0.0.hasPrefix("creditd-") }.map { OutboxMessage.Header(name: $0.0, value: $0.1) } + [
+            // message dead-lettered before, and any whose name is too long to store), then what
+            // went wrong and where it came from.
+            headers: own.map { OutboxMessage.Header(name: $0.0, value: $0.1) } + [
                 .init("creditd-error", code.rawValue),
                 .init("creditd-error-detail", detail),
                 .init("creditd-source-topic", message.topic),
                 .init("creditd-source-partition", String(message.partition)),
                 .init("creditd-source-offset", String(message.offset)),
-            ])
+            ] + (dropped > 0 ? [.init("creditd-dropped-headers", String(dropped))] : []))
         outcome.deadLetters.append(.init(message: message, code: code, detail: detail))
         return row
     }

@@ -134,12 +134,15 @@ public enum StateCodec {
     /// The first date on which a scheduler tick can change the customer: the next possible
     /// dunning rise (see `CreditEngine.nextDunningDate`), the day after a temporary limit's
     /// expiry, the day after the review date, the next day time alone can move the score
-    /// (`CreditEngine.nextScoringDate`). nil: no tick needs to visit it.
+    /// (`CreditEngine.nextScoringDate`), counted from the day it was last scored: a state saved
+    /// on a later day (at the end of a batch, a tick or an operator action that does not rescore)
+    /// has not seen the days between. nil: no tick needs to visit it.
     public static func attentionOn(_ state: CustomerState, policy: Policy, today: LocalDate) -> LocalDate? {
         var dates = [CreditEngine.nextDunningDate(state, policy: policy.dunning)]
         dates.append(state.temporaryLimit?.expiresOn.adding(days: 1))
         dates.append(state.reviewDate?.adding(days: 1))
-        dates.append(CreditEngine.nextScoringDate(state, policy: policy, today: today))
+        let scoredThrough = state.scoredOn.map { min($0, today) } ?? today
+        dates.append(CreditEngine.nextScoringDate(state, policy: policy, today: scoredThrough))
         return dates.compactMap { $0 }.min()
     }
 }

@@ -81,7 +81,11 @@ struct TickVisit: Sendable {
         done.outputs = TickWork.run(&state, tick: tick, context: context)
         done.cured = before.dunningLevel > 0 && state.dunningLevel == 0
         if !done.outputs.isEmpty { done.extra = BatchProcessor.extraInputs(state, today: today, policy: policy) }
-        done.unchanged = state == before
+        // Rescoring moves `scoredOn` on every visit; that alone does not make the row worth
+        // writing (its attention date is set from this state either way).
+        var compared = state
+        compared.scoredOn = before.scoredOn
+        done.unchanged = compared == before
         if done.unchanged {
             done.attentionOn = StateCodec.attentionOn(state, policy: policy, today: today)
         }

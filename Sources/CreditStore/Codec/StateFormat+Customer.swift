@@ -50,6 +50,7 @@ extension BinaryWriter {
         if itemsApart { ledgerTotals(state.journal.current) } else { ledger(state.journal.current) }
         optionalTimestamp(state.lastEventTime)
         optionalTimestamp(state.firstSeen)
+        if version >= 4 { optionalDate(state.scoredOn) }
     }
 
     mutating func orderDecision(_ decision: OrderDecision) {
@@ -111,6 +112,7 @@ extension BinaryReader {
         state.journal = LedgerJournal(current: itemsApart ? try ledgerTotals() : try ledger())
         state.lastEventTime = try optionalTimestamp()
         state.firstSeen = try optionalTimestamp()
+        if version >= 4 { state.scoredOn = try optionalDate() }
         return state
     }
 

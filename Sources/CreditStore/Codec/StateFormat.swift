@@ -18,6 +18,9 @@ import CreditCore
 /// ledger's totals and credit notes. The window stores the base ledger as its differences from
 /// the current one (`LedgerWindow`).
 ///
+/// Version 4 adds `CustomerState.scoredOn`; older rows read as never scored, so the customer is
+/// visited at the next tick that finds a factor moved since (one visit more at worst).
+///
 /// Version 2 adds `PendingAllocation.paymentDate`.
 ///
 /// Version 1 covers every stored field of `CustomerState`, `Ledger`, `LedgerJournal`'s window
@@ -26,7 +29,7 @@ import CreditCore
 public enum StateFormat {
     public static let magic: [UInt8] = [0xC5, 0x02]
     /// The version this build writes.
-    public static let version: UInt64 = 3
+    public static let version: UInt64 = 4
 
     /// True when `bytes` start with this format's magic.
     public static func recognizes(_ bytes: [UInt8]) -> Bool {

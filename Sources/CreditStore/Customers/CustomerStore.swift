@@ -135,9 +135,11 @@ public enum CustomerStore {
             .execute(arguments: [date?.description, id])
     }
 
-    /// Every customer with something pending or overdue is due for a visit (after a policy change).
+    /// Every customer is due for a visit (after a policy change): one that needed none under the
+    /// old policy may need one under the new (its class newly dunned, levels or factors added),
+    /// and a visit stores its attention date under the policy in force.
     public static func resetAttention(_ db: Database) throws {
-        try db.execute(sql: "UPDATE customers SET attention_on = '0001-01-01' WHERE attention_on IS NOT NULL OR overdue = 1")
+        try db.execute(sql: "UPDATE customers SET attention_on = '0001-01-01'")
     }
 
     /// The ids of every stored customer matching the filter, in id order.

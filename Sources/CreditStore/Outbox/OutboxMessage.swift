@@ -10,6 +10,10 @@ public struct OutboxMessage: Sendable, Equatable {
     public var headers: [Header]
 
     public struct Header: Sendable, Equatable {
+        /// The longest name a stored row can hold (`HeaderCodec` keeps its length in two bytes);
+        /// Kafka allows longer, so a dead letter leaves such a header out.
+        public static let maxNameBytes = 65_535
+
         public var name: String
         public var value: [UInt8]
         public init(name: String, value: [UInt8]) {
