@@ -79,7 +79,11 @@ func runScenario(steady: Bool) throws {
                 _ = CreditEngine.apply(input, to: &state, context: context)
             }
             if steady {
-                // As if the scheduler had run every day: a level reached, the last rise 1 to 7 days ago.
+                // As if the scheduler had run every day: scored at yesterday's run, a level
+                // reached, the last rise 1 to 7 days ago.
+                let yesterday = now.adding(microseconds: -86_400_000_000)
+                _ = CreditEngine.scoringTick(&state, context: DecisionContext(policy: policy, now: yesterday, instance: "bench",
+                                                                              arrivalSequence: sequence))
                 state.dunningLevel = 1 + n % 3
                 state.lastDunningRise = now.utcDate.adding(days: -(1 + n % 7))
             }
