@@ -11,7 +11,7 @@ struct Creditctl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "creditctl",
         abstract: "Inspect and operate creditd.",
-        subcommands: [CustomerCommand.self, OrdersCommand.self, OrderCommand.self, LimitCommand.self, BureauCommand.self, ExportCommand.self, AuditCommand.self, ReportCommand.self])
+        subcommands: [CustomerCommand.self, OrdersCommand.self, OrderCommand.self, LimitCommand.self, BureauCommand.self, ExportCommand.self, AuditCommand.self, ReportCommand.self, OutboxCommand.self])
 
     static func main() async {
         do {

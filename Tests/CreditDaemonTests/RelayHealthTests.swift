@@ -25,6 +25,17 @@ import Testing
         #expect(RelayFailure(code: row.code, isFatal: row.isFatal) == row.expected)
     }
 
+    /// A record the broker refuses whatever is retried is parked; a topic-wide or passing
+    /// problem is not (every message waits for its cure).
+    @Test(arguments: [
+        ("MSG_SIZE_TOO_LARGE", true), ("RECORD_LIST_TOO_LARGE", true), ("INVALID_RECORD", true),
+        ("UNKNOWN_TOPIC_OR_PART", false), ("TOPIC_AUTHORIZATION_FAILED", false), ("_MSG_TIMED_OUT", false),
+        ("NOT_LEADER_FOR_PARTITION", false), ("CORRUPT_MESSAGE", false), ("UNKNOWN_PRODUCER_ID", false),
+    ])
+    func recordRefusalsAreToldFromRetriableFailures(_ code: String, _ forGood: Bool) {
+        #expect(RelayFailure.refusesForGood(code: code) == forGood)
+    }
+
     @Test func theWorstFailureOfABatchDecides() {
         #expect(RelayFailure.worst([.transient, .timedOut, .transient]) == .timedOut)
         #expect(RelayFailure.worst([.timedOut, .unknownProducer, .stalled]) == .unknownProducer)

@@ -41,6 +41,16 @@ struct AdminRoutesTests {
             command: .setLimit(customerID: "C-1001", amount: "0", reason: "cash in advance only", until: nil, by: "admin-api")
         ),
         AcceptedCase(
+            method: "POST", path: "/v1/outbox/retry",
+            body: #"{"reason":"dead-letter topic takes 8 MB now","by":"dora"}"#,
+            command: .retryRefusedOutbox(seqs: nil, reason: "dead-letter topic takes 8 MB now", by: "dora")
+        ),
+        AcceptedCase(
+            method: "POST", path: "/v1/outbox/retry",
+            body: #"{"reason":"fixed","seqs":[17,4]}"#,
+            command: .retryRefusedOutbox(seqs: [17, 4], reason: "fixed", by: "admin-api")
+        ),
+        AcceptedCase(
             method: "DELETE", path: "/v1/customers/C-1001/limit",
             body: #"{"reason":"back to the scorecard","by":"carol"}"#,
             command: .clearLimit(customerID: "C-1001", reason: "back to the scorecard", by: "carol")
@@ -176,6 +186,17 @@ struct AdminRoutesTests {
                     status: 400, code: "missing_field", field: "reports[0].customer_id"),
         RefusedCase(label: "bureau element not an object", method: "POST", path: "/v1/bureau/reports",
                     body: #"{"reports":["C-1"]}"#, status: 400, code: "invalid_field", field: "reports[0]"),
+        // Refused outbox messages.
+        RefusedCase(label: "retry without reason", method: "POST", path: "/v1/outbox/retry",
+                    body: #"{"seqs":[1]}"#, status: 400, code: "missing_field", field: "reason"),
+        RefusedCase(label: "retry with an empty list", method: "POST", path: "/v1/outbox/retry",
+                    body: #"{"reason":"r","seqs":[]}"#, status: 400, code: "invalid_field", field: "seqs"),
+        RefusedCase(label: "retry with a seq as a string", method: "POST", path: "/v1/outbox/retry",
+                    body: #"{"reason":"r","seqs":[3,"4"]}"#, status: 400, code: "invalid_field", field: "seqs[1]"),
+        RefusedCase(label: "retry with seq zero", method: "POST", path: "/v1/outbox/retry",
+                    body: #"{"reason":"r","seqs":[0]}"#, status: 400, code: "invalid_field", field: "seqs[0]"),
+        RefusedCase(label: "retry with GET", method: "GET", path: "/v1/outbox/retry",
+                    body: nil, status: 405, code: "method_not_allowed"),
         // Routing.
         RefusedCase(label: "unknown admin route", method: "POST", path: "/v1/customers/C-1/delete",
                     body: "{}", status: 404, code: "not_found"),

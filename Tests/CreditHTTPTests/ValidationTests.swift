@@ -52,6 +52,7 @@ struct RouteTableTests {
         ("POST", "/v1/customers/C-1/unblock", .admin(.unblockCustomer, identifier: "C-1")),
         ("POST", "/v1/customers/C-1/rescore", .admin(.rescoreCustomer, identifier: "C-1")),
         ("POST", "/v1/bureau/reports", .admin(.importBureauReports, identifier: "")),
+        ("POST", "/v1/outbox/retry", .admin(.retryRefusedOutbox, identifier: "")),
         ("GET", "/v1/customers/C%2F1%20x", .admin(.showCustomer, identifier: "C/1 x")),
     ])
     func resolves(method: String, path: String, endpoint: Endpoint) {

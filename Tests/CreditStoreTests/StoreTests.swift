@@ -98,6 +98,51 @@ func temporaryDatabase(_ name: String = "test.sqlite") throws -> (CreditDatabase
         #expect(try db.read { try Outbox.pending($0, limit: 10) }.map(\.messageId) == ["m3"])
     }
 
+    @Test func aRefusedMessageIsParkedWithItsBytesAndGoesBackAtTheEndOnRetry() throws {
+        let (db, dir) = try temporaryDatabase()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let binary: [UInt8] = [0, 255, 10, 13, 0x80]
+        try db.write { db in
+            for i in 0..<4 {
+                try Outbox.append(db, OutboxMessage(messageId: "m\(i)", topic: "t\(i)", key: Array("C-\(i)".utf8), value: binary + [UInt8(i)],
+                                                    headers: i == 1 ? [.init(name: "bin", value: binary)] : []),
+                               createdAt: "2026-11-28T00:00:0\(i)Z")
+            }
+        }
+        let pending = try db.read { try Outbox.pending($0, limit: 10) }
+        let moved = try db.write { db in
+            [try RefusedOutbox.refuse(db, seq: pending[1].seq, code: "MSG_SIZE_TOO_LARGE", message: "too big", at: "2026-12-01T00:00:00Z"),
+             try RefusedOutbox.refuse(db, seq: pending[2].seq, code: "INVALID_RECORD", message: "bad", at: "2026-12-01T00:00:01Z"),
+             // A row no longer in the outbox is not parked twice.
+             try RefusedOutbox.refuse(db, seq: pending[1].seq, code: "MSG_SIZE_TOO_LARGE", message: "again", at: "x")]
+        }
+        #expect(moved == [true, true, false])
+        #expect(try db.read { try Outbox.pending($0, limit: 10) }.map(\.messageId) == ["m0", "m3"])
+        let parked = try db.read { try RefusedOutbox.list($0) }
+        #expect(parked == [
+            RefusedMessage(seq: pending[1].seq, messageId: "m1", topic: "t1", key: Array("C-1".utf8), valueBytes: 6,
+                           createdAt: "2026-11-28T00:00:01Z", refusedAt: "2026-12-01T00:00:00Z", errorCode: "MSG_SIZE_TOO_LARGE",
+                           errorMessage: "too big"),
+            RefusedMessage(seq: pending[2].seq, messageId: "m2", topic: "t2", key: Array("C-2".utf8), valueBytes: 6,
+                           createdAt: "2026-11-28T00:00:02Z", refusedAt: "2026-12-01T00:00:01Z", errorCode: "INVALID_RECORD",
+                           errorMessage: "bad"),
+        ])
+        // Only the named one goes back, behind what is already waiting, with its bytes and headers.
+        #expect(try db.write { try RefusedOutbox.retry($0, seqs: [pending[2].seq, 999]) } == 1)
+        #expect(try db.read { try RefusedOutbox.list($0) }.map(\.messageId) == ["m1"])
+        var again = try db.read { try Outbox.pending($0, limit: 10) }
+        #expect(again.map(\.messageId) == ["m0", "m3", "m2"])
+        #expect(again[2].seq > pending[3].seq)
+        #expect(again[2].value == binary + [2])
+        // All the rest; the outbox keeps the original order among them.
+        #expect(try db.write { try RefusedOutbox.retry($0) } == 1)
+        again = try db.read { try Outbox.pending($0, limit: 10) }
+        #expect(again.map(\.messageId) == ["m0", "m3", "m2", "m1"])
+        #expect(again[3].headers == [.init(name: "bin", value: binary)])
+        #expect(again[3].key == Array("C-1".utf8))
+        #expect(try db.read { try RefusedOutbox.count($0) } == 0)
+    }
+
     @Test func aFailedTransactionLeavesNothingBehind() throws {
         let (db, dir) = try temporaryDatabase()
         defer { try? FileManager.default.removeItem(at: dir) }

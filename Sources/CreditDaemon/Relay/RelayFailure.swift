@@ -45,6 +45,19 @@ public enum RelayFailure: Sendable, Equatable {
         }
     }
 
+    /// Whether the broker (or librdkafka, before sending) refuses this one record whatever is
+    /// retried: the same bytes get the same answer. The relay parks such a record (see
+    /// `RefusedOutbox`) instead of retrying it for ever in front of everything else. A refusal of
+    /// a whole topic (no such topic, not authorised) is not one of them: it is the operator's to
+    /// fix, and every message waits for it.
+    public static func refusesForGood(code: String) -> Bool {
+        recordRefusalCodes.contains(code)
+    }
+
+    private static let recordRefusalCodes: Set<String> = [
+        "MSG_SIZE_TOO_LARGE", "RECORD_LIST_TOO_LARGE", "INVALID_RECORD",
+    ]
+
     private static let producerStateCodes: Set<String> = [
         "UNKNOWN_PRODUCER_ID", "OUT_OF_ORDER_SEQUENCE_NUMBER", "INVALID_PRODUCER_EPOCH",
         "INVALID_PRODUCER_ID_MAPPING", "_UNKNOWN_PRODUCER_ID", "_INCONSISTENT",

@@ -17,6 +17,8 @@ struct DaemonAdmin: AdminBackend {
         switch command {
         case .showCustomer(let id):
             return showCustomer(id)
+        case .retryRefusedOutbox(let seqs, let why, let by):
+            return retryRefused(seqs, reason: why, by: by)
         case .releaseOrder(let orderId, let note, _):
             actions = [.releaseOrder(orderId: orderId, note: note)]
             reason = note
@@ -107,6 +109,24 @@ struct DaemonAdmin: AdminBackend {
             actions.append(.importBureauReport(customerId: report.customerID, report: model))
         }
         return .success(actions)
+    }
+
+    /// Refused messages touch only the outbox tables, as the relay does, not the credit state: no
+    /// operator action, no audit entry; the log line says who put them back and why.
+    private func retryRefused(_ seqs: [Int64]?, reason: String, by: String) -> AdminResult {
+        do {
+            let requeued = try processor.database.write { db in try RefusedOutbox.retry(db, seqs: seqs) }
+            if seqs != nil && requeued == 0 {
+                return .failure(AdminError(status: 404, code: "not_found", message: "no refused message at \(seqs ?? [])"))
+            }
+            doorbell.ring()
+            logger.notice("refused messages put back into the outbox", metadata: [
+                "action": "outbox.retry", "by": "\(by)", "reason": "\(reason)", "requeued": "\(requeued)"])
+            return .success(body: JSONValue.object([JSONMember("requeued", .integer(requeued))]).serialized())
+        } catch {
+            logger.error("operator action failed in the database", metadata: ["action": "outbox.retry", "error": "\(error)"])
+            return .failure(AdminError(status: 503, code: "unavailable", message: "the database refused the change: \(error)"))
+        }
     }
 
     private func showCustomer(_ id: String) -> AdminResult {

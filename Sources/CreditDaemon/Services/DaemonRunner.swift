@@ -32,7 +32,11 @@ public enum DaemonRunner {
 
         let relay = RelayService(producer: producer, database: database, doorbell: doorbell, status: status, logger: logger,
                                  replacementProducer: { try RelayService.makeProducer(config: config, logger: logger, statistics: statistics) },
-                                 onPublished: { topic, count in metrics.relayPublished(topic: topic, count: count) })
+                                 onPublished: { topic, count in metrics.relayPublished(topic: topic, count: count) },
+                                 onRefused: { parked in
+                                     status.outboxRefused(parked)
+                                     metrics.outboxRefused(parked)
+                                 })
         let bureau = BureauRefreshService(processor: processor, doorbell: doorbell, logger: logger)
         let consume = ConsumeService(consumer: consumer, processor: processor, status: status, doorbell: doorbell,
                                      logger: logger, metrics: metrics, onNewCustomers: { bureau.wake() })

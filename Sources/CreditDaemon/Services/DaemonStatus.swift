@@ -20,6 +20,7 @@ public final class DaemonStatus: Sendable {
         var pendingPolicy: (policy: Policy, source: String)?
         var policyVersion = ""
         var outboxBacklog = 0
+        var outboxRefused = 0
         var lag: [TopicPartition: Int64] = [:]
         var stopping = false
         var databaseWritable = true
@@ -88,6 +89,10 @@ public final class DaemonStatus: Sendable {
         state.withLock { $0.outboxBacklog = count }
     }
 
+    func outboxRefused(_ count: Int) {
+        state.withLock { $0.outboxRefused = count }
+    }
+
     func lag(_ partition: TopicPartition, _ value: Int64) {
         state.withLock { $0.lag[partition] = value }
     }
@@ -126,6 +131,7 @@ public final class DaemonStatus: Sendable {
             let lag = s.lag.values.reduce(0, +)
             var line = "\(s.assigned.count) partitions, \(Int(eventsPerSecond.rounded())) events/s, lag \(lag), outbox \(s.outboxBacklog), policy \(s.policyVersion)"
             if let problem = s.brokerProblem { line += "; broker: \(problem)" }
+            if s.outboxRefused > 0 { line += "; \(s.outboxRefused) refused by the broker (creditctl outbox refused)" }
             return line
         }
     }

@@ -21,11 +21,14 @@ public final class RelayService: Service, Sendable {
     let drainTimeout: Duration
     let stallTimeout: Duration
     let onPublished: @Sendable (_ topic: String, _ count: Int) -> Void
+    /// Called with the number of messages parked in `outbox_refused` after the relay parked some.
+    let onRefused: @Sendable (_ parked: Int) -> Void
 
     public init(producer: KafkaProducer, database: CreditDatabase, doorbell: RelayDoorbell, status: DaemonStatus,
                 logger: Logger, batchSize: Int = 2000, drainTimeout: Duration = .seconds(10),
                 stallTimeout: Duration = .seconds(15), replacementProducer: (@Sendable () throws -> KafkaProducer)? = nil,
-                onPublished: @escaping @Sendable (String, Int) -> Void = { _, _ in }) {
+                onPublished: @escaping @Sendable (String, Int) -> Void = { _, _ in },
+                onRefused: @escaping @Sendable (Int) -> Void = { _ in }) {
         self.producers = RelayProducer(producer, make: replacementProducer)
         self.database = database
         self.doorbell = doorbell
@@ -35,6 +38,7 @@ public final class RelayService: Service, Sendable {
         self.drainTimeout = drainTimeout
         self.stallTimeout = stallTimeout
         self.onPublished = onPublished
+        self.onRefused = onRefused
     }
 
     /// Bytes of message values read for one batch, at most (a batch of large dead letters
@@ -177,9 +181,12 @@ public final class RelayService: Service, Sendable {
         }
     }
 
-    /// Deletes the delivered rows from the outbox and tells how the batch went.
+    /// Deletes the delivered rows from the outbox, parks the ones the broker refused for good
+    /// (`RefusedOutbox`), and tells how the batch went: a batch whose only failures are such
+    /// refusals counts as published, since retrying cannot help and must not hold back the rest.
     private func acknowledge(_ pending: [OutboxMessage], _ results: [Result<DeliveryReport, KafkaError>], warn: Bool) throws -> BatchOutcome {
         var delivered: [Int64] = []
+        var refused: [(row: OutboxMessage, error: KafkaError)] = []
         var byTopic: [String: Int] = [:]
         var firstError: KafkaError?
         var failures: [RelayFailure] = []
@@ -188,13 +195,28 @@ public final class RelayService: Service, Sendable {
             case .success:
                 delivered.append(row.seq)
                 byTopic[row.topic, default: 0] += 1
+            case .failure(let error) where RelayFailure.refusesForGood(code: error.code):
+                refused.append((row, error))
             case .failure(let error):
                 if firstError == nil { firstError = error }
                 failures.append(RelayFailure(code: error.code, isFatal: error.isFatal))
             }
         }
-        if !delivered.isEmpty {
-            try database.write { db in try Outbox.acknowledge(db, seqs: delivered) }
+        if !delivered.isEmpty || !refused.isEmpty {
+            let stamp = Date().formatted(.iso8601)
+            let parked = try database.write { db in
+                try Outbox.acknowledge(db, seqs: delivered)
+                for (row, error) in refused {
+                    try RefusedOutbox.refuse(db, seq: row.seq, code: error.code, message: error.message, at: stamp)
+                }
+                return refused.isEmpty ? 0 : try RefusedOutbox.count(db)
+            }
+            for (row, error) in refused {
+                logger.error("the broker refused a message for good; it is parked, not published: fix the cause, then run `creditctl outbox retry`",
+                             metadata: ["error.code": "\(error.code)", "error": "\(error.message)", "topic": "\(row.topic)",
+                                        "message_id": "\(row.messageId)", "outbox_seq": "\(row.seq)", "bytes": "\(row.value.count)"])
+            }
+            if !refused.isEmpty { onRefused(parked) }
         }
         for (topic, count) in byTopic { onPublished(topic, count) }
         guard let firstError, let failure = RelayFailure.worst(failures) else { return .published }
@@ -202,7 +224,7 @@ public final class RelayService: Service, Sendable {
             status.brokerProblem(firstError.message)
             logger.warning("publishing failed; the outbox keeps the messages and retries",
                            metadata: ["error.code": "\(firstError.code)", "error": "\(firstError.message)",
-                                      "failed": "\(pending.count - delivered.count)"])
+                                      "failed": "\(failures.count)"])
         }
         return .failed(failure, leftover: nil)
     }

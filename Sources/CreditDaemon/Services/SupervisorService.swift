@@ -69,6 +69,10 @@ public final class SupervisorService: Service, Sendable {
                             status.outboxBacklog(backlog)
                             metrics?.outboxBacklog(backlog)
                         }
+                        if let refused = try? database.read({ db in try RefusedOutbox.count(db) }) {
+                            status.outboxRefused(refused)
+                            metrics?.outboxRefused(refused)
+                        }
                     }
                     _ = notifier.status(status.summary(eventsPerSecond: rate))
                 }

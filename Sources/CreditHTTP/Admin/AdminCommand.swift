@@ -25,6 +25,9 @@ public enum AdminCommand: Sendable, Equatable {
     case importBureauReports(reports: [BureauReport], by: String)
     /// `GET /v1/customers/{customer_id}`: read-only; the backend's JSON is passed through.
     case showCustomer(customerID: String)
+    /// `POST /v1/outbox/retry`: put messages the broker refused for good back into the outbox
+    /// (all of them, or those at the positions `seqs`), once their cause is fixed.
+    case retryRefusedOutbox(seqs: [Int64]?, reason: String, by: String)
 
     /// Short stable name for logs and metrics, e.g. `limit.set`.
     public var name: String {
@@ -38,6 +41,7 @@ public enum AdminCommand: Sendable, Equatable {
         case .completeReview: "customer.review"
         case .importBureauReports: "bureau.import"
         case .showCustomer: "customer.show"
+        case .retryRefusedOutbox: "outbox.retry"
         }
     }
 
@@ -46,7 +50,7 @@ public enum AdminCommand: Sendable, Equatable {
         switch self {
         case .releaseOrder(_, _, let by), .setLimit(_, _, _, _, let by), .clearLimit(_, _, let by),
             .blockCustomer(_, _, let by), .unblockCustomer(_, _, let by), .rescoreCustomer(_, _, let by),
-            .completeReview(_, _, let by), .importBureauReports(_, let by):
+            .completeReview(_, _, let by), .importBureauReports(_, let by), .retryRefusedOutbox(_, _, let by):
             by
         case .showCustomer:
             nil

@@ -62,6 +62,10 @@ enum AdminRequestDecoder {
                 reports.append(try bureauReport(element))
             }
             return .importBureauReports(reports: reports, by: try reader.actor())
+        case .retryRefusedOutbox:
+            let reader = try JSONObjectReader(body: body)
+            return .retryRefusedOutbox(seqs: try reader.optionalPositiveIntegers("seqs"), reason: try reader.requiredText("reason"),
+                                       by: try reader.actor())
         }
     }
 

@@ -10,4 +10,5 @@ enum AdminRoute: Sendable, Equatable, CaseIterable {
     case completeReview
     case importBureauReports
     case showCustomer
+    case retryRefusedOutbox
 }

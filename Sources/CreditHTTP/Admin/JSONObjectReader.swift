@@ -144,6 +144,23 @@ struct JSONObjectReader {
         return integer
     }
 
+    /// A list of whole numbers above zero (outbox positions), or nil when absent; an empty list
+    /// is refused, since it would name nothing.
+    func optionalPositiveIntegers(_ key: String) throws(AdminError) -> [Int64]? {
+        guard let value = present(key) else { return nil }
+        guard case .array(let elements) = value, !elements.isEmpty else {
+            throw AdminError.invalidField(fieldPath(key), "expected a non-empty array of whole numbers, got \(value.typeName)")
+        }
+        var numbers: [Int64] = []
+        for (index, element) in elements.enumerated() {
+            guard case .number(let integer?, _) = element, integer > 0 else {
+                throw AdminError.invalidField("\(fieldPath(key))[\(index)]", "expected a whole number above 0, got \(element.typeName)")
+            }
+            numbers.append(Int64(integer))
+        }
+        return numbers
+    }
+
     /// ISO 4217 shape: three upper-case ASCII letters. Whether a rate exists is the daemon's call.
     func requiredCurrency(_ key: String) throws(AdminError) -> String {
         guard let value = present(key) else { throw AdminError.missingField(fieldPath(key)) }

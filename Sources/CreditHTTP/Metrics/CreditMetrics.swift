@@ -26,6 +26,7 @@ public final class CreditMetrics: Sendable {
     private let latencyTimer: CoreMetrics.Timer
     private let batchSizeRecorder: Recorder
     private let backlogGauge: CoreMetrics.Gauge
+    private let refusedGauge: CoreMetrics.Gauge
     private let inputHeldGauge: CoreMetrics.Gauge
     private let inputPausedGauge: CoreMetrics.Gauge
     private let schedulerRunCounter: CoreMetrics.Counter
@@ -68,6 +69,7 @@ public final class CreditMetrics: Sendable {
         latencyTimer = CoreMetrics.Timer(label: MetricName.processingLatency, factory: factory)
         batchSizeRecorder = Recorder(label: MetricName.batchSize, aggregate: true, factory: factory)
         backlogGauge = CoreMetrics.Gauge(label: MetricName.outboxBacklog, factory: factory)
+        refusedGauge = CoreMetrics.Gauge(label: MetricName.outboxRefused, factory: factory)
         inputHeldGauge = CoreMetrics.Gauge(label: MetricName.inputHeld, factory: factory)
         inputPausedGauge = CoreMetrics.Gauge(label: MetricName.inputPaused, factory: factory)
         schedulerRunCounter = CoreMetrics.Counter(label: MetricName.schedulerRuns, factory: factory)
@@ -174,6 +176,11 @@ public final class CreditMetrics: Sendable {
     /// Outbox rows not yet published.
     public func outboxBacklog(_ rows: Int) {
         backlogGauge.record(rows)
+    }
+
+    /// Outbox messages the broker refused for good, parked until an operator retries them.
+    public func outboxRefused(_ rows: Int) {
+        refusedGauge.record(rows)
     }
 
     /// `count` outbox messages published by the relay to `topic`.

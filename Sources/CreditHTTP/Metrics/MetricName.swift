@@ -19,6 +19,9 @@ public enum MetricName {
     public static let batchSize = "creditd_batch_size"
     /// Gauge: outbox rows not yet published.
     public static let outboxBacklog = "creditd_outbox_backlog"
+    /// Gauge: outbox messages the broker refused for good (too large, invalid), parked in
+    /// `outbox_refused` and not published until `creditctl outbox retry`. Alert on any value > 0.
+    public static let outboxRefused = "creditd_outbox_refused"
     /// Gauge: input messages fetched and held back for the business-time merge of the partitions.
     public static let inputHeld = "creditd_input_held_messages"
     /// Gauge: input partitions paused because they are far ahead of the others in business time.

@@ -45,6 +45,8 @@ enum RouteTable {
             candidates = ["GET": .report(html: false)]
         case 3 where segments[0] == "v1" && segments[1] == "bureau" && segments[2] == "reports":
             candidates = ["POST": .admin(.importBureauReports, identifier: "")]
+        case 3 where segments[0] == "v1" && segments[1] == "outbox" && segments[2] == "retry":
+            candidates = ["POST": .admin(.retryRefusedOutbox, identifier: "")]
         case 3 where segments[0] == "v1" && segments[1] == "customers":
             candidates = ["GET": .admin(.showCustomer, identifier: segments[2])]
         case 4 where segments[0] == "v1" && segments[1] == "orders" && segments[3] == "release":

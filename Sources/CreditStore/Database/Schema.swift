@@ -120,6 +120,7 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration(RefusedOutbox.migrationName, migrate: RefusedOutbox.migrate)
         return migrator
     }
 }
