@@ -209,6 +209,37 @@ struct OrderLifecycleTests {
         #expect(state.paymentTermsDays == 60)
     }
 
+    /// An operator's unblock of a seeded block is the operator's value from then on: a new
+    /// policy with the same seed does not block the customer again, while an untouched customer
+    /// still follows its seed; an operator's block is never lifted by a seed.
+    @Test func aSeededBlockAnOperatorLiftedIsNotSeededAgain() throws {
+        var policy = Fixtures.policy()
+        policy.customers.overrides = [CustomerOverride(customerId: "C-1", blocked: true), CustomerOverride(customerId: "C-2", blocked: true)]
+        let context = DecisionContext(policy: policy, now: Fixtures.time("2026-11-01T00:00:00Z"), instance: "t", arrivalSequence: 0)
+        var lifted = CreditEngine.newCustomer(id: "C-1", policy: policy)
+        var untouched = CreditEngine.newCustomer(id: "C-2", policy: policy)
+        #expect(lifted.isBlocked && untouched.isBlocked)
+        let unblock = CreditEngine.setBlocked(false, reason: "paid in advance", by: "maria", requestId: "r1", in: &lifted, context: context)
+        #expect(try unblock.get().types == ["credit.customer.unblocked"])
+        #expect(lifted.operatorBlockLiftedBy == "maria")
+
+        policy.version = "2"
+        let next = DecisionContext(policy: policy, now: Fixtures.time("2026-11-02T00:00:00Z"), instance: "t", arrivalSequence: 0)
+        #expect(CreditEngine.applyOverrides(&lifted, cause: .policy(version: "2", change: 1), context: next).isEmpty)
+        #expect(!lifted.isBlocked)
+        CreditEngine.reseed(&lifted, policy: policy)
+        #expect(!lifted.isBlocked, "a restart with the same seed leaves the operator's unblock")
+        CreditEngine.reseed(&untouched, policy: policy)
+        #expect(untouched.isBlocked)
+
+        // The operator blocks again: the block is the operator's, and a seed saying false leaves it.
+        _ = CreditEngine.setBlocked(true, reason: "cheque bounced", by: "maria", requestId: "r2", in: &lifted, context: next)
+        #expect(lifted.operatorBlockLiftedBy == nil && lifted.operatorBlock?.by == "maria")
+        policy.customers.overrides = [CustomerOverride(customerId: "C-1", blocked: false)]
+        CreditEngine.reseed(&lifted, policy: policy)
+        #expect(lifted.operatorBlock?.by == "maria")
+    }
+
     /// A new policy's override for a customer already known: the limit moves with
     /// `credit.limit.changed`, the held order it now covers is released, a block comes and goes
     /// with the seed, and an operator's own limit is left alone.

@@ -37,6 +37,7 @@ struct CompactCodecTests {
         }
         state.operatorBlock = OperatorBlock(reason: "audit, \"quoted\"", by: "ops", at: Timestamp(rfc3339: "2026-11-08T00:00:00Z")!)
         state.temporaryLimit = TemporaryLimit(amount: DecimalAmount("-0.01"), expiresOn: LocalDate(year: 2026, month: 12, day: 31)!, setBy: "ops")
+        state.operatorBlockLiftedBy = "maria"
         return state
     }
 

@@ -140,6 +140,22 @@ struct StateFormatTests {
         return ledger
     }
 
+    /// A version 4 row (before the operator's unblock was remembered) reads with every other
+    /// field intact and no one having lifted a block.
+    @Test func aVersion4RowReadsWithNoUnblockRemembered() throws {
+        let state = CompactCodecTests.richState()
+        let window = StateFormat.encodeWindow(state.journal)
+        var old = try StateFormat.readState(StateFormat.encodeState(state, version: 4))
+        old.journal.attachWindow(try StateFormat.readWindow(window))
+        #expect(old.operatorBlockLiftedBy == nil)
+        var expected = state
+        expected.operatorBlockLiftedBy = nil
+        #expect(old == expected)
+        var current = try StateFormat.readState(StateFormat.encodeState(state))
+        current.journal.attachWindow(try StateFormat.readWindow(window))
+        #expect(current == state)
+    }
+
     @Test func aRowFromANewerVersionIsRefusedNotMisread() throws {
         var row = StateFormat.encodeState(CompactCodecTests.richState())
         row[2] = UInt8(StateFormat.version + 1)
@@ -155,7 +171,7 @@ struct StateFormatTests {
             "customerId", "name", "temporaryLimit", "permanentLimit", "permanentLimitSetBy", "classLimit", "paymentTermsDays",
             "paymentTermsSetBy", "operatorBlock", "blockedByDunning", "dunningLevel", "lastDunningRise", "riskClass", "score",
             "reviewDate", "scoreReasons", "reviewAlertedFor", "bureauReport", "decisions", "utilizationCrossed", "journal",
-            "lastEventTime", "firstSeen", "scoredOn",
+            "lastEventTime", "firstSeen", "scoredOn", "operatorBlockLiftedBy",
             "openOrders",  // not stored: derived from the ledger and the decisions (OpenOrderBook)
             "overdueCache",  // not stored: the overdue figures of the ledger as it is (OverdueMemo)
             "unsavedDecisions",  // not stored: which decisions the store has yet to write (UnsavedItems)

@@ -26,7 +26,8 @@ public enum CreditEngine {
             state.paymentTermsDays = terms
             state.paymentTermsSetBy = seedSetBy
         }
-        if let blocked = seed.blocked, state.operatorBlock == nil || state.operatorBlock?.by == seedSetBy {
+        if let blocked = seed.blocked, state.operatorBlockLiftedBy == nil,
+           state.operatorBlock == nil || state.operatorBlock?.by == seedSetBy {
             state.operatorBlock = blocked ? OperatorBlock(reason: "customers.overrides", by: seedSetBy, at: Timestamp(microsecondsSinceEpoch: 0)) : nil
         }
     }
@@ -161,6 +162,7 @@ public enum CreditEngine {
         let wasBlocked = state.isBlocked
         if blocked {
             state.operatorBlock = OperatorBlock(reason: reason, by: operatorName, at: context.now)
+            state.operatorBlockLiftedBy = nil
             if !wasBlocked {
                 out.emit(.customerBlocked, [JSONMember("reasons", OutputBuilder.blockReasonsJSON([
                     (code: "OPERATOR_BLOCK", message: "Blocked by \(operatorName): \(reason)"),
@@ -171,6 +173,7 @@ public enum CreditEngine {
                 return .failure(OperatorError(code: .notBlocked, detail: "customer \(state.customerId) has no operator block"))
             }
             state.operatorBlock = nil
+            state.operatorBlockLiftedBy = operatorName
             if !state.isBlocked {
                 out.emit(.customerUnblocked, [JSONMember("reasons", OutputBuilder.blockReasonsJSON([
                     (code: "OPERATOR_UNBLOCK", message: "Unblocked by \(operatorName): \(reason)"),

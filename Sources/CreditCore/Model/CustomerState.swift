@@ -67,6 +67,10 @@ public struct CustomerState: Sendable, Codable, Equatable {
     /// scheduler must visit the customer on the first later day time alone moves a factor, which
     /// may be before the day a state is saved on (`StateCodec.attentionOn`).
     public var scoredOn: LocalDate?
+    /// Who last lifted an operator block (a seeded one included), nil while the block is still
+    /// the policy's to seed: a new policy's `customers.overrides` then does not block again a
+    /// customer an operator unblocked (as a cleared permanent limit is not seeded again).
+    public var operatorBlockLiftedBy: String?
     /// Derived from the ledger and the decisions; neither stored nor compared (see `OpenOrderBook`).
     var openOrders = OpenOrderCache()
     /// The overdue figures of the ledger as it is; neither stored nor compared (see `OverdueMemo`).
@@ -86,7 +90,7 @@ public struct CustomerState: Sendable, Codable, Equatable {
         case customerId, name, temporaryLimit, permanentLimit, permanentLimitSetBy, classLimit, paymentTermsDays, paymentTermsSetBy
         case operatorBlock, blockedByDunning, dunningLevel, lastDunningRise, riskClass, score, reviewDate, scoreReasons
         case reviewAlertedFor, bureauReport, decisions = "orderDecisions", utilizationCrossed, journal, lastEventTime, firstSeen
-        case scoredOn
+        case scoredOn, operatorBlockLiftedBy
     }
 
     public init(customerId: String) {
@@ -233,5 +237,6 @@ extension CustomerState {
         lastEventTime = try container.decodeIfPresent(Timestamp.self, forKey: .lastEventTime)
         firstSeen = try container.decodeIfPresent(Timestamp.self, forKey: .firstSeen)
         scoredOn = try container.decodeIfPresent(LocalDate.self, forKey: .scoredOn)
+        operatorBlockLiftedBy = try container.decodeIfPresent(String.self, forKey: .operatorBlockLiftedBy)
     }
 }

@@ -51,6 +51,7 @@ extension BinaryWriter {
         optionalTimestamp(state.lastEventTime)
         optionalTimestamp(state.firstSeen)
         if version >= 4 { optionalDate(state.scoredOn) }
+        if version >= 5 { optionalString(state.operatorBlockLiftedBy) }
     }
 
     mutating func orderDecision(_ decision: OrderDecision) {
@@ -113,6 +114,7 @@ extension BinaryReader {
         state.lastEventTime = try optionalTimestamp()
         state.firstSeen = try optionalTimestamp()
         if version >= 4 { state.scoredOn = try optionalDate() }
+        if version >= 5 { state.operatorBlockLiftedBy = try optionalString() }
         return state
     }
 

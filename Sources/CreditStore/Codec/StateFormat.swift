@@ -18,6 +18,9 @@ import CreditCore
 /// ledger's totals and credit notes. The window stores the base ledger as its differences from
 /// the current one (`LedgerWindow`).
 ///
+/// Version 5 adds `CustomerState.operatorBlockLiftedBy`; older rows read as nil (an unblock made
+/// before it is not remembered, as it was not then).
+///
 /// Version 4 adds `CustomerState.scoredOn`; older rows read as never scored, so the customer is
 /// visited at the next tick that finds a factor moved since (one visit more at worst).
 ///
@@ -29,7 +32,7 @@ import CreditCore
 public enum StateFormat {
     public static let magic: [UInt8] = [0xC5, 0x02]
     /// The version this build writes.
-    public static let version: UInt64 = 4
+    public static let version: UInt64 = 5
 
     /// True when `bytes` start with this format's magic.
     public static func recognizes(_ bytes: [UInt8]) -> Bool {
