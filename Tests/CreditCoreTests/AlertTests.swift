@@ -41,6 +41,16 @@ struct AlertTests {
         #expect(outputs.first?.data["amount"] == .null)
     }
 
+    /// A producer repeating a reversal under a new id: the ledger ignores it, and so do alerts.
+    @Test func aRepeatedReversalOfAReversedPaymentRaisesNoSecondAlert() {
+        var h = Harness()
+        h.pay("P-1", "100.00", at: "2026-11-01T10:00:00Z")
+        #expect(h.reverse("P-1", at: "2026-11-02T10:00:00Z").alertCodes == ["PAYMENT_REVERSED"])
+        let again = h.send(Fixtures.event("payment.reversed", id: "pv-P-1-again", time: "2026-11-03T10:00:00Z",
+                                          data: #"{"payment_id":"P-1","customer_id":"C-1","reason":"NSF"}"#))
+        #expect(again.alertCodes.isEmpty)
+    }
+
     @Test func everyAlertCodeIsTheContractsString() {
         #expect(AlertCode.allCases.map(\.rawValue) == ["LIMIT_UTILIZATION", "LARGE_ORDER_HELD", "PAYMENT_REVERSED", "DUNNING_ESCALATED",
                                                       "RISK_DOWNGRADE", "SHIPPED_WHILE_HELD", "BUREAU_DEROGATORY", "DEAD_LETTER", "REVIEW_OVERDUE"])

@@ -40,6 +40,23 @@ struct OperatorActionTests {
         #expect(h.state == before)
     }
 
+    /// A held order that was cancelled has nothing left to ship: releasing it is refused rather
+    /// than publishing "may now ship".
+    @Test func aCancelledHeldOrderIsNotReleased() {
+        var h = Harness()
+        h.order("O-1", "12000.00")
+        h.cancel("O-1", at: "2026-11-01T12:00:00Z")
+        let before = h.state
+        let result = CreditEngine.releaseOrder("O-1", by: "maria", note: "ok", requestId: "r", in: &h.state, context: h.context(at: Self.now))
+        guard case .failure(let error) = result else {
+            Issue.record("released a cancelled order")
+            return
+        }
+        #expect(error.code == .notHeld)
+        #expect(error.detail.contains("cancelled"))
+        #expect(h.state == before)
+    }
+
     @Test func blocksAreIndependent() throws {
         var h = Harness()
         h.ship("O-0", invoice: "I-0", "100.00", at: "2026-09-01T10:00:00Z", dueDate: "2026-09-30")

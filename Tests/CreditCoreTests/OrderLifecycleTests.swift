@@ -295,6 +295,29 @@ struct OrderLifecycleTests {
         #expect(h.exposure.openOrders == DecimalAmount("1000.00"))
     }
 
+    /// A second creation earlier in business time takes the order's place (the first by time
+    /// wins): a larger amount is checked again, so the end is the same as in time order.
+    @Test func anEarlierRepeatedCreationWithALargerAmountIsCheckedAgain() {
+        var late = Harness()
+        #expect(late.order("O-1", "1000.00", at: "2026-11-01T11:00:00Z", id: "a").types.first == "credit.order.approved")
+        let outputs = late.order("O-1", "50000.00", at: "2026-11-01T10:00:00Z", id: "b")
+        #expect(outputs.types.first == "credit.order.held")
+        #expect(late.exposure.openOrders == .zero, "a held order is not in the exposure")
+
+        var inOrder = Harness()
+        inOrder.order("O-1", "50000.00", at: "2026-11-01T10:00:00Z", id: "b")
+        inOrder.order("O-1", "1000.00", at: "2026-11-01T11:00:00Z", id: "a")
+        #expect(late.state.orderDecisions["O-1"]?.status == inOrder.state.orderDecisions["O-1"]?.status)
+        #expect(late.state.orderDecisions["O-1"]?.reasons.map(\.code) == inOrder.state.orderDecisions["O-1"]?.reasons.map(\.code))
+        #expect(late.exposure == inOrder.exposure)
+
+        // A smaller amount needs no check: the exposure only falls.
+        var smaller = Harness()
+        smaller.order("O-1", "5000.00", at: "2026-11-01T11:00:00Z", id: "a")
+        #expect(smaller.order("O-1", "100.00", at: "2026-11-01T10:00:00Z", id: "b").filter { $0.type.topic == .decisions }.isEmpty)
+        #expect(smaller.exposure.openOrders == DecimalAmount("100.00"))
+    }
+
     @Test func foreignCurrencyOrdersAreConverted() {
         var h = Harness()
         let outputs = h.order("O-1", "1000.00", currency: "USD")

@@ -48,6 +48,20 @@ struct ReplayFileTests {
         #expect(blank.outputs.isEmpty)
     }
 
+    /// A gap in event time longer than the catch-up cap runs only the latest ticks; the replay
+    /// says so, as a JSON line beside the dead letters, naming the line that passed them.
+    @Test func aGapLongerThanTheCatchUpCapIsReported() throws {
+        let late = #"{"specversion":"1.0","id":"o-late","source":"test","type":"order.created","time":"2056-01-01T10:00:00Z","data":{"order_id":"O-9","customer_id":"C-1","amount":"10.00","currency":"EUR"}}"#
+        let result = try Self.replay(Self.order(1) + "\n" + late + "\n")
+        #expect(result.summary.applied == 2)
+        // Daily ticks from 2026-02-02 to 2056-01-01: 10,926, of which the latest 10,000 run.
+        #expect(result.deadLetters.count == 1)
+        let warning = try #require(result.deadLetters.first)
+        #expect(warning.contains(#""line":2"#) && warning.contains(#""warning":"ticks_skipped""#), "\(warning)")
+        #expect(warning.contains("926 scheduler ticks before 2028-08-16T00:00:00Z"), "\(warning)")
+        #expect(result.summary.deadLetters == 0)
+    }
+
     /// A replay prints its outputs and publishes nothing: its database keeps the audit trail of
     /// every output (the back-test can be audited) and no outbox rows.
     @Test func aReplayAuditsItsOutputsAndLeavesNothingToPublish() throws {

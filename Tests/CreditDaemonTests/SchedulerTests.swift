@@ -107,6 +107,53 @@ struct SchedulerTests {
         #expect(ticks?.time == Timestamp(rfc3339: "2026-03-01T00:00:00Z"))
     }
 
+    /// Wall clock, no catch-up: a tick left unfinished by a stop is resumed only while it is still
+    /// the latest due. After a longer stop the newer tick visits everyone instead, with its own
+    /// date, and no letter is dated back to the old tick's day for those it had not reached.
+    @Test func anUnfinishedTickIsNotResumedOnceANewerOneIsDue() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("creditd-sched-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let customers = 2500
+        let dunned = customers - (customers + 2) / 3
+        let path = folder.appendingPathComponent("late.sqlite").path
+        var processor = try Self.processor(path)
+        try Self.feed(processor, customers: customers)
+        let first = try processor.schedulerStep(wallNow: Self.now)
+        #expect(first.busy && first.outcome.outputs.count == BatchProcessor.tickChunk)
+
+        // Back nineteen days later.
+        let later = Timestamp(rfc3339: "2026-03-20T08:00:00Z")!
+        processor = try Self.processor(path)
+        var abandoned: [Timestamp] = []
+        var ran: [Timestamp] = []
+        var step = try processor.schedulerStep(wallNow: later)
+        abandoned += step.outcome.ticksAbandoned
+        ran += step.outcome.ticksRun
+        while step.busy {
+            step = try processor.schedulerStep(wallNow: later)
+            abandoned += step.outcome.ticksAbandoned
+            ran += step.outcome.ticksRun
+        }
+        #expect(abandoned == [Timestamp(rfc3339: "2026-03-01T00:00:00Z")!])
+        #expect(ran == [Timestamp(rfc3339: "2026-03-20T00:00:00Z")!])
+        let notices = try Self.notices(path).values.compactMap { value -> (time: String, level: Int)? in
+            guard case .success(let object) = JSONParser.parse(Array(value.utf8)), let time = object["time"]?.stringValue,
+                  case .number(let text)? = object["data"]?["level"], let level = Int(text) else { return nil }
+            return (time, level)
+        }
+        // The first chunk's customers got level 1 on March 1 and level 2 on March 20 (19 days
+        // after the first, past the 15-day mark); everyone else level 1 on March 20 only.
+        let onFirst = notices.filter { $0.time.hasPrefix("2026-03-01") }
+        let onTwentieth = notices.filter { $0.time.hasPrefix("2026-03-20") }
+        #expect(onFirst.count == BatchProcessor.tickChunk)
+        #expect(onFirst.allSatisfy { $0.level == 1 })
+        #expect(onTwentieth.count == dunned)
+        #expect(onTwentieth.filter { $0.level == 2 }.count == BatchProcessor.tickChunk)
+        #expect(notices.count == dunned + BatchProcessor.tickChunk)
+        #expect(try CreditDatabase(readOnlyPath: path).read { try TickStore.unfinished($0) }.isEmpty)
+    }
+
     @Test func aCustomerWithNothingOverdueIsNotVisited() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("creditd-sched-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -70,8 +70,17 @@ public enum CreditEngine {
         if state.lastEventTime.map({ $0 < event.time }) ?? true { state.lastEventTime = event.time }
 
         var previousTotal: DecimalAmount?
-        if case .orderAmended(let amendment) = event.payload {
-            previousTotal = state.ledger.orders[amendment.orderId]?.total
+        // A reversal of a payment already reversed (a producer's repeat under a new id) changes
+        // nothing in the ledger and raises no second alert.
+        var alreadyReversed = false
+        switch event.payload {
+        case .paymentReversed(let reversal): alreadyReversed = state.ledger.payments[reversal.paymentId]?.reversed == true
+        case .orderAmended(let amendment): previousTotal = state.ledger.orders[amendment.orderId]?.total
+        // A second creation of a decided order, earlier in business time, takes its place in the
+        // ledger (the first creation by time wins, whatever the arrival order): a larger amount is
+        // checked again, as an amendment's would be, so that no exposure enters unchecked.
+        case .orderCreated(let created): previousTotal = state.ledger.orders[created.orderId].flatMap { $0.created ? $0.total : nil }
+        default: break
         }
         let entry = LedgerEntry(sequence: context.arrivalSequence, time: event.time, eventId: event.id,
                                 customerTermsDays: state.paymentTerms(policy: policy), payload: event.payload)
@@ -85,6 +94,10 @@ public enum CreditEngine {
             if state.orderDecisions[created.orderId] == nil, let order = state.ledger.orders[created.orderId], !order.cancelled {
                 addsExposure = true
                 decide(orderId: created.orderId, firstSeen: context.arrivalSequence, state: &state, out: &out)
+            } else if let decision = state.orderDecisions[created.orderId], let order = state.ledger.orders[created.orderId],
+                      !order.cancelled, let previousTotal, order.total > previousTotal {
+                addsExposure = true
+                decide(orderId: created.orderId, firstSeen: decision.firstSeenSequence, state: &state, out: &out)
             }
         case .orderAmended(let amendment):
             if let decision = state.orderDecisions[amendment.orderId], let order = state.ledger.orders[amendment.orderId],
@@ -107,7 +120,7 @@ public enum CreditEngine {
                                   JSONMember("reasons", OutputBuilder.reasonsJSON(decision.reasons)),
                               ])
             }
-        case .paymentReversed(let reversal):
+        case .paymentReversed(let reversal) where !alreadyReversed:
             let payment = state.ledger.payments[reversal.paymentId]
             let amount = payment?.received == true ? payment?.amount : nil
             out.emitAlert(.paymentReversed, severity: .warning,
@@ -140,6 +153,11 @@ public enum CreditEngine {
         }
         guard decision.status == .held else {
             return .failure(OperatorError(code: .notHeld, detail: "order \(orderId) is \(decision.status.rawValue), not held"))
+        }
+        // "May now ship" for an order with nothing left to ship would mislead the warehouse.
+        if let order = state.ledger.orders[orderId], order.cancelled || order.openAmount.isZero {
+            let why = order.cancelled ? "was cancelled" : "is fully shipped"
+            return .failure(OperatorError(code: .notHeld, detail: "order \(orderId) \(why): there is nothing left to release"))
         }
         var out = OutputBuilder(cause: .operatorRequest(requestId), context: context, customerId: state.customerId)
         decision.status = .released

@@ -10,9 +10,10 @@ public struct TickSchedule: Sendable, Hashable {
 
     /// Ticks the event clock runs before one event at most. A gap in event time larger than this
     /// many intervals (a hole in a replayed history, a test feed jumping years ahead) runs only the
-    /// latest ticks of the gap: ticks far in the past cannot change the outcome (a level rises by
-    /// one step per tick, and the day counts are taken at each tick's own date), while running
-    /// millions of them would stall the partitions.
+    /// latest ticks of the gap, since running millions of them would stall the partitions. That
+    /// does change the outcome for a customer already overdue before the gap (a level rises by
+    /// one step per tick, so its steps come later than a live run's would have), which is why
+    /// the daemon and a replay report every such gap (`TickPlan.skipped`).
     public static let defaultMaximumCatchUp = 10_000
 
     /// `interval` must be positive (the policy parser accepts only positive durations); anything

@@ -100,6 +100,12 @@ public final class BatchProcessor: @unchecked Sendable {
         public var watermark: Timestamp?
         /// Scheduler ticks finished in this transaction.
         public var ticksRun: [Timestamp] = []
+        /// Event clock: ticks of a gap in event time longer than `TickSchedule.defaultMaximumCatchUp`
+        /// intervals that did not run (only the gap's latest ones did), to be logged.
+        public var ticksSkipped: [SkippedTicks] = []
+        /// Wall clock: a tick left unfinished (a crash, a stop) and not resumed because a newer
+        /// tick was due by then (no catch-up), to be logged.
+        public var ticksAbandoned: [Timestamp] = []
         /// Events that were the first seen of their customer.
         public var newCustomers = 0
         /// The outputs' outbox bytes in recording order, when the processor keeps them (replay).
@@ -109,6 +115,17 @@ public final class BatchProcessor: @unchecked Sendable {
         mutating func keep(_ recorded: [OutputEvent], whole: Bool) {
             if whole { outputs += recorded } else { outputs += recorded.map(DecisionLog.logged) }
         }
+    }
+
+    /// Ticks of one gap in event time that were not run.
+    public struct SkippedTicks: Sendable, Equatable {
+        public var count: Int
+        /// The first tick that did run after the gap.
+        public var resumedAt: Timestamp
+        /// The event whose time passed them (its input position: a replay's line number).
+        public var topic: String
+        public var partition: Int32
+        public var offset: Int64
     }
 
     public struct DeadLetter: Sendable {
@@ -171,7 +188,12 @@ public final class BatchProcessor: @unchecked Sendable {
                 if config.clock == .event {
                     // Ticks the event's time has reached run first, each at its own time, after
                     // everything before the event is applied and stored.
-                    let due = TickSchedule(policy: policy).ticksDue(lastRun: lastTick, eventTime: event.time).ticks
+                    let plan = TickSchedule(policy: policy).ticksDue(lastRun: lastTick, eventTime: event.time)
+                    let due = plan.ticks
+                    if plan.skipped > 0, let first = due.first {
+                        outcome.ticksSkipped.append(SkippedTicks(count: plan.skipped, resumedAt: first, topic: message.topic,
+                                                                 partition: message.partition, offset: message.offset))
+                    }
                     if !due.isEmpty {
                         try store(segment.apply(policy: policy), db, policy: policy, stamp: stamp, into: &outcome)
                     }

@@ -74,6 +74,15 @@ public struct ReplayRunner {
                 ]).serialized())
                 errors.append(0x0A)
             }
+            for gap in outcome.ticksSkipped {
+                // Beside the dead letters, as one JSON line too, so that the stream stays parseable.
+                errors.append(contentsOf: JSONValue.object([
+                    JSONMember("line", .number(String(gap.offset))),
+                    JSONMember("warning", .string("ticks_skipped")),
+                    JSONMember("detail", .string("a gap in event time: \(gap.count) scheduler ticks before \(gap.resumedAt.rfc3339) did not run; only the latest \(TickSchedule.defaultMaximumCatchUp) did")),
+                ]).serialized())
+                errors.append(0x0A)
+            }
             if !errors.isEmpty { deadLetters(errors) }
             summary.applied += outcome.applied
             summary.repeated += outcome.repeated

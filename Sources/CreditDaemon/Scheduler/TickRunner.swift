@@ -86,10 +86,17 @@ extension BatchProcessor {
                 try stateCache.flush(db, updatedAt: stamp, today: wallNow.utcDate, policy: policy)
                 try finishRecording(db)
                 let tick: Timestamp
-                if let open = try TickStore.unfinished(db).first {
+                let schedule = TickSchedule(policy: policy)
+                if let open = try TickStore.unfinished(db).first, schedule.tickToRun(lastRun: open.time, now: wallNow) == nil {
                     tick = open.time
                 } else {
-                    let schedule = TickSchedule(policy: policy)
+                    // A tick left unfinished is resumed only while it is still the latest due:
+                    // after a longer stop, finishing it would date letters back to its day and
+                    // send a second one at the newer tick. The newer tick visits everyone it left.
+                    for open in try TickStore.unfinished(db) {
+                        try TickStore.finish(db, open.time, at: stamp)
+                        outcome.ticksAbandoned.append(open.time)
+                    }
                     guard let due = schedule.tickToRun(lastRun: try TickStore.latest(db)?.time, now: wallNow) else { return (outcome, false) }
                     if try TickStore.get(db, due) != nil { return (outcome, false) }
                     tick = due

@@ -221,6 +221,11 @@ public final class ConsumeService: Service, Sendable {
         status.applied(messages.count)
         decisionLog.record(outcome)
         record(outcome, messages: messages)
+        for gap in outcome.ticksSkipped {
+            logger.warning("a gap in event time skipped scheduler ticks: only the latest \(TickSchedule.defaultMaximumCatchUp) ran",
+                           metadata: ["ticks_skipped": "\(gap.count)", "resumed_at": "\(gap.resumedAt.rfc3339)",
+                                      "topic": "\(gap.topic)", "partition": "\(gap.partition)", "offset": "\(gap.offset)"])
+        }
         var offsets: [TopicPartition: Int64] = [:]
         for message in messages { offsets[message.topicPartition] = max(offsets[message.topicPartition] ?? 0, message.nextOffset) }
         for (partition, next) in offsets {

@@ -44,6 +44,10 @@ public final class SchedulerService: Service, Sendable {
                 decisionLog.record(step.outcome)
                 for output in step.outcome.outputs { metrics?.decision(type: output.type.rawValue) }
             }
+            for tick in step.outcome.ticksAbandoned {
+                logger.warning("an unfinished scheduler tick is not resumed: a newer tick is due, which visits the customers it left",
+                               metadata: ["tick": "\(tick.rfc3339)"])
+            }
             for tick in step.outcome.ticksRun {
                 metrics?.schedulerRun()
                 logger.notice("scheduler tick finished", metadata: ["tick": "\(tick.rfc3339)"])
