@@ -127,7 +127,11 @@ struct BatchSegment {
             applied.outputs = CreditEngine.apply(item.event, to: &lane.state, context: item.context)
             let ledger = lane.state.ledger
             applied.invoices = CollectionHistory.invoiceRows(ledger, invoiceIds: CollectionHistory.touchedInvoices(item.event.payload, ledger: ledger))
-            applied.cured = levelBefore > 0 && lane.state.dunningLevel == 0
+            // Cured means paid (credit-model.md, the dunning figure): a level back to 0 because
+            // the invoice was disputed or credited is not counted as a cure of its notices.
+            if case .paymentReceived = item.event.payload {
+                applied.cured = levelBefore > 0 && lane.state.dunningLevel == 0
+            }
             if !applied.outputs.isEmpty {
                 applied.extra = BatchProcessor.extraInputs(lane.state, today: item.context.today, policy: policy)
             }

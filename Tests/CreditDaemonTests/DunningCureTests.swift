@@ -1,0 +1,48 @@
+import CreditCore
+import CreditStore
+import Foundation
+import GRDB
+import Testing
+@testable import CreditDaemon
+
+/// The collection report counts a dunning notice as cured only when the customer paid: a level
+/// back to 0 because the invoice was disputed leaves its notices uncured.
+@Suite("Dunning cures in the collection history")
+struct DunningCureTests {
+    @Test func aPaymentCuresTheNoticesAndADisputeDoesNot() throws {
+        let path = NSTemporaryDirectory() + "cure-\(UUID().uuidString).sqlite"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        var config = DaemonConfig()
+        config.databasePath = path
+        config.clock = .event
+        config.instance = "creditd-test"
+        let processor = BatchProcessor(database: try CreditDatabase(path: path, durability: .normal), config: config,
+                                       policy: SchedulerTests.policy(), policySource: nil)
+        var messages: [IncomingMessage] = []
+        func add(_ type: String, _ id: String, _ time: String, _ data: String) {
+            let json = #"{"specversion":"1.0","id":"\#(id)","source":"t","type":"\#(type)","time":"\#(time)","data":\#(data)}"#
+            messages.append(IncomingMessage(topic: "in", partition: 0, offset: Int64(messages.count), key: nil, value: Array(json.utf8)))
+        }
+        for customer in ["C-1", "C-2"] {
+            add("order.created", "o-\(customer)", "2026-01-01T10:00:00Z",
+                #"{"order_id":"O-\#(customer)","customer_id":"\#(customer)","amount":"500.00","currency":"EUR"}"#)
+            add("shipment.shipped", "s-\(customer)", "2026-01-01T11:00:00Z",
+                #"{"shipment_id":"S-\#(customer)","order_id":"O-\#(customer)","customer_id":"\#(customer)","invoice_id":"I-\#(customer)","amount":"500.00","currency":"EUR","due_date":"2026-01-31"}"#)
+        }
+        // The ticks up to 2026-02-03 run before this event: level 1 for both on 2026-02-01.
+        add("order.created", "o-C-3", "2026-02-03T10:00:00Z", #"{"order_id":"O-C-3","customer_id":"C-3","amount":"1.00","currency":"EUR"}"#)
+        add("payment.received", "p-C-1", "2026-02-05T10:00:00Z", #"{"payment_id":"P-1","customer_id":"C-1","amount":"500.00","currency":"EUR"}"#)
+        add("dispute.opened", "d-C-2", "2026-02-05T11:00:00Z", #"{"invoice_id":"I-C-2","customer_id":"C-2"}"#)
+        _ = try processor.process(messages, wallNow: Timestamp(microsecondsSinceEpoch: 0))
+
+        let rows = try processor.database.read { db in
+            try Row.fetchAll(db, sql: "SELECT customer_id, level, date, cured_on FROM dunning_notices ORDER BY customer_id")
+        }
+        #expect(rows.map { $0[0] as String } == ["C-1", "C-2"])
+        #expect(rows.allSatisfy { ($0[1] as Int) == 1 && ($0[2] as String) == "2026-02-01" })
+        #expect(rows.first?[3] as String? == "2026-02-05", "paid: cured")
+        #expect(rows.last?[3] as String? == nil, "disputed: back to level 0, but not paid")
+        let states = try processor.database.read { db in try ["C-1", "C-2"].compactMap { try StateCodec.load(db, id: $0) } }
+        #expect(states.map(\.dunningLevel) == [0, 0])
+    }
+}
