@@ -145,6 +145,36 @@ struct OrderLifecycleTests {
         #expect(h.exposure.total == DecimalAmount("1000.00"))
     }
 
+    /// The shipment came before its order (the orders topic lagging) and the order is then held:
+    /// the goods left against a hold all the same, and the alert says so, as it does in time order.
+    @Test func aShipmentAheadOfAnOrderThatIsThenHeldAlertsToo() {
+        var late = Harness()
+        #expect(late.ship("O-1", invoice: "I-1", "5000.00", at: "2026-11-02T10:00:00Z").alertCodes.isEmpty)
+        let outputs = late.order("O-1", "12000.00", at: "2026-11-01T10:00:00Z")
+        #expect(outputs.types.first == "credit.order.held")
+        #expect(outputs.alertCodes == ["SHIPPED_WHILE_HELD"])
+        let alert = outputs.first { $0.type == .alert }
+        #expect(alert?.data["shipment_id"] == .string("S-I-1"))
+        #expect(alert?.data["invoice_id"] == .string("I-1"))
+        #expect(alert?.data["amount"] == .string("5000.00"))
+
+        var inOrder = Harness()
+        inOrder.order("O-1", "12000.00", at: "2026-11-01T10:00:00Z")
+        let shipped = inOrder.ship("O-1", invoice: "I-1", "5000.00", at: "2026-11-02T10:00:00Z")
+        let timely = shipped.first { $0.type == .alert }
+        for figure in ["shipment_id", "invoice_id", "amount", "open_amount"] {
+            #expect(alert?.data[figure] == timely?.data[figure], "\(figure)")
+        }
+        // The reasons' sentences tell the figures as they stood at the decision; the codes agree.
+        #expect(late.state.orderDecisions["O-1"]?.reasons.map(\.code) == inOrder.state.orderDecisions["O-1"]?.reasons.map(\.code))
+        #expect(late.status("O-1") == .held && inOrder.status("O-1") == .held)
+
+        // Approved on arrival: nothing to report.
+        var fine = Harness()
+        fine.ship("O-2", invoice: "I-2", "500.00", at: "2026-11-02T10:00:00Z")
+        #expect(fine.order("O-2", "1000.00", at: "2026-11-01T10:00:00Z").alertCodes.isEmpty)
+    }
+
     @Test func shipmentAgainstAHeldOrderAlertsAndStaysHeldForTheRest() {
         var h = Harness()
         h.order("O-1", "12000.00")

@@ -94,6 +94,7 @@ public enum CreditEngine {
             if state.orderDecisions[created.orderId] == nil, let order = state.ledger.orders[created.orderId], !order.cancelled {
                 addsExposure = true
                 decide(orderId: created.orderId, firstSeen: context.arrivalSequence, state: &state, out: &out)
+                alertShipmentsAhead(of: created.orderId, state: state, out: &out)
             } else if let decision = state.orderDecisions[created.orderId], let order = state.ledger.orders[created.orderId],
                       !order.cancelled, let previousTotal, order.total > previousTotal {
                 addsExposure = true
@@ -107,18 +108,8 @@ public enum CreditEngine {
             }
         case .shipmentShipped(let shipment):
             if let decision = state.orderDecisions[shipment.orderId], decision.status == .held {
-                let open = state.ledger.orders[shipment.orderId]?.openAmount ?? .zero
-                out.emitAlert(.shippedWhileHeld, severity: .critical,
-                              message: "Order \(shipment.orderId) shipped \(policy.format(shipment.amount.amount)) \(policy.currency.code) while held for credit.",
-                              figures: [
-                                  JSONMember("order_id", .string(shipment.orderId)),
-                                  JSONMember("shipment_id", .string(shipment.shipmentId)),
-                                  JSONMember("invoice_id", .string(shipment.invoiceId)),
-                                  JSONMember("amount", out.money(shipment.amount.amount)),
-                                  JSONMember("open_amount", out.money(open)),
-                                  JSONMember("currency", .string(policy.currency.code)),
-                                  JSONMember("reasons", OutputBuilder.reasonsJSON(decision.reasons)),
-                              ])
+                emitShippedWhileHeld(decision, shipmentId: shipment.shipmentId, invoiceId: shipment.invoiceId,
+                                     amount: shipment.amount.amount, state: state, out: &out)
             }
         case .paymentReversed(let reversal) where !alreadyReversed:
             let payment = state.ledger.payments[reversal.paymentId]
@@ -140,6 +131,44 @@ public enum CreditEngine {
         checkUtilization(state: &state, out: &out)
         // The event may have moved a scoring factor: rescore under the event's own scoring cause.
         return out.events + rescore(&state, cause: Cause.event(event).scoring, context: context)
+    }
+
+    /// `SHIPPED_WHILE_HELD` for one shipment of a held order: goods left the warehouse against a
+    /// credit hold, a leak in the order-to-cash process.
+    static func emitShippedWhileHeld(_ decision: OrderDecision, shipmentId: String?, invoiceId: String?, amount: DecimalAmount,
+                                     state: CustomerState, out: inout OutputBuilder) {
+        let policy = out.context.policy
+        let open = state.ledger.orders[decision.orderId]?.openAmount ?? .zero
+        out.emitAlert(.shippedWhileHeld, severity: .critical,
+                      message: "Order \(decision.orderId) shipped \(policy.format(amount)) \(policy.currency.code) while held for credit.",
+                      figures: [
+                          JSONMember("order_id", .string(decision.orderId)),
+                          JSONMember("shipment_id", shipmentId.map { .string($0) } ?? .null),
+                          JSONMember("invoice_id", invoiceId.map { .string($0) } ?? .null),
+                          JSONMember("amount", out.money(amount)),
+                          JSONMember("open_amount", out.money(open)),
+                          JSONMember("currency", .string(policy.currency.code)),
+                          JSONMember("reasons", OutputBuilder.reasonsJSON(decision.reasons)),
+                      ])
+    }
+
+    /// An order held on arrival whose shipments came before it (the orders topic lagging the
+    /// shipments): the goods left while it was, as it turns out, not creditworthy, so each of
+    /// those shipments raises the alert it would have raised in time order. The shipments are
+    /// found in the reorder window; one beyond it is reported as the order's shipped total.
+    static func alertShipmentsAhead(of orderId: String, state: CustomerState, out: inout OutputBuilder) {
+        guard let decision = state.orderDecisions[orderId], decision.status == .held,
+              let order = state.ledger.orders[orderId], order.shipped.isPositive else { return }
+        var found = DecimalAmount.zero
+        for entry in state.journal.entries {
+            guard case .shipmentShipped(let shipment) = entry.payload, shipment.orderId == orderId else { continue }
+            found += shipment.amount.amount
+            emitShippedWhileHeld(decision, shipmentId: shipment.shipmentId, invoiceId: shipment.invoiceId,
+                                 amount: shipment.amount.amount, state: state, out: &out)
+        }
+        if found.isZero {
+            emitShippedWhileHeld(decision, shipmentId: nil, invoiceId: nil, amount: order.shipped, state: state, out: &out)
+        }
     }
 
     // MARK: - Operator actions
