@@ -198,6 +198,37 @@ struct DunningTests {
         #expect(!h.state.blockedByDunning)
     }
 
+    /// The block follows the levels in force: a new policy that makes the level a customer holds
+    /// blocking blocks it at the next tick, and one that stops it from blocking lifts the block
+    /// and re-checks what it held. An unchanged policy changes nothing at later ticks.
+    @Test func aPolicyChangeToBlockingLevelsReachesCustomersAlreadyThere() {
+        var lenient = Fixtures.dunningPolicy()
+        lenient.dunning.levels[3].blocksCustomer = false
+        var h = Harness(policy: lenient)
+        h.ship("O-1", invoice: "I-1", "1000.00", at: "2026-01-01T10:00:00Z")
+        _ = h.dailyTicks(from: "2026-02-01", through: "2026-03-20")
+        #expect(h.state.dunningLevel == 4 && !h.state.blockedByDunning)
+        #expect(h.tick("2026-03-21T00:00:00Z").isEmpty)
+
+        h.policy = Fixtures.dunningPolicy()
+        h.policy.version = "strict"
+        let blocked = h.tick("2026-03-22T00:00:00Z")
+        #expect(blocked.types == ["credit.customer.blocked"])
+        #expect(blocked.first?.data["reasons"]?.arrayFirst?["code"] == .string("DUNNING_BLOCK"))
+        #expect(h.state.blockedByDunning)
+        #expect(h.tick("2026-03-23T00:00:00Z").isEmpty, "blocked once")
+        #expect(h.order("O-2", "100.00", at: "2026-03-23T10:00:00Z").types == ["credit.order.held"])
+
+        h.policy = lenient
+        h.policy.version = "lenient-again"
+        let lifted = h.tick("2026-03-24T00:00:00Z")
+        #expect(lifted.types == ["credit.customer.unblocked"])
+        #expect(!h.state.blockedByDunning && h.state.dunningLevel == 4)
+        // Re-checked: the overdue invoice still holds O-2 (PAST_DUE); paying it releases O-2.
+        #expect(h.status("O-2") == .held)
+        #expect(h.pay("P-1", "1000.00", at: "2026-03-25T10:00:00Z").types.contains("credit.order.released"))
+    }
+
     /// The two blocks are independent: a dunning cure leaves an operator's block (and its holds).
     @Test func cureLeavesAnOperatorBlock() {
         var h = Harness(policy: Fixtures.dunningPolicy())

@@ -32,6 +32,7 @@ extension CreditEngine {
             return out.events
         }
         guard dunning.applies(toRiskClass: state.riskClass) else { return out.events }
+        reconcileDunningBlock(state: &state, policy: policy, assessment: assessment, out: &out)
 
         let current = state.dunningLevel
         guard assessment.targetLevel > current else { return out.events }
@@ -68,6 +69,37 @@ extension CreditEngine {
                           ])
         }
         return out.events
+    }
+
+    /// A new policy may make a level the customer already holds blocking, or stop a level from
+    /// blocking: the dunning block follows the levels in force (blocked while some level up to
+    /// the current one blocks), at the first tick that visits the customer under the new policy
+    /// (a policy change sends the next tick to every customer). Under an unchanged policy the
+    /// block already matches and nothing happens.
+    private static func reconcileDunningBlock(state: inout CustomerState, policy: Policy, assessment: DunningAssessment,
+                                              out: inout OutputBuilder) {
+        let held = policy.dunning.levels.prefix(state.dunningLevel)
+        let shouldBlock = held.contains { $0.blocksCustomer }
+        if shouldBlock && !state.blockedByDunning, let level = held.last(where: { $0.blocksCustomer }) {
+            let wasBlocked = state.isBlocked
+            state.blockedByDunning = true
+            if !wasBlocked {
+                out.emit(.customerBlocked, [JSONMember("reasons", OutputBuilder.blockReasonsJSON([
+                    (code: "DUNNING_BLOCK",
+                     message: "Policy \(policy.version) makes dunning level \(level.level) (\(level.name)) block, and the customer is at level \(state.dunningLevel): \(policy.format(assessment.totalOverdue)) \(policy.currency.code) overdue."),
+                ]))])
+            }
+        } else if !shouldBlock && state.blockedByDunning {
+            state.blockedByDunning = false
+            if !state.isBlocked {
+                out.emit(.customerUnblocked, [JSONMember("reasons", OutputBuilder.blockReasonsJSON([
+                    (code: "DUNNING_BLOCK_LIFTED",
+                     message: "Policy \(policy.version) has no blocking dunning level up to the customer's level \(state.dunningLevel)."),
+                ]))])
+            }
+            recheckHeldOrders(state: &state, out: &out)
+            checkUtilization(state: &state, out: &out)
+        }
     }
 
     /// `dunning.notice` data (events.md): everything a notification service needs for the letter.
