@@ -36,7 +36,13 @@ struct CheckConfig: ParsableCommand {
         var problems: [String] = []
         var policyFile: String?
         do {
-            policyFile = try DaemonConfig.load(file: config).policyFile
+            let loaded = try DaemonConfig.load(file: config)
+            policyFile = loaded.policyFile
+            if let tokenFile = loaded.adminTokenFile, !FileManager.default.isReadableFile(atPath: tokenFile) {
+                // Not a problem of the file's content: under systemd the credential exists only
+                // inside the service. `creditd run` refuses to start without it.
+                FileHandle.standardError.write(Data("note: http.admin_token_file \(tokenFile) is not readable here; `creditd run` needs it (LoadCredential= under systemd) or http.admin_token_file: null\n".utf8))
+            }
         } catch let error as DaemonConfig.Problems {
             problems.append("\(error)")
             policyFile = error.policyFile

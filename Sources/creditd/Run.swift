@@ -13,6 +13,11 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         let (daemonConfig, policy, source) = try ExitCodes.loadConfiguration(config)
+        // A token file that cannot be read is a configuration error (exit 2), found before start-up.
+        if let tokenFile = daemonConfig.adminTokenFile, !FileManager.default.isReadableFile(atPath: tokenFile) {
+            FileHandle.standardError.write(Data("creditd: http.admin_token_file: cannot read \(tokenFile); create it (under systemd, LoadCredential= provides it) or set http.admin_token_file: null to disable the admin API\n".utf8))
+            throw ExitCode(2)
+        }
         let level = logLevel.flatMap(Logger.Level.init(rawValue:))
             ?? ProcessInfo.processInfo.environment["CREDITD_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
             ?? .info

@@ -77,6 +77,8 @@ import Testing
             clock: sundial
             database:
               synchronous: sometimes
+            http:
+              listen: "not-a-listen"
             """
         do {
             _ = try parse(bad)
@@ -87,7 +89,8 @@ import Testing
             #expect(text.contains("kafka.topcs: unknown key"))
             #expect(text.contains("clock: must be wall or event, not sundial"))
             #expect(text.contains("database.synchronous: must be full or normal"))
-            #expect(error.problems.count == 4)
+            #expect(text.contains("http.listen: invalid_listen"), "\(text)")
+            #expect(error.problems.count == 5)
         }
     }
 

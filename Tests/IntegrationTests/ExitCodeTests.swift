@@ -33,6 +33,25 @@ import Testing
         #expect(result.stderr.contains("\(policy): currency"), "\(result.stderr)")
     }
 
+    /// What only `run` can find out about the configuration is still a configuration error: an
+    /// admin token file it cannot read (check-config, run outside the service, notes it only).
+    @Test func runWithAnUnreadableTokenFileExitsTwo() throws {
+        let fixture = try ReplayFixture("exit-token")
+        defer { fixture.remove() }
+        try """
+            database: {path: \(fixture.folder.path)/live.sqlite}
+            http: {admin_token_file: \(fixture.folder.path)/missing-token}
+            policy: {file: \(repositoryRoot)/config/policy.yaml}
+
+            """.write(toFile: fixture.config, atomically: true, encoding: .utf8)
+        let started = try run(TestDaemon.creditd, ["run", "--config", fixture.config], environment: [:])
+        #expect(started.status == 2, "\(started.stderr)")
+        #expect(started.stderr.contains("http.admin_token_file") && started.stderr.contains("missing-token"), "\(started.stderr)")
+        let checked = try run(TestDaemon.creditd, ["check-config", "--config", fixture.config], environment: [:])
+        #expect(checked.status == 0, "\(checked.stderr)")
+        #expect(checked.stderr.contains("missing-token"), "\(checked.stderr)")
+    }
+
     @Test func replayIntoADatabaseThatHoldsDataIsBadUsage() throws {
         let fixture = try ReplayFixture("exit-replay")
         defer { fixture.remove() }

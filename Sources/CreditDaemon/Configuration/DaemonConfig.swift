@@ -1,4 +1,5 @@
 import CreditCore
+import CreditHTTP
 import Foundation
 
 /// The daemon's configuration file (operations.md), after environment overrides and validation.
@@ -109,6 +110,11 @@ public struct DaemonConfig: Sendable, Equatable {
         }
         config.stateCacheCustomers = reader.int("database.state_cache_customers", range: 0...10_000_000) ?? config.stateCacheCustomers
         config.httpListen = reader.string("http.listen") ?? config.httpListen
+        do {
+            _ = try HTTPServerConfiguration(listen: config.httpListen)
+        } catch {
+            reader.problem("http.listen", "\(error)")
+        }
         if reader.isNull("http.admin_token_file") {
             config.adminTokenFile = nil
         } else if let path = reader.string("http.admin_token_file") {

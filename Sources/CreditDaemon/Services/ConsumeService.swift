@@ -221,6 +221,11 @@ public final class ConsumeService: Service, Sendable {
         status.applied(messages.count)
         decisionLog.record(outcome)
         record(outcome, messages: messages)
+        for tick in outcome.ticksRun {
+            // The event clock's ticks run inside the batches; the wall clock's in SchedulerService.
+            metrics?.schedulerRun()
+            logger.debug("scheduler tick finished", metadata: ["tick": "\(tick.rfc3339)"])
+        }
         for gap in outcome.ticksSkipped {
             logger.warning("a gap in event time skipped scheduler ticks: only the latest \(TickSchedule.defaultMaximumCatchUp) ran",
                            metadata: ["ticks_skipped": "\(gap.count)", "resumed_at": "\(gap.resumedAt.rfc3339)",

@@ -10,6 +10,8 @@ struct DaemonAdmin: AdminBackend {
     let processor: BatchProcessor
     let doorbell: RelayDoorbell
     let logger: Logger
+    /// Counts the decisions an operator's action published, as the consumer counts its own.
+    var metrics: CreditMetrics?
 
     func perform(_ command: AdminCommand) async -> AdminResult {
         let actions: [OperatorAction]
@@ -76,6 +78,7 @@ struct DaemonAdmin: AdminBackend {
                     "customers": "\(customers.compactMap { $0["customer_id"]?.stringValue }.prefix(5).joined(separator: ","))",
                     "decisions": "\(outputs.map(\.type.rawValue).joined(separator: ","))"])
                 DecisionLog(logger: logger).record(outputs)
+                for output in outputs { metrics?.decision(type: output.type.rawValue) }
                 var members = [
                     JSONMember("request_id", .string(requestId)),
                     JSONMember("outputs", .array(outputs.map(\.cloudEvent))),

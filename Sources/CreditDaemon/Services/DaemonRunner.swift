@@ -54,7 +54,7 @@ public enum DaemonRunner {
         let http = HTTPServer(
             configuration: try HTTPServerConfiguration(listen: config.httpListen, adminToken: token),
             readiness: DaemonReadiness(status: status),
-            backend: DaemonAdmin(processor: processor, doorbell: doorbell, logger: logger),
+            backend: DaemonAdmin(processor: processor, doorbell: doorbell, logger: logger, metrics: metrics),
             metrics: metrics, logger: logger,
             onListening: { address in
                 logger.notice("HTTP listening", metadata: ["address": "\(address.host):\(address.port)"])

@@ -72,10 +72,11 @@ struct DecisionLog: Sendable {
             level = .notice
             message = "dunning notice"
         case .alert:
-            switch output.data["severity"]?.stringValue {
-            case "critical": level = .critical
-            case "warning": level = .warning
-            default: level = .notice
+            // At the alert's own severity (events.md): `info` alerts are journal `info` lines.
+            switch output.alertSeverity {
+            case .critical: level = .critical
+            case .warning: level = .warning
+            case .info, nil: level = .info
             }
             message = "alert \(output.data["code"]?.stringValue ?? ""): \(output.data["message"]?.stringValue ?? "")"
         }
