@@ -16,6 +16,11 @@ struct Creditctl: AsyncParsableCommand {
     static func main() async {
         do {
             var command = try parseAsRoot()
+            // A group named without one of its commands is bad usage (exit 2), not a help request.
+            if !type(of: command).configuration.subcommands.isEmpty {
+                FileHandle.standardError.write(Data(helpMessage(for: type(of: command)).utf8 + [0x0A]))
+                throw ExitCode(2)
+            }
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

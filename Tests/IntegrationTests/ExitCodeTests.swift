@@ -14,6 +14,16 @@ import Testing
         #expect(tokenless.status == 2, "\(tokenless.stderr)")
     }
 
+    /// A command group without one of its commands is bad usage: the help goes to stderr, exit 2.
+    @Test func aGroupWithoutItsCommandIsBadUsage() throws {
+        for (program, arguments) in [(TestDaemon.creditd, [String]()), (TestDaemon.creditctl, []), (TestDaemon.creditctl, ["outbox"])] {
+            let result = try run(program, arguments, environment: [:])
+            #expect(result.status == 2, "\(program) \(arguments)")
+            #expect(result.stderr.contains("USAGE"), "\(result.stderr)")
+        }
+        #expect(try run(TestDaemon.creditctl, ["outbox", "--help"], environment: [:]).status == 0)
+    }
+
     /// One run of check-config lists the configuration's problems and the policy's.
     @Test func checkConfigReportsThePolicyEvenWhenTheConfigurationHasProblems() throws {
         let fixture = try ReplayFixture("exit-check")

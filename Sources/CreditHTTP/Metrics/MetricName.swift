@@ -1,7 +1,8 @@
 /// The metric names `/metrics` exposes. They are part of the operating surface (dashboards and
 /// alert rules are written against them), so they live in one place and never change meaning.
 public enum MetricName {
-    /// Counter `{topic, type}`: input events taken off Kafka, including ones later dead-lettered.
+    /// Counter `{topic, type}`: input events taken off Kafka and applied (dead letters count in
+    /// `deadLetters` by code, repeats in `duplicates`: neither has a type to trust).
     public static let eventsConsumed = "creditd_events_consumed_total"
     /// Counter `{type}`: output decisions published (`credit.order.held`, ...).
     public static let decisions = "creditd_decisions_total"
