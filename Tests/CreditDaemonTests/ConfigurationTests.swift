@@ -54,6 +54,11 @@ import Testing
         #expect(config.topics.orders == "orders-eu")
         #expect(config.kafkaProperties["sasl.mechanism"] == "SCRAM-SHA-512")
         #expect(config.databasePath == "/var/lib/creditd/other.sqlite")
+        // An empty override is the environment's null: the admin API off.
+        let yamlWithToken = yaml.replacingOccurrences(of: "admin_token_file: null", with: "admin_token_file: /etc/creditd/token")
+        #expect(try parse(yamlWithToken).adminTokenFile == "/etc/creditd/token")
+        #expect(try parse(yamlWithToken, environment: ["CREDITD_HTTP_ADMIN_TOKEN_FILE": ""]).adminTokenFile == nil)
+        #expect(try parse(yamlWithToken, environment: ["CREDITD_HTTP_ADMIN_TOKEN_FILE": "/run/t"]).adminTokenFile == "/run/t")
     }
 
     /// The business-time merge of the inputs: on by default with a 200 ms wait and ten batches

@@ -31,7 +31,10 @@ struct ConfigReader {
         return current
     }
 
+    /// True for `null` in the file, or an empty environment override (the environment has no
+    /// other way to say null: `CREDITD_HTTP_ADMIN_TOKEN_FILE=` disables the admin API).
     mutating func isNull(_ path: String) -> Bool {
+        if let value = environment[Self.environmentName(path)], value.isEmpty { consumed.insert(path); return true }
         if environment[Self.environmentName(path)] != nil { return false }
         if case .null = node(path) { consumed.insert(path); return true }
         return false
