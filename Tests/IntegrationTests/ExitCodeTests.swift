@@ -75,5 +75,10 @@ import Testing
                            environment: [:])
         #expect(live.status == 2)
         #expect(live.stderr.contains("live database"), "\(live.stderr)")
+        // An events file that does not exist is a wrong argument too.
+        let missing = try run(TestDaemon.creditd, ["replay", "--config", fixture.config, "\(fixture.folder.path)/no-such.jsonl"],
+                              environment: [:])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("no-such.jsonl"), "\(missing.stderr)")
     }
 }

@@ -42,7 +42,7 @@ public struct ReplayRunner {
         let (path, temporaryFolder) = try prepareDatabase()
         defer { if let temporaryFolder { try? FileManager.default.removeItem(atPath: temporaryFolder) } }
         guard let data = FileManager.default.contents(atPath: eventsFile) else {
-            throw Failure(message: "cannot read the events file \(eventsFile)")
+            throw Failure(message: "cannot read the events file \(eventsFile)", isUsage: true)
         }
         // Checkpoints on their own connection, as in the daemon: the replay loop only writes.
         let database = try CreditDatabase(path: path, durability: .normal, checkpoints: .background)
