@@ -159,14 +159,14 @@ public enum CreditEngine {
     static func alertShipmentsAhead(of orderId: String, state: CustomerState, out: inout OutputBuilder) {
         guard let decision = state.orderDecisions[orderId], decision.status == .held,
               let order = state.ledger.orders[orderId], order.shipped.isPositive else { return }
-        var found = DecimalAmount.zero
+        var found = false
         for entry in state.journal.entries {
             guard case .shipmentShipped(let shipment) = entry.payload, shipment.orderId == orderId else { continue }
-            found += shipment.amount.amount
+            found = true
             emitShippedWhileHeld(decision, shipmentId: shipment.shipmentId, invoiceId: shipment.invoiceId,
                                  amount: shipment.amount.amount, state: state, out: &out)
         }
-        if found.isZero {
+        if !found {
             emitShippedWhileHeld(decision, shipmentId: nil, invoiceId: nil, amount: order.shipped, state: state, out: &out)
         }
     }

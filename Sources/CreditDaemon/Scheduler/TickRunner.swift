@@ -87,13 +87,14 @@ extension BatchProcessor {
                 try finishRecording(db)
                 let tick: Timestamp
                 let schedule = TickSchedule(policy: policy)
-                if let open = try TickStore.unfinished(db).first, schedule.tickToRun(lastRun: open.time, now: wallNow) == nil {
+                let unfinished = try TickStore.unfinished(db)
+                if let open = unfinished.first, schedule.tickToRun(lastRun: open.time, now: wallNow) == nil {
                     tick = open.time
                 } else {
                     // A tick left unfinished is resumed only while it is still the latest due:
                     // after a longer stop, finishing it would date letters back to its day and
                     // send a second one at the newer tick. The newer tick visits everyone it left.
-                    for open in try TickStore.unfinished(db) {
+                    for open in unfinished {
                         try TickStore.finish(db, open.time, at: stamp)
                         outcome.ticksAbandoned.append(open.time)
                     }

@@ -1,3 +1,4 @@
+import CreditCore
 import CreditKafka
 import CreditStore
 import Foundation
@@ -203,13 +204,14 @@ public final class RelayService: Service, Sendable {
             }
         }
         if !delivered.isEmpty || !refused.isEmpty {
-            let stamp = Date().formatted(.iso8601)
             let parked = try database.write { db in
                 try Outbox.acknowledge(db, seqs: delivered)
+                guard !refused.isEmpty else { return 0 }
+                let stamp = Timestamp.wallClockNow().rfc3339
                 for (row, error) in refused {
                     try RefusedOutbox.refuse(db, seq: row.seq, code: error.code, message: error.message, at: stamp)
                 }
-                return refused.isEmpty ? 0 : try RefusedOutbox.count(db)
+                return try RefusedOutbox.count(db)
             }
             for (row, error) in refused {
                 logger.error("the broker refused a message for good; it is parked, not published: fix the cause, then run `creditctl outbox retry`",
