@@ -161,7 +161,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "CreditDaemonTests", dependencies: ["CreditDaemon", "CreditCore", "CAllocator", "CreditTestSupport",
+        .testTarget(name: "CreditDaemonTests", dependencies: ["CreditDaemon", "CreditCore", "CreditKafka", "CAllocator", "CreditTestSupport",
                                                           .product(name: "Logging", package: "swift-log"),
                                                           .product(name: "GRDB", package: "GRDB.swift")],
                     swiftSettings: strict),

@@ -16,6 +16,8 @@ struct WriteOptions: ParsableArguments {
     var tokenFile: String?
     @Option(help: "Who is making the change, for the audit trail (default: $SUDO_USER or $USER).") var by: String?
     @Flag(help: "Print the daemon's JSON answer.") var json = false
+    @Option(help: "A key naming this change (sent as Idempotency-Key): run again with the same key, the change is applied once.")
+    var requestId: String?
 
     var operatorName: String {
         let env = ProcessInfo.processInfo.environment
@@ -76,7 +78,8 @@ struct WriteOptions: ParsableArguments {
     }
 
     /// Sends one request and returns the daemon's answer; a refusal throws `AdminRefusal`.
-    func request(_ verb: Verb, _ path: String, body: [String: Any]) async throws -> (bytes: Data, object: [String: Any]?) {
+    /// `part` tells apart the requests of one command that sends several (a bureau file in chunks).
+    func request(_ verb: Verb, _ path: String, body: [String: Any], part: Int? = nil) async throws -> (bytes: Data, object: [String: Any]?) {
         let (base, token) = try endpoint()
         var request = HTTPClientRequest(url: base + path)
         switch verb {
@@ -86,6 +89,7 @@ struct WriteOptions: ParsableArguments {
         }
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         request.headers.add(name: "Content-Type", value: "application/json")
+        if let requestId { request.headers.add(name: "Idempotency-Key", value: part.map { "\(requestId)-\($0)" } ?? requestId) }
         var payload = body
         payload["by"] = operatorName
         request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: payload)))

@@ -20,12 +20,15 @@ struct BureauCommand: AsyncParsableCommand {
                 throw fail("cannot read \(file) as UTF-8 text")
             }
             let parsed = BureauCSV.parse(text, defaultSource: "import:\((file as NSString).lastPathComponent)")
-            for problem in parsed.problems {
-                FileHandle.standardError.write(Data("creditctl: \(file): \(problem)\n".utf8))
+            if !options.json {
+                for problem in parsed.problems {
+                    FileHandle.standardError.write(Data("creditctl: \(file): \(problem)\n".utf8))
+                }
             }
             var imported = 0
             var refused = 0
-            var decisions = 0
+            var outputs: [Any] = []
+            var refusals: [String] = []
             let size = max(1, min(chunk, 10_000))
             for start in stride(from: 0, to: parsed.rows.count, by: size) {
                 let rows = Array(parsed.rows[start..<min(start + size, parsed.rows.count)])
@@ -37,19 +40,31 @@ struct BureauCommand: AsyncParsableCommand {
                     ]
                 }
                 do {
-                    let (_, object) = try await options.request(.post, "/v1/bureau/reports", body: ["reports": reports])
+                    let (_, object) = try await options.request(.post, "/v1/bureau/reports", body: ["reports": reports], part: start / size + 1)
                     imported += rows.count
-                    decisions += (object?["outputs"] as? [Any])?.count ?? 0
+                    outputs += (object?["outputs"] as? [Any]) ?? []
                 } catch let refusal as AdminRefusal {
                     refused += rows.count
                     var place = "lines \(rows.first!.line)-\(rows.last!.line)"
                     if let item = Self.itemNumber(in: refusal.message), item >= 1, item <= rows.count {
                         place = "line \(rows[item - 1].line) (lines \(rows.first!.line)-\(rows.last!.line) not imported)"
                     }
-                    FileHandle.standardError.write(Data("creditctl: \(file): \(place): \(refusal.code): \(refusal.message)\n".utf8))
+                    refusals.append("\(place): \(refusal.code): \(refusal.message)")
+                    if !options.json { FileHandle.standardError.write(Data("creditctl: \(file): \(refusals.last!)\n".utf8)) }
                 }
             }
-            print("imported \(imported) report\(imported == 1 ? "" : "s") from \(file), \(decisions) decision\(decisions == 1 ? "" : "s") published; \(parsed.problems.count) bad line\(parsed.problems.count == 1 ? "" : "s"), \(refused) refused by the daemon")
+            let decisions = outputs.count
+            if options.json {
+                // One object for the whole file: the counts, what went wrong, and every output.
+                let summary: [String: Any] = [
+                    "file": file, "imported": imported, "refused": refused, "decisions": decisions,
+                    "bad_lines": parsed.problems.map { "\($0)" }, "refusals": refusals, "outputs": outputs,
+                ]
+                let data = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys, .withoutEscapingSlashes])
+                FileHandle.standardOutput.write(data + Data([0x0A]))
+            } else {
+                print("imported \(imported) report\(imported == 1 ? "" : "s") from \(file), \(decisions) decision\(decisions == 1 ? "" : "s") published; \(parsed.problems.count) bad line\(parsed.problems.count == 1 ? "" : "s"), \(refused) refused by the daemon")
+            }
             if !parsed.problems.isEmpty || refused > 0 { throw ExitCode(1) }
         }
 

@@ -48,6 +48,9 @@ struct CheckConfig: ParsableCommand {
                 // inside the service. `creditd run` refuses to start without it.
                 FileHandle.standardError.write(Data("note: http.admin_token_file \(tokenFile) is not readable here; `creditd run` needs it (LoadCredential= under systemd) or http.admin_token_file: null\n".utf8))
             }
+            for (key, path) in loaded.unreadableSecretFiles {
+                FileHandle.standardError.write(Data("note: \(key) \(path) is not readable here; `creditd run` needs it (LoadCredential= under systemd)\n".utf8))
+            }
         } catch let error as DaemonConfig.Problems {
             problems.append("\(error)")
             policyFile = error.policyFile

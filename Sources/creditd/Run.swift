@@ -18,6 +18,12 @@ struct Run: AsyncParsableCommand {
             FileHandle.standardError.write(Data("creditd: http.admin_token_file: cannot read \(tokenFile); create it (under systemd, LoadCredential= provides it) or set http.admin_token_file: null to disable the admin API\n".utf8))
             throw ExitCode(2)
         }
+        do {
+            _ = try daemonConfig.kafkaPropertiesWithSecrets()
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(2)
+        }
         let level = logLevel.flatMap(Logger.Level.init(rawValue:))
             ?? ProcessInfo.processInfo.environment["CREDITD_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
             ?? .info

@@ -69,6 +69,10 @@ struct EventDecoderTests {
         (envelope(time: "\"2026-11-01T10:00:00\"", data: order), .invalidEnvelope, "not an RFC 3339"),
         (envelope(time: "\"2026-11-31T10:00:00Z\"", data: order), .invalidEnvelope, "not an RFC 3339"),
         (envelope(time: "\"yesterday\"", data: order), .invalidEnvelope, "not an RFC 3339"),
+        // Valid RFC 3339, but the UTC instant falls in year -1 or 9900: no date could be written.
+        (envelope(time: "\"0000-01-01T00:30:00+01:00\"", data: order), .invalidEnvelope, "outside the supported years 0001-9899"),
+        (envelope(time: "\"9900-01-01T00:00:00Z\"", data: order), .invalidEnvelope, "outside the supported years"),
+        (envelope(time: "\"\(String(repeating: "9", count: 5000))\"", data: order), .invalidEnvelope, "(cut, 5000 bytes in all)"),
         (envelope(data: "null"), .invalidEnvelope, "data is missing"),
         (envelope(data: #""x""#), .invalidEnvelope, "data must be an object"),
         // unknown_type
@@ -87,6 +91,8 @@ struct EventDecoderTests {
         (envelope(data: #"{"order_id":"O-1","customer_id":"C-1","amount":"100.00","currency":"EUR","payment_terms_days":30.5}"#), .invalidField, "payment_terms_days"),
         (envelope(type: "shipment.shipped", data: #"{"shipment_id":"S","order_id":"O","customer_id":"C-1","invoice_id":"I","amount":"1","currency":"EUR","due_date":"28/12/2026"}"#),
          .invalidField, "data.due_date must be a date"),
+        (envelope(type: "shipment.shipped", data: #"{"shipment_id":"S","order_id":"O","customer_id":"C-1","invoice_id":"I","amount":"1","currency":"EUR","invoice_date":"0000-12-31"}"#),
+         .invalidField, "data.invoice_date 0000-12-31 is outside the supported years"),
         (envelope(type: "payment.received", data: #"{"payment_id":"P-1","customer_id":"C-1","amount":"5.00","currency":"EUR","allocations":{"invoice_id":"I-1"}}"#),
          .invalidField, "data.allocations must be a list"),
         (envelope(type: "payment.received", data: #"{"payment_id":"P-1","customer_id":"C-1","amount":"5.00","currency":"EUR","allocations":["I-1"]}"#),

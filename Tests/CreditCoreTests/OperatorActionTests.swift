@@ -102,6 +102,50 @@ struct OperatorActionTests {
         #expect(data["expires_on"] == .null)
     }
 
+    /// A reload that raises `customers.default_limit` moves the limit of every customer without
+    /// one of its own: the next visit (a tick or an event) announces it and re-checks held
+    /// orders; a customer with its own limit only remembers the new default.
+    @Test func aChangedDefaultLimitIsAnnouncedAtTheNextVisit() throws {
+        var h = Harness()
+        h.order("O-1", "12000.00")
+        #expect(h.status("O-1") == .held)
+        var own = Harness(customerId: "C-2")
+        own.order("O-2", "100.00")
+        _ = try CreditEngine.setLimit(DecimalAmount("5000.00"), until: nil, reason: "own", by: "maria", requestId: "r1",
+                                      in: &own.state, context: own.context(at: Self.now)).get()
+        var raised = h.policy
+        raised.version = "test-2"
+        raised.customers.defaultLimit = DecimalAmount("20000.00")
+        let tick = DecisionContext(policy: raised, now: Fixtures.time("2026-11-03T00:00:00Z"), instance: "t", arrivalSequence: 0)
+        let outputs = CreditEngine.scoringTick(&h.state, context: tick)
+        #expect(outputs.types.prefix(2) == ["credit.limit.changed", "credit.order.released"])
+        let data = try #require(outputs.data(.limitChanged))
+        #expect(data["old_limit"] == .string("10000.00") && data["new_limit"] == .string("20000.00"))
+        #expect(data["changed_by"] == .string("policy"))
+        #expect(h.status("O-1") == .released)
+        #expect(CreditEngine.scoringTick(&h.state, context: tick).isEmpty, "announced once")
+        #expect(CreditEngine.scoringTick(&own.state, context: tick).isEmpty)
+        #expect(own.state.defaultLimitSeen == DefaultLimitSeen(DecimalAmount("20000.00")))
+        // Lowered again, seen first by an event: the announcement comes before its decision.
+        h.policy.customers.defaultLimit = DecimalAmount("15000.00")
+        let next = h.order("O-3", "100.00", at: "2026-11-04T10:00:00Z")
+        // 12,100.00 of 15,000.00 used: the utilization alert goes with the announcement.
+        #expect(next.types.prefix(3) == ["credit.limit.changed", "credit.alert", "credit.order.approved"], "\(next.types)")
+    }
+
+    /// `expires_on` is the expiry of the limit in force: a permanent limit set under a temporary
+    /// one changes nothing today, and says until when the temporary one still holds.
+    @Test func aPermanentLimitUnderATemporaryOneNamesTheTemporaryExpiry() throws {
+        var h = Harness()
+        _ = try CreditEngine.setLimit(DecimalAmount("80000.00"), until: LocalDate("2026-12-31"), reason: "season", by: "maria", requestId: "r1",
+                                      in: &h.state, context: h.context(at: Self.now)).get()
+        let outputs = try CreditEngine.setLimit(DecimalAmount("50000.00"), until: nil, reason: "guarantee", by: "maria", requestId: "r2",
+                                                in: &h.state, context: h.context(at: Self.now)).get()
+        let data = try #require(outputs.data(.limitChanged))
+        #expect(data["old_limit"] == .string("80000.00") && data["new_limit"] == .string("80000.00"))
+        #expect(data["expires_on"] == .string("2026-12-31"))
+    }
+
     @Test func temporaryLimitExpiresAfterItsDate() throws {
         var h = Harness()
         _ = try CreditEngine.setLimit(DecimalAmount("50000.00"), until: LocalDate("2026-11-30"), reason: "season", by: "maria", requestId: "r1",
@@ -110,7 +154,7 @@ struct OperatorActionTests {
         #expect(h.state.creditLimit(policy: h.policy, today: LocalDate("2026-12-01")!) == DecimalAmount("10000.00"))
     }
 
-    @Test("refused limits", arguments: [("-1.00", nil), ("1.001", nil), ("100.00", "2026-11-01")] as [(String, String?)])
+    @Test("refused limits", arguments: [("-1.00", nil), ("1.001", nil), ("100.00", "2026-11-01"), ("100.00", "9999-12-31")] as [(String, String?)])
     func refusedLimits(amount: String, until: String?) {
         var h = Harness()
         let result = CreditEngine.setLimit(DecimalAmount(stringLiteralFree: amount), until: until.flatMap(LocalDate.init), reason: "x", by: "m",

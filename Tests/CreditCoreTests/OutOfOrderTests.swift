@@ -69,6 +69,8 @@ struct OutOfOrderTests {
             let h = Self.run(permutation)
             #expect(h.state.ledger == reference.state.ledger)
             #expect(h.exportText(asOf: "2026-11-30") == referenceExport)
+            // Tenure counts from the earliest activity, not from the first to arrive.
+            #expect(h.state.firstSeen == reference.state.firstSeen)
             checked += 1
         }
         #expect(checked == 720)

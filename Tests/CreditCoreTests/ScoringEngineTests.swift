@@ -177,6 +177,43 @@ struct ScoringEngineTests {
         #expect(h.status("O1") == .released)
     }
 
+    /// Utilization is a scoring factor, so an operator's limit change rescores before the held
+    /// orders are re-checked: a raised limit lifts the class and the `HIGH_RISK` hold with it.
+    @Test func anOperatorLimitChangeRescoresBeforeTheRecheck() throws {
+        var policy = F.policy(factors: [F.factor(.utilization, [("50", 100), ("90", 50), (nil, 0)])])
+        policy.creditCheck.holdRiskClasses = ["E"]
+        var h = Harness(policy: policy)
+        h.order("O0", "9500.00", at: "2026-11-01T09:00:00Z")
+        #expect(h.state.riskClass == "E", "95 % used: score 0")
+        let held = h.order("O1", "100.00", at: "2026-11-01T10:00:00Z")
+        #expect(held.data(.orderHeld)?["reasons"].map { "\($0)" }?.contains("HIGH_RISK") == true)
+        let raised = try CreditEngine.setLimit(DecimalAmount("50000.00"), until: nil, reason: "guarantee", by: "maria", requestId: "r1",
+                                               in: &h.state, context: F.context(policy, at: "2026-11-01T11:00:00Z")).get()
+        #expect(raised.types == ["credit.limit.changed", "credit.score.changed", "credit.order.released"])
+        #expect(h.state.riskClass == "A")
+        #expect(h.status("O1") == .released)
+        // Lowering it again: the class falls at once, without waiting for the next event.
+        let lowered = try CreditEngine.clearLimit(.permanent, reason: "guarantee ended", by: "maria", requestId: "r2",
+                                                  in: &h.state, context: F.context(policy, at: "2026-11-01T12:00:00Z")).get()
+        #expect(lowered.types.prefix(2) == ["credit.limit.changed", "credit.score.changed"])
+        #expect(h.state.riskClass == "E")
+    }
+
+    /// A released order is exposure: utilization moves, and the score with it.
+    @Test func anOperatorReleaseRescores() throws {
+        var policy = F.policy(factors: [F.factor(.utilization, [("50", 100), ("90", 50), (nil, 0)])])
+        policy.creditCheck.holdRiskClasses = ["E"]
+        var h = Harness(policy: policy)
+        h.order("O0", "4000.00", at: "2026-11-01T09:00:00Z")
+        #expect(h.state.riskClass == "A")
+        h.order("O1", "7000.00", at: "2026-11-01T10:00:00Z")
+        #expect(h.status("O1") == .held)
+        let released = try CreditEngine.releaseOrder("O1", by: "maria", note: "prepaid by wire", requestId: "r1",
+                                                     in: &h.state, context: F.context(policy, at: "2026-11-01T11:00:00Z")).get()
+        #expect(released.types.prefix(2) == ["credit.order.released", "credit.score.changed"])
+        #expect(h.state.riskClass == "E", "110 % used")
+    }
+
     // MARK: Reviews
 
     @Test func reviewOverdueAlertsOnceAndHoldsUntilTheReviewIsDone() throws {
@@ -240,6 +277,8 @@ struct ScoringEngineTests {
         #expect(chf.failureCode == .unknownCurrency)
         let stale = CreditEngine.applyBureauReport(F.report(score: 90, asOf: "2026-10-31"), to: &desk.state, cause: .operatorRequest("y"), context: context)
         #expect(stale.failureCode == .staleReport)
+        let far = CreditEngine.applyBureauReport(F.report(score: 90, asOf: "9950-01-01"), to: &desk.state, cause: .operatorRequest("z"), context: context)
+        #expect(far.failureCode == .invalidField)
         #expect(desk.state == before)
     }
 

@@ -34,6 +34,16 @@ struct TimeTests {
         #expect(try #require(Timestamp(rfc3339: "1969-12-31T23:00:00Z")).utcDate == LocalDate("1969-12-31"))
     }
 
+    /// Years outside 0000-9999 are written in ISO 8601's expanded form: never as another date,
+    /// never a trap (year -1 used to stop the process).
+    @Test func datesOutsideFourDigitYears() throws {
+        let first = try #require(LocalDate("0000-01-01"))
+        #expect(first.adding(days: -1).text == "-0001-12-31")
+        let last = try #require(LocalDate("9999-12-31"))
+        #expect(last.adding(days: 1).text == "+10000-01-01")
+        #expect(try #require(Timestamp(rfc3339: "0000-01-01T00:30:00+01:00")).rfc3339 == "-0001-12-31T23:30:00Z")
+    }
+
     @Test func localDateArithmetic() throws {
         let date = try #require(LocalDate("2026-11-28"))
         #expect(date.adding(days: 30).text == "2026-12-28")

@@ -106,8 +106,26 @@ import Testing
         let secret = dir.appendingPathComponent("sasl-password").path
         try "hunter2\n".write(toFile: secret, atomically: true, encoding: .utf8)
         let config = try parse("kafka:\n  secret_files:\n    sasl.password: \(secret)\n")
-        #expect(config.kafkaProperties["sasl.password"] == "hunter2")
-        #expect(throws: DaemonConfig.Problems.self) { _ = try parse("kafka:\n  secret_files:\n    sasl.password: /nonexistent\n") }
+        #expect(config.kafkaProperties["sasl.password"] == nil, "read only when the clients are built")
+        #expect(try config.kafkaPropertiesWithSecrets()["sasl.password"] == "hunter2")
+        #expect(config.unreadableSecretFiles.isEmpty)
+        // A file that exists only inside the service (LoadCredential=) does not stop creditctl,
+        // replay or check-config from loading the configuration; `run` refuses it.
+        let outside = try parse("kafka:\n  secret_files:\n    sasl.password: /nonexistent\n")
+        #expect(outside.unreadableSecretFiles.map(\.path) == ["/nonexistent"])
+        #expect(throws: DaemonConfig.Problems.self) { _ = try outside.kafkaPropertiesWithSecrets() }
+    }
+
+    @Test func librdkafkaJudgesThePropertiesAtLoad() throws {
+        let problems = #expect(throws: DaemonConfig.Problems.self) {
+            _ = try parse("kafka:\n  properties: {}\n", environment: ["CREDITD_KAFKA_PROPERTIES_SECURITY_PROTOCOL": "bogus"])
+        }
+        #expect(problems?.description.contains("kafka.properties.security.protocol") == true, "\(String(describing: problems))")
+        #expect(throws: DaemonConfig.Problems.self) { _ = try parse("kafka:\n  properties:\n    no.such.property: \"1\"\n") }
+        let typo = #expect(throws: DaemonConfig.Problems.self) { _ = try parse("kafka:\n  secret_files:\n    sasl.pasword: /run/x\n") }
+        #expect(typo?.description.contains("kafka.secret_files.sasl.pasword") == true, "\(String(describing: typo))")
+        let good = try parse("kafka:\n  properties:\n    security.protocol: plaintext\n")
+        #expect(good.kafkaProperties["security.protocol"] == "plaintext")
     }
 
     @Test func theShippedExamplesAreValid() throws {

@@ -46,6 +46,22 @@ struct EventTimeAlignerTests {
         #expect(aligner.buffered == 0)
     }
 
+    /// A message at an offset already held is the same message fetched twice and dropped; after
+    /// `rewound` (the broker's log went back) the new log's lower offsets are taken, and what was
+    /// held of the old log stays.
+    @Test func aRewoundPartitionTakesItsNewOffsets() {
+        var aligner = Self.aligner()
+        Self.add(&aligner, Self.orders, [10, 20], from: 5000)
+        Self.add(&aligner, Self.orders, [30], from: 5001)
+        #expect(aligner.buffered == 2, "offset 5001 again is dropped")
+        #expect(aligner.nextOffset(of: Self.orders) == 5002)
+        aligner.rewound(Self.orders)
+        Self.add(&aligner, Self.orders, [40, 50], from: 0)
+        #expect(aligner.nextOffset(of: Self.orders) == 2)
+        let released = aligner.release(now: .init(wall: 0, quiet: 0)) { _, _ in false }
+        #expect(Self.names(released) == ["o5000@10", "o5001@20", "o0@40", "o1@50"])
+    }
+
     /// A partition with nothing buffered that the broker says has more holds the others back
     /// until its messages come, then the merge goes on in time order.
     @Test func aLaggingPartitionIsWaitedFor() {

@@ -206,8 +206,10 @@ struct ItemStorageTests {
             try cache.flush(db, updatedAt: "t", today: today, policy: policy)
         }
         state.name = "renamed"
-        // A row of the previous version carries no scoring day (version 4 on).
+        // A row of the previous version carries no scoring day (version 4 on) and no default
+        // limit seen (version 6 on).
         state.scoredOn = nil
+        state.defaultLimitSeen = nil
         let rows = try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM customer_items") ?? 0 }
         #expect(rows == state.orderDecisions.count + state.ledger.itemCount)
         try database.write { db in

@@ -82,6 +82,24 @@ struct PolicyOverridesTests {
         #expect(Set(again.outputs.map(\.id)).isDisjoint(with: second.outputs.map(\.id)), "a new change reuses no id")
     }
 
+    /// A reload that raises `customers.default_limit`: the customer's next event announces its new
+    /// limit and releases the order the old one held, before the event's own decisions.
+    @Test func aRaisedDefaultLimitIsAnnouncedAndReleasesTheHeldOrder() throws {
+        let dir = Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = try Self.knownCustomer(orderOf: "5000.00", in: dir)
+        var raised = Self.policy(version: "2", overrideLimit: nil)
+        raised.customers.defaultLimit = DecimalAmount("10000.00")
+        let json = #"{"specversion":"1.0","id":"o2","source":"t","type":"order.created","time":"2026-02-28T10:00:00Z","data":{"order_id":"O-2","customer_id":"C-1","amount":"10.00","currency":"EUR"}}"#
+        let next = try Self.processor(path, raised, source: "version 2")
+            .process([IncomingMessage(topic: "in", partition: 0, offset: 1, key: nil, value: Array(json.utf8))], wallNow: Self.now)
+        #expect(next.outputs.map(\.type).prefix(3) == [.limitChanged, .orderReleased, .orderApproved])
+        #expect(next.outputs.first?.data["old_limit"] == .string("1000.00"))
+        #expect(next.outputs.first?.data["new_limit"] == .string("10000.00"))
+        let state = try CreditDatabase(readOnlyPath: path).read { db in try StateCodec.load(db, id: "C-1") }
+        #expect(try #require(state).defaultLimitSeen == DefaultLimitSeen(DecimalAmount("10000.00")))
+    }
+
     /// An override that moves nothing published (payment terms) still reaches the stored state in
     /// the scheduler's transaction, which may end before any tick runs.
     @Test func aSilentOverrideIsStoredByTheSchedulersTransaction() throws {

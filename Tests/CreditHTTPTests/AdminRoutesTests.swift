@@ -241,6 +241,24 @@ struct AdminRoutesTests {
         #expect(backend.commands.count == 1)
     }
 
+    /// A client's Idempotency-Key reaches the backend (which applies a change sent again under
+    /// it once); one that is not a plain token is refused before the backend sees the command.
+    @Test func theIdempotencyKeyReachesTheBackend() async throws {
+        let backend = RecordingBackend()
+        let replies = try await withLiveServer(backend: backend) { server in
+            [
+                try await server.send("POST", "/v1/orders/O-1/release", token: testToken, body: #"{"note":"n"}"#,
+                                      headers: [("Idempotency-Key", "3f1c-retry.1")]),
+                try await server.send("POST", "/v1/orders/O-1/release", token: testToken, body: #"{"note":"n"}"#),
+                try await server.send("POST", "/v1/orders/O-1/release", token: testToken, body: #"{"note":"n"}"#,
+                                      headers: [("Idempotency-Key", "not a key")]),
+            ]
+        }
+        #expect(replies.map(\.status) == [200, 200, 400])
+        #expect(replies[2].errorCode == "invalid_field" && replies[2].errorField == "Idempotency-Key", "\(replies[2].body)")
+        #expect(backend.requestIds == ["3f1c-retry.1", nil])
+    }
+
     @Test("a body over the configured limit is 413 payload_too_large")
     func tooLarge() async throws {
         let backend = RecordingBackend()

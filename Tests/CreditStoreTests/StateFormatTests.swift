@@ -150,10 +150,24 @@ struct StateFormatTests {
         #expect(old.operatorBlockLiftedBy == nil)
         var expected = state
         expected.operatorBlockLiftedBy = nil
+        expected.defaultLimitSeen = nil
         #expect(old == expected)
         var current = try StateFormat.readState(StateFormat.encodeState(state))
         current.journal.attachWindow(try StateFormat.readWindow(window))
         #expect(current == state)
+    }
+
+    /// A version 5 row (before the default limit seen was kept) reads with every other field
+    /// intact and no default seen (taken silently at the next visit).
+    @Test func aVersion5RowReadsWithNoDefaultLimitSeen() throws {
+        let state = CompactCodecTests.richState()
+        #expect(state.defaultLimitSeen != nil)
+        let window = StateFormat.encodeWindow(state.journal)
+        var old = try StateFormat.readState(StateFormat.encodeState(state, version: 5))
+        old.journal.attachWindow(try StateFormat.readWindow(window))
+        var expected = state
+        expected.defaultLimitSeen = nil
+        #expect(old == expected)
     }
 
     @Test func aRowFromANewerVersionIsRefusedNotMisread() throws {
@@ -171,7 +185,7 @@ struct StateFormatTests {
             "customerId", "name", "temporaryLimit", "permanentLimit", "permanentLimitSetBy", "classLimit", "paymentTermsDays",
             "paymentTermsSetBy", "operatorBlock", "blockedByDunning", "dunningLevel", "lastDunningRise", "riskClass", "score",
             "reviewDate", "scoreReasons", "reviewAlertedFor", "bureauReport", "decisions", "utilizationCrossed", "journal",
-            "lastEventTime", "firstSeen", "scoredOn", "operatorBlockLiftedBy",
+            "lastEventTime", "firstSeen", "scoredOn", "operatorBlockLiftedBy", "defaultLimitSeen",
             "openOrders",  // not stored: derived from the ledger and the decisions (OpenOrderBook)
             "overdueCache",  // not stored: the overdue figures of the ledger as it is (OverdueMemo)
             "unsavedDecisions",  // not stored: which decisions the store has yet to write (UnsavedItems)

@@ -27,16 +27,29 @@ func temporaryDatabase(_ name: String = "test.sqlite") throws -> (CreditDatabase
         #expect(try again.read { try Meta.get($0, "watermark") } == "2026-11-28T00:00:00Z")
     }
 
-    @Test func offsetsOnlyMoveForward() throws {
+    /// A database a newer creditd migrated is refused by this one, naming the migration, rather
+    /// than written without what the newer migrations keep up.
+    @Test func aDatabaseFromANewerCreditdIsRefused() throws {
+        let (db, dir) = try temporaryDatabase()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try db.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('2099-01-01-01-from-the-future')") }
+        let error = #expect(throws: StoreError.self) { _ = try CreditDatabase(path: db.path) }
+        #expect(error?.description.contains("2099-01-01-01-from-the-future") == true, "\(String(describing: error))")
+    }
+
+    /// The stored offset is where the last batch ended, also below the one before: a broker whose
+    /// log went back is read again from its new offsets, not skipped up to the old ones.
+    @Test func offsetsRecordWhereTheLastBatchEnded() throws {
         let (db, dir) = try temporaryDatabase()
         defer { try? FileManager.default.removeItem(at: dir) }
         let key = OffsetStore.Key(topic: "orders", partition: 2)
         try db.write { db in
             try OffsetStore.advance(db, key, to: 10)
-            try OffsetStore.advance(db, key, to: 7)
+            try OffsetStore.advance(db, key, to: 12)
         }
-        let stored = try db.read { try OffsetStore.nextOffsets($0, for: [key, .init(topic: "orders", partition: 3)]) }
-        #expect(stored == [key: 10])
+        #expect(try db.read { try OffsetStore.nextOffsets($0, for: [key, .init(topic: "orders", partition: 3)]) } == [key: 12])
+        try db.write { db in try OffsetStore.advance(db, key, to: 3) }
+        #expect(try db.read { try OffsetStore.nextOffsets($0, for: [key]) } == [key: 3])
     }
 
     @Test func processedEventsTellRepeatsFromConflicts() throws {

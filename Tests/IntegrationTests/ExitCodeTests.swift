@@ -62,6 +62,54 @@ import Testing
         #expect(checked.stderr.contains("missing-token"), "\(checked.stderr)")
     }
 
+    /// A Kafka secret file that exists only inside the service: `run` refuses to start (exit 2),
+    /// check-config notes it, and creditctl's read commands and replay are not stopped by it.
+    @Test func secretFilesAreNeededOnlyByRun() throws {
+        let fixture = try ReplayFixture("exit-secret")
+        defer { fixture.remove() }
+        try """
+            database: {path: \(fixture.folder.path)/live.sqlite}
+            kafka: {secret_files: {sasl.password: /run/credentials/creditd.service/sasl-password}}
+            http: {admin_token_file: null}
+            policy: {file: \(repositoryRoot)/config/policy.yaml}
+
+            """.write(toFile: fixture.config, atomically: true, encoding: .utf8)
+        let started = try run(TestDaemon.creditd, ["run", "--config", fixture.config], environment: [:])
+        #expect(started.status == 2, "\(started.stderr)")
+        #expect(started.stderr.contains("kafka.secret_files.sasl.password: cannot read the secret file"), "\(started.stderr)")
+        let checked = try run(TestDaemon.creditd, ["check-config", "--config", fixture.config], environment: [:])
+        #expect(checked.status == 0, "\(checked.stderr)")
+        #expect(checked.stderr.contains("note: kafka.secret_files.sasl.password"), "\(checked.stderr)")
+        var events = Events()
+        let (replayed, database) = try fixture.replay([events.order("C-1", "O-1", "10.00", at: 0)])
+        #expect(replayed.status == 0, "\(replayed.stderr)")
+        let configured = try String(contentsOfFile: fixture.config, encoding: .utf8)
+        try configured.replacingOccurrences(of: "\(fixture.folder.path)/live.sqlite", with: database)
+            .write(toFile: fixture.config, atomically: true, encoding: .utf8)
+        let listed = try run(TestDaemon.creditctl, ["customer", "list", "--config", fixture.config], environment: [:])
+        #expect(listed.status == 0, "\(listed.stderr)")
+        #expect(listed.stdout.contains("C-1"), "\(listed.stdout)")
+    }
+
+    /// A librdkafka property librdkafka rejects is a configuration error found by check-config,
+    /// and `run` exits 2 on it (not 1, which systemd would restart).
+    @Test func aBadLibrdkafkaPropertyIsAConfigurationError() throws {
+        let fixture = try ReplayFixture("exit-property")
+        defer { fixture.remove() }
+        try """
+            database: {path: \(fixture.folder.path)/live.sqlite}
+            http: {admin_token_file: null}
+            policy: {file: \(repositoryRoot)/config/policy.yaml}
+
+            """.write(toFile: fixture.config, atomically: true, encoding: .utf8)
+        let bogus = ["CREDITD_KAFKA_PROPERTIES_SECURITY_PROTOCOL": "bogus"]
+        for command in ["check-config", "run"] {
+            let result = try run(TestDaemon.creditd, [command, "--config", fixture.config], environment: bogus)
+            #expect(result.status == 2, "\(command): \(result.stderr)")
+            #expect(result.stderr.contains("kafka.properties.security.protocol"), "\(command): \(result.stderr)")
+        }
+    }
+
     @Test func replayIntoADatabaseThatHoldsDataIsBadUsage() throws {
         let fixture = try ReplayFixture("exit-replay")
         defer { fixture.remove() }

@@ -138,6 +138,9 @@ import Testing
         let released = try #require(good.first { $0.type == "credit.order.released" })
         #expect(released.data["order_id"] as? String == "O-1")
         #expect(released.data["released_by"] as? String == "auto")
+        // The decisions a fetched report causes are in the journal like any other.
+        let releaseLine = daemon.log.split(separator: "\n").first { $0.contains("event_id=\(released.id)") }
+        #expect(releaseLine?.contains("customer_id=C-GOOD-1") == true, "\(daemon.log.suffix(3000))")
 
         // The derogatory report: class E, limit 0 (the E rule), alerts BUREAU_DEROGATORY and RISK_DOWNGRADE.
         let derogatory = decisions.filter { $0.key == "C-DEROG-1" }
@@ -253,6 +256,14 @@ import Testing
         let refused = try daemon.creditctl(base: base, ["bureau", "import", file])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("line 3") && refused.stderr.contains("not_found") && refused.stderr.contains("C-NOBODY"), "\(refused.stderr)")
+        // The same with --json: one object on stdout, nothing on stderr.
+        let refusedJSON = try daemon.creditctl(base: base, ["bureau", "import", file, "--json"])
+        #expect(refusedJSON.status == 1)
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(refusedJSON.stdout.utf8)) as? [String: Any], "\(refusedJSON.stdout)")
+        #expect(summary["imported"] as? Int == 0 && summary["refused"] as? Int == 2 && summary["decisions"] as? Int == 0, "\(summary)")
+        let refusals = summary["refusals"] as? [String] ?? []
+        #expect(refusals.count == 1 && refusals[0].contains("line 3") && refusals[0].contains("not_found"), "\(refusals)")
+        #expect(refusedJSON.stderr.isEmpty, "\(refusedJSON.stderr)")
         let stale = try daemon.creditctl(base: base, ["bureau", "import", file.replacingOccurrences(of: "reports.csv", with: "missing.csv")])
         #expect(stale.status == 1 && stale.stderr.contains("cannot read"))
 

@@ -33,19 +33,25 @@ import Testing
         #expect(pings.count >= 5, "an idle, healthy daemon keeps pinging (got \(pings.count) in 6 s)")
         #expect(idle.contains { $0.text.hasPrefix("STATUS=") && $0.text.contains("partitions") }, "STATUS= is kept current")
 
-        // SIGHUP with a good policy: RELOADING=1 (with MONOTONIC_USEC), then READY=1.
+        // SIGHUP with a good policy of a new version: RELOADING=1 (with MONOTONIC_USEC), then
+        // READY=1, and the new version is in force while the daemon is idle (no input needed).
+        let policyPath = daemon.folder.appendingPathComponent("policy.yaml").path
+        let first = try String(contentsOfFile: policyPath, encoding: .utf8)
+        let good = first.replacingOccurrences(of: "version: \"2026-11-28.1\"", with: "version: \"2026-11-28.2\"")
+        #expect(good != first)
+        try good.write(toFile: policyPath, atomically: true, encoding: .utf8)
         let reloadStart = received.count
         kill(daemon.process!.processIdentifier, SIGHUP)
-        await collect(for: .seconds(2))
+        await collect(for: .seconds(6))  // STATUS= goes out every 5 s
         let reload = received[reloadStart...]
         let reloading = reload.firstIndex { $0.lines.contains("RELOADING=1") }
         let readyAgain = reload.lastIndex { $0.lines.contains("READY=1") }
         #expect(reloading != nil && readyAgain != nil && reloading! < readyAgain!)
         #expect(reload.contains { $0.lines.contains("RELOADING=1") && $0.text.contains("MONOTONIC_USEC=") })
+        let statuses = reload.filter { $0.text.hasPrefix("STATUS=") }
+        #expect(statuses.last?.text.contains("policy 2026-11-28.2") == true, "\(statuses.map(\.text))")
 
-        // A broken policy is refused; the old one stays in force.
-        let policyPath = daemon.folder.appendingPathComponent("policy.yaml").path
-        let good = try String(contentsOfFile: policyPath, encoding: .utf8)
+        // A broken policy is refused; the one in force stays.
         try (good + "\nnot_a_key: 1\n").write(toFile: policyPath, atomically: true, encoding: .utf8)
         kill(daemon.process!.processIdentifier, SIGHUP)
         await collect(for: .seconds(2))
@@ -54,7 +60,7 @@ import Testing
         try daemon.produce([events.order("C-N9", "O-after", "10.00", at: 100)])
         try await daemon.waitUntilProcessed(21)
         let decisions = try await TestBroker.waitFor(topic: daemon.topics["decisions"]!) { $0.count >= 21 }
-        #expect(decisions.last?.json["policyversion"] as? String == "2026-11-28.1")
+        #expect(decisions.last?.json["policyversion"] as? String == "2026-11-28.2")
 
         // SIGTERM: STOPPING=1 and a clean exit.
         let stopStart = received.count

@@ -11,6 +11,10 @@ extension CreditEngine {
             return .failure(BureauReportError(code: .unknownCurrency, field: "currency",
                                               message: "the policy has no rate for \(report.currency.code)"))
         }
+        guard Timestamp.supportedRange.contains(report.asOf.startOfDay) else {
+            return .failure(BureauReportError(code: .invalidField, field: "as_of",
+                                              message: "as_of \(report.asOf) is outside the supported years \(Timestamp.supportedYears)"))
+        }
         if let current = state.bureauReport, report.asOf < current.asOf {
             return .failure(BureauReportError(code: .staleReport, field: "as_of",
                                               message: "the report as of \(report.asOf) is older than the one held, as of \(current.asOf)"))

@@ -10,6 +10,7 @@ public enum CreditEngine {
     /// A customer seen for the first time, seeded from `customers.overrides`.
     public static func newCustomer(id: String, policy: Policy) -> CustomerState {
         var state = CustomerState(customerId: id)
+        state.defaultLimitSeen = DefaultLimitSeen(policy.customers.defaultLimit)
         reseed(&state, policy: policy)
         return state
     }
@@ -65,8 +66,12 @@ public enum CreditEngine {
     /// decisions it calls for, re-checks held orders when it does not add exposure, and raises alerts.
     public static func apply(_ event: InputEvent, to state: inout CustomerState, context: DecisionContext) -> [OutputEvent] {
         let policy = context.policy
+        // A reload changed the default limit since this customer was last seen: announced first,
+        // and the event is then decided under the new limit.
+        let followed = followDefaultLimit(&state, cause: .event(event), context: context)
         var out = OutputBuilder(cause: .event(event), context: context, customerId: state.customerId)
-        if state.firstSeen == nil { state.firstSeen = event.time }
+        // The earliest activity, whatever the order of arrival (tenure counts from it).
+        if state.firstSeen.map({ event.time < $0 }) ?? true { state.firstSeen = event.time }
         if state.lastEventTime.map({ $0 < event.time }) ?? true { state.lastEventTime = event.time }
 
         var previousTotal: DecimalAmount?
@@ -130,7 +135,7 @@ public enum CreditEngine {
         if !addsExposure { recheckHeldOrders(state: &state, out: &out) }
         checkUtilization(state: &state, out: &out)
         // The event may have moved a scoring factor: rescore under the event's own scoring cause.
-        return out.events + rescore(&state, cause: Cause.event(event).scoring, context: context)
+        return followed + out.events + rescore(&state, cause: Cause.event(event).scoring, context: context)
     }
 
     /// `SHIPPED_WHILE_HELD` for one shipment of a held order: goods left the warehouse against a
@@ -197,6 +202,8 @@ public enum CreditEngine {
         out.emitDecision(.orderReleased, orderId: orderId, state: state, extra: [
             JSONMember("released_by", .string(operatorName)), JSONMember("note", .string(note)),
         ])
+        // The released order is exposure now: utilization, a scoring factor, moved with it.
+        rescore(state: &state, out: &out, recheck: false)
         checkUtilization(state: &state, out: &out)
         return .success(out.events)
     }
@@ -244,6 +251,9 @@ public enum CreditEngine {
         if let until, until < context.today {
             return .failure(OperatorError(code: .invalidLimit, detail: "the temporary limit's end \(until) is in the past"))
         }
+        if let until, !Timestamp.supportedRange.contains(until.startOfDay) {
+            return .failure(OperatorError(code: .invalidLimit, detail: "the temporary limit's end \(until) is outside the supported years \(Timestamp.supportedYears)"))
+        }
         var out = OutputBuilder(cause: .operatorRequest(requestId), context: context, customerId: state.customerId)
         let old = state.creditLimit(policy: policy, today: context.today)
         if let until {
@@ -253,16 +263,9 @@ public enum CreditEngine {
             state.permanentLimitSetBy = operatorName
         }
         let new = state.creditLimit(policy: policy, today: context.today)
-        out.emit(.limitChanged, [
-            JSONMember("old_limit", out.money(old)),
-            JSONMember("new_limit", out.money(new)),
-            JSONMember("currency", .string(policy.currency.code)),
-            JSONMember("changed_by", .string(operatorName)),
-            JSONMember("expires_on", .optionalString(until?.text)),
-            JSONMember("reason", .string(reason)),
-        ])
-        recheckHeldOrders(state: &state, out: &out)
-        checkUtilization(state: &state, out: &out)
+        emitLimitChanged(old: old, new: new, changedBy: operatorName, expiresOn: state.temporaryLimitInForce(today: context.today)?.expiresOn,
+                         reason: reason, out: &out)
+        afterOperatorLimitChange(state: &state, out: &out)
         return .success(out.events)
     }
 

@@ -204,6 +204,9 @@ struct DataReader {
         guard case .string(let text) = value, let date = LocalDate(text) else {
             throw EventError(code: .invalidField, detail: "data.\(key) must be a date YYYY-MM-DD")
         }
+        guard Timestamp.supportedRange.contains(date.startOfDay) else {
+            throw EventError(code: .invalidField, detail: "data.\(key) \(date) is outside the supported years \(Timestamp.supportedYears)")
+        }
         return date
     }
 
@@ -228,7 +231,7 @@ struct DataReader {
             throw EventError(code: .invalidField, detail: "subject must be a string, not \(subject.kindName)")
         }
         if text != customerId {
-            throw EventError(code: .invalidField, detail: "subject \"\(text)\" differs from data.customer_id \"\(customerId)\"")
+            throw EventError(code: .invalidField, detail: "subject \(EventError.quote(text)) differs from data.customer_id \(EventError.quote(customerId))")
         }
     }
 
@@ -247,15 +250,15 @@ struct DataReader {
         let amount: DecimalAmount
         switch parsed {
         case .failure(let error):
-            throw EventError(code: .invalidAmount, detail: "\(path) \"\(text)\" \(error.message)")
+            throw EventError(code: .invalidAmount, detail: "\(path) \(EventError.quote(text)) \(error.message)")
         case .success(let parsedAmount):
             amount = parsedAmount
         }
         if let minorUnit = Currency(code: currency)?.minorUnit, amount.scale > minorUnit {
-            throw EventError(code: .invalidAmount, detail: "\(path) \"\(text)\" has more decimals than \(currency)'s \(minorUnit)")
+            throw EventError(code: .invalidAmount, detail: "\(path) \(EventError.quote(text)) has more decimals than \(currency)'s \(minorUnit)")
         }
         if amount.isNegative || (amount.isZero && !allowZero) {
-            throw EventError(code: .invalidAmount, detail: "\(path) \"\(text)\" must be greater than 0\(allowZero ? " or 0" : "")")
+            throw EventError(code: .invalidAmount, detail: "\(path) \(EventError.quote(text)) must be greater than 0\(allowZero ? " or 0" : "")")
         }
         return amount
     }
@@ -264,7 +267,7 @@ struct DataReader {
 
     func convert(_ amount: DecimalAmount, currency: String, path: String) throws(EventError) -> ConvertedAmount {
         guard Currency(code: currency) != nil else {
-            throw EventError(code: .unknownCurrency, detail: "data.currency \"\(currency)\" is not an ISO 4217 currency code")
+            throw EventError(code: .unknownCurrency, detail: "data.currency \(EventError.quote(currency)) is not an ISO 4217 currency code")
         }
         guard policy.rate(for: currency) != nil else {
             throw EventError(code: .unknownCurrency, detail: "data.currency \(currency) has no rate in policy \(policy.version)")

@@ -23,4 +23,21 @@ public struct EventError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "\(code.rawValue): \(detail)" }
+
+    /// A value from the message, quoted for the detail. Cut to its first 80 bytes: the
+    /// detail travels as a header beside the original bytes, and quoting a huge value whole
+    /// could make the dead letter too large for the broker to take.
+    public static func quote(_ text: String) -> String {
+        let limit = 80
+        guard text.utf8.count > limit else { return "\"\(text)\"" }
+        // Whole Unicode scalars up to 80 bytes: a character can be any number of scalars long.
+        var kept = String.UnicodeScalarView()
+        var bytes = 0
+        for scalar in text.unicodeScalars {
+            bytes += UTF8.width(scalar)
+            guard bytes <= limit else { break }
+            kept.append(scalar)
+        }
+        return "\"\(String(kept))\" (cut, \(text.utf8.count) bytes in all)"
+    }
 }

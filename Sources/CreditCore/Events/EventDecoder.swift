@@ -76,7 +76,7 @@ public struct EventDecoder: Sendable {
         }
         let specVersion = try envelopeString("specversion")
         guard specVersion == "1.0" else {
-            throw EventError(code: .invalidEnvelope, detail: "specversion must be \"1.0\", not \"\(specVersion)\"")
+            throw EventError(code: .invalidEnvelope, detail: "specversion must be \"1.0\", not \(EventError.quote(specVersion))")
         }
         let id = try envelopeString("id")
         let source = try envelopeString("source")
@@ -89,10 +89,13 @@ public struct EventDecoder: Sendable {
             throw EventError(code: .invalidEnvelope, detail: "data must be an object, not \(dataValue.kindName)")
         }
         guard let time = Timestamp(rfc3339: timeText) else {
-            throw EventError(code: .invalidEnvelope, detail: "time \"\(timeText)\" is not an RFC 3339 timestamp with an offset")
+            throw EventError(code: .invalidEnvelope, detail: "time \(EventError.quote(timeText)) is not an RFC 3339 timestamp with an offset")
+        }
+        guard Timestamp.supportedRange.contains(time) else {
+            throw EventError(code: .invalidEnvelope, detail: "time \(EventError.quote(timeText)) is outside the supported years \(Timestamp.supportedYears)")
         }
         guard let type = InputEventType(rawValue: typeText) else {
-            throw EventError(code: .unknownType, detail: "type \"\(typeText)\" is not an input event type")
+            throw EventError(code: .unknownType, detail: "type \(EventError.quote(typeText)) is not an input event type")
         }
         var subject: String?
         var subjectValue = json["subject"]

@@ -29,11 +29,19 @@ extension CreditEngine {
         }
         let new = state.creditLimit(policy: policy, today: context.today)
         let cleared: OperatorLimitKind = clearsTemporary && clearsPermanent ? .all : (clearsTemporary ? .temporary : .permanent)
-        emitLimitChanged(old: old, new: new, changedBy: operatorName, expiresOn: nil, reason: reason,
-                         extra: [JSONMember("cleared", .string(cleared.rawValue))], out: &out)
+        emitLimitChanged(old: old, new: new, changedBy: operatorName, expiresOn: state.temporaryLimitInForce(today: context.today)?.expiresOn,
+                         reason: reason, extra: [JSONMember("cleared", .string(cleared.rawValue))], out: &out)
+        afterOperatorLimitChange(state: &state, out: &out)
+        return .success(out.events)
+    }
+
+    /// What follows an operator's limit change: a rescore (the limit is in the utilization
+    /// factor, so the class, and with it `HIGH_RISK`, may move), then the held orders re-checked
+    /// under the new limit and class, then the utilization alerts.
+    static func afterOperatorLimitChange(state: inout CustomerState, out: inout OutputBuilder) {
+        rescore(state: &state, out: &out, recheck: false)
         recheckHeldOrders(state: &state, out: &out)
         checkUtilization(state: &state, out: &out)
-        return .success(out.events)
     }
 
     /// Drops a temporary limit whose expiry date has passed, publishing the change of the limit
@@ -65,6 +73,47 @@ extension CreditEngine {
             emitLimitChanged(old: temporary.amount, new: new, changedBy: expiryChangedBy, expiresOn: nil,
                              reason: "The temporary limit set by \(temporary.setBy) expired after \(temporary.expiresOn).", out: &out)
         }
+        return true
+    }
+
+    /// Follows a change of the policy's `customers.default_limit` (a reload), before anything
+    /// else is decided for the customer (an event, a tick, an operator action, a bureau report,
+    /// a new policy's overrides): a customer whose limit in force is the default gets
+    /// `credit.limit.changed` (`changed_by: policy`), then its held orders are re-checked and its
+    /// utilization alerts looked at; one with a limit of its own only remembers the new default.
+    /// A state that never saw a default (stored before it was kept) takes the one in force
+    /// silently. The outputs have a cause of their own beside `cause` (same `causationid`), so
+    /// their ids never meet those of what `cause` then decides.
+    public static func followDefaultLimit(_ state: inout CustomerState, cause: Cause, context: DecisionContext) -> [OutputEvent] {
+        guard state.defaultLimitSeen != DefaultLimitSeen(context.policy.customers.defaultLimit) else { return [] }
+        var out = OutputBuilder(cause: Cause(source: "default-limit:\(cause.source)", id: cause.id, causationId: cause.causationId),
+                                context: context, customerId: state.customerId)
+        if followDefaultLimit(state: &state, out: &out) {
+            rescore(state: &state, out: &out, recheck: false)
+            recheckHeldOrders(state: &state, out: &out)
+            checkUtilization(state: &state, out: &out)
+        }
+        return out.events
+    }
+
+    @discardableResult
+    static func followDefaultLimit(state: inout CustomerState, out: inout OutputBuilder) -> Bool {
+        let policy = out.policy
+        let current = policy.customers.defaultLimit
+        guard let seen = state.defaultLimitSeen else {
+            state.defaultLimitSeen = DefaultLimitSeen(current)
+            return false
+        }
+        guard seen.amount != current else { return false }
+        state.defaultLimitSeen = DefaultLimitSeen(current)
+        let today = out.context.today
+        let old = state.creditLimit(defaultLimit: seen.amount, today: today)
+        let new = state.creditLimit(policy: policy, today: today)
+        guard old != new else { return false }
+        let text = { (amount: DecimalAmount?) in amount.map { policy.format($0) } ?? "none" }
+        emitLimitChanged(old: old, new: new, changedBy: classRuleChangedBy, expiresOn: nil,
+                         reason: "customers.default_limit of policy \(policy.version) changed from \(text(seen.amount)) to \(text(current)).",
+                         out: &out)
         return true
     }
 

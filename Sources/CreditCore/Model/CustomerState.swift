@@ -71,6 +71,11 @@ public struct CustomerState: Sendable, Codable, Equatable {
     /// the policy's to seed: a new policy's `customers.overrides` then does not block again a
     /// customer an operator unblocked (as a cleared permanent limit is not seeded again).
     public var operatorBlockLiftedBy: String?
+    /// The policy's `customers.default_limit` this customer's limit was last decided under;
+    /// nil for a state stored before it was kept (taken as the policy in force, silently). A
+    /// reload that changes the default moves the limit of every customer without a limit of its
+    /// own: the next visit (`CreditEngine.followDefaultLimit`) announces that change.
+    public var defaultLimitSeen: DefaultLimitSeen?
     /// Derived from the ledger and the decisions; neither stored nor compared (see `OpenOrderBook`).
     var openOrders = OpenOrderCache()
     /// The overdue figures of the ledger as it is; neither stored nor compared (see `OverdueMemo`).
@@ -90,7 +95,7 @@ public struct CustomerState: Sendable, Codable, Equatable {
         case customerId, name, temporaryLimit, permanentLimit, permanentLimitSetBy, classLimit, paymentTermsDays, paymentTermsSetBy
         case operatorBlock, blockedByDunning, dunningLevel, lastDunningRise, riskClass, score, reviewDate, scoreReasons
         case reviewAlertedFor, bureauReport, decisions = "orderDecisions", utilizationCrossed, journal, lastEventTime, firstSeen
-        case scoredOn, operatorBlockLiftedBy
+        case scoredOn, operatorBlockLiftedBy, defaultLimitSeen
     }
 
     public init(customerId: String) {
@@ -111,8 +116,18 @@ public struct CustomerState: Sendable, Codable, Equatable {
     /// The limit in force: temporary (until its expiry date, inclusive), then permanent, then the
     /// class rule, then the policy default; nil means `NO_CREDIT_LIMIT`.
     public func creditLimit(policy: Policy, today: LocalDate) -> DecimalAmount? {
-        if let temporaryLimit, temporaryLimit.expiresOn >= today { return temporaryLimit.amount }
-        return permanentLimit ?? classLimit ?? policy.customers.defaultLimit
+        creditLimit(defaultLimit: policy.customers.defaultLimit, today: today)
+    }
+
+    /// The limit in force were the policy's default `defaultLimit`.
+    public func creditLimit(defaultLimit: DecimalAmount?, today: LocalDate) -> DecimalAmount? {
+        if let temporary = temporaryLimitInForce(today: today) { return temporary.amount }
+        return permanentLimit ?? classLimit ?? defaultLimit
+    }
+
+    /// The operator's temporary limit while it is in force (until its expiry date, inclusive).
+    public func temporaryLimitInForce(today: LocalDate) -> TemporaryLimit? {
+        temporaryLimit.flatMap { $0.expiresOn >= today ? $0 : nil }
     }
 
     /// The payment terms for new invoices without an order-level override.
@@ -183,6 +198,15 @@ public struct CustomerState: Sendable, Codable, Equatable {
 }
 
 /// An operator's limit valid until (and including) `expiresOn`.
+/// A policy default limit (nil: the policy has none, `NO_CREDIT_LIMIT`).
+public struct DefaultLimitSeen: Sendable, Codable, Equatable {
+    public var amount: DecimalAmount?
+
+    public init(_ amount: DecimalAmount?) {
+        self.amount = amount
+    }
+}
+
 public struct TemporaryLimit: Sendable, Codable, Equatable {
     public var amount: DecimalAmount
     public var expiresOn: LocalDate
@@ -238,5 +262,6 @@ extension CustomerState {
         firstSeen = try container.decodeIfPresent(Timestamp.self, forKey: .firstSeen)
         scoredOn = try container.decodeIfPresent(LocalDate.self, forKey: .scoredOn)
         operatorBlockLiftedBy = try container.decodeIfPresent(String.self, forKey: .operatorBlockLiftedBy)
+        defaultLimitSeen = try container.decodeIfPresent(DefaultLimitSeen.self, forKey: .defaultLimitSeen)
     }
 }

@@ -14,9 +14,11 @@ extension CreditEngine {
         return out.events
     }
 
-    /// Everything scoring does at a scheduler tick: expire temporary limits, rescore, review alert.
+    /// Everything scoring does at a scheduler tick: expire temporary limits, follow a changed
+    /// policy default limit, rescore, review alert.
     /// Its cause is `Cause.tick(now).scoring`, so it may run at the same tick as the dunning step.
     public static func scoringTick(_ state: inout CustomerState, context: DecisionContext) -> [OutputEvent] {
+        let followed = followDefaultLimit(&state, cause: Cause.tick(context.now).scoring, context: context)
         var out = OutputBuilder(cause: Cause.tick(context.now).scoring, context: context, customerId: state.customerId)
         let expired = expireTemporaryLimit(state: &state, out: &out)
         let changed = rescore(state: &state, out: &out, recheck: false)
@@ -24,7 +26,7 @@ extension CreditEngine {
             recheckHeldOrders(state: &state, out: &out)
             checkUtilization(state: &state, out: &out)
         }
-        return out.events
+        return followed + out.events
     }
 
     /// A credit manager has reviewed the customer: the next review is one class cycle from today

@@ -75,7 +75,17 @@ enum CivilCalendar {
 
     static func appendDate(days: Int, to bytes: inout [UInt8]) {
         let (year, month, day) = civilFromDays(days)
-        appendPadded(year, width: 4, to: &bytes)
+        if (0...9999).contains(year) {
+            appendPadded(year, width: 4, to: &bytes)
+        } else {
+            // ISO 8601's expanded years: inputs, limits and reports are kept to the years of
+            // `Timestamp.supportedRange`, but a date must never be written as another one, nor
+            // stop the process.
+            bytes.append(year < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+            let digits = String(year.magnitude).utf8
+            bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(0, 4 - digits.count)))
+            bytes.append(contentsOf: digits)
+        }
         bytes.append(UInt8(ascii: "-"))
         appendPadded(month, width: 2, to: &bytes)
         bytes.append(UInt8(ascii: "-"))

@@ -17,6 +17,13 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         self.microsecondsSinceEpoch = secondsSinceEpoch * Timestamp.microsecondsPerSecond
     }
 
+    /// The instants an input may carry: years 0001 to 9899. Every date is written with four
+    /// digits, and what the engine derives from an input (due dates up to ten years of terms
+    /// later, dunning days, ticks) must stay inside them too, so the last century is kept free.
+    public static let supportedRange: Range<Timestamp> =
+        LocalDate(year: 1, month: 1, day: 1)!.startOfDay..<LocalDate(year: 9900, month: 1, day: 1)!.startOfDay
+    public static let supportedYears = "0001-9899"
+
     /// Parses RFC 3339 with a mandatory offset (`Z`, `+02:00`): `2026-11-28T10:00:00.5+01:00`.
     /// Digits beyond microseconds are truncated; a leap second (`:60`) counts as the next second.
     public init?(rfc3339 text: String) {

@@ -29,10 +29,12 @@ extension BatchProcessor {
                 // The same report fetched twice at the same instant is one cause; any later fetch is a new one.
                 let cause = Cause(source: "bureau", id: "\(customerId)@\(at.rfc3339)", causationId: "bureau:\(customerId):\(report.asOf)")
                 var state = try stateCache.state(db, customerId, policy: policy)
+                let unchanged = state
                 let stamp = at.rfc3339
-                switch CreditEngine.applyBureauReport(report, to: &state, cause: cause, context: context) {
+                let followed = CreditEngine.followDefaultLimit(&state, cause: cause, context: context)
+                switch CreditEngine.applyBureauReport(report, to: &state, cause: cause, context: context).map({ followed + $0 }) {
                 case .failure(let error):
-                    stateCache.putBack(state)
+                    stateCache.putBack(unchanged)
                     try BureauCache.recordAttempt(db, customerId: customerId, at: stamp, noReport: false,
                                                   errorCode: error.code.rawValue, error: error.description)
                     return .failure(error)

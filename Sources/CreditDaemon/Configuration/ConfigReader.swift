@@ -91,14 +91,6 @@ struct ConfigReader {
         return result
     }
 
-    mutating func secret(fromFile path: String, key: String) -> String? {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            problem(key, "cannot read the secret file \(path)")
-            return nil
-        }
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
     /// Unknown keys are errors: a typo must not silently fall back to a default.
     mutating func reportUnknownKeys() {
         func walk(_ node: ConfigNode, _ prefix: String) {

@@ -1,5 +1,6 @@
 import CreditCore
 import CreditHTTP
+import CreditKafka
 import Foundation
 
 /// The daemon's configuration file (operations.md), after environment overrides and validation.
@@ -29,6 +30,11 @@ public struct DaemonConfig: Sendable, Equatable {
     public var maxMessageBytes = 1_048_576
     /// Passed through to librdkafka as they are (security.protocol, sasl.*, ssl.* ...).
     public var kafkaProperties: [String: String] = [:]
+    /// librdkafka properties whose values are read from files (`kafka.secret_files`), by
+    /// property, the paths resolved. Read only when the daemon builds its Kafka clients
+    /// (`kafkaPropertiesWithSecrets`): under systemd the files exist only inside the service,
+    /// and creditctl, replay and check-config run outside it.
+    public var kafkaSecretFiles: [String: String] = [:]
     /// Largest number of input messages applied in one SQLite transaction.
     public var batchMaxMessages = 2000
     /// How long the consumer waits for a lagging input partition with nothing fetched before it
@@ -96,12 +102,21 @@ public struct DaemonConfig: Sendable, Equatable {
         config.alignWaitMs = reader.int("kafka.align_wait_ms", range: 0...60_000) ?? config.alignWaitMs
         config.alignMaxMessages = reader.int("kafka.align_max_messages", range: 1...10_000_000)
         config.kafkaProperties = reader.stringMap("kafka.properties")
-        for (property, path) in reader.stringMap("kafka.secret_files") {
-            if let secret = reader.secret(fromFile: path, key: "kafka.secret_files.\(property)") {
-                config.kafkaProperties[property] = secret
-            }
-        }
         let base = (file as NSString).deletingLastPathComponent
+        for (property, path) in reader.stringMap("kafka.secret_files") {
+            config.kafkaSecretFiles[property] = resolve(path, base: base)
+        }
+        // librdkafka itself judges every property (name and value), without connecting: a
+        // mistake is a configuration problem here rather than a failure at start-up. A secret's
+        // name is judged with a stand-in value (the file may be readable only by the service).
+        var judged = config.kafkaProperties
+        for property in config.kafkaSecretFiles.keys { judged[property] = "secret" }
+        do {
+            try KafkaConfiguration(properties: judged).validate()
+        } catch {
+            let section = error.property.map { config.kafkaSecretFiles[$0] != nil ? "kafka.secret_files" : "kafka.properties" } ?? "kafka.properties"
+            reader.problem(section + (error.property.map { ".\($0)" } ?? ""), error.message)
+        }
         if let path = reader.string("database.path") { config.databasePath = resolve(path, base: base) }
         if let sync = reader.string("database.synchronous") {
             if ["full", "normal"].contains(sync) { config.databaseSynchronous = sync } else {
@@ -132,6 +147,33 @@ public struct DaemonConfig: Sendable, Equatable {
             throw Problems(file: file, problems: reader.problems, policyFile: policyKeyFine ? config.policyFile : nil)
         }
         return config
+    }
+
+    /// `kafka.properties` with the secrets read from their files.
+    public func kafkaPropertiesWithSecrets() throws(Problems) -> [String: String] {
+        var properties = kafkaProperties
+        var problems: [String] = []
+        for (property, path) in kafkaSecretFiles.sorted(by: { $0.key < $1.key }) {
+            if let secret = Self.readSecret(path) {
+                properties[property] = secret
+            } else {
+                problems.append("kafka.secret_files.\(property): cannot read the secret file \(path)")
+            }
+        }
+        guard problems.isEmpty else { throw Problems(file: sourceFile ?? "configuration", problems: problems, policyFile: policyFile) }
+        return properties
+    }
+
+    /// The secret files that cannot be read here (check-config notes them; `run` refuses them).
+    public var unreadableSecretFiles: [(key: String, path: String)] {
+        kafkaSecretFiles.sorted(by: { $0.key < $1.key }).compactMap { property, path in
+            Self.readSecret(path) == nil ? ("kafka.secret_files.\(property)", path) : nil
+        }
+    }
+
+    static func readSecret(_ path: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else { return nil }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     static func resolve(_ path: String, base: String) -> String {

@@ -176,7 +176,7 @@ public final class BatchProcessor: @unchecked Sendable {
                     outcome.repeated += 1
                     continue
                 case .conflicting:
-                    segment.deadLetter(message, .conflictingDuplicate, "event \(event.source)/\(event.id) was already applied with different content",
+                    segment.deadLetter(message, .conflictingDuplicate, "event \(EventError.quote(event.source + "/" + event.id)) was already applied with different content",
                                        alert: burstAlert(message, .conflictingDuplicate, at: config.clock == .event ? (watermark ?? wallNow) : wallNow, policy: policy))
                     continue
                 case .new:
@@ -260,7 +260,8 @@ public final class BatchProcessor: @unchecked Sendable {
         for id in Set(policy.customers.overrides.map(\.customerId)).sorted() where try stateCache.contains(db, id) {
             var state = try stateCache.state(db, id, policy: policy, withWindow: false)
             let before = state
-            let outputs = CreditEngine.applyOverrides(&state, cause: cause, context: context)
+            let outputs = CreditEngine.followDefaultLimit(&state, cause: cause, context: context)
+                + CreditEngine.applyOverrides(&state, cause: cause, context: context)
             if state == before { stateCache.putBack(state) } else { stateCache.update(state) }
             try record(db, outputs, state: state, today: context.today, policy: policy, stamp: stamp)
             outcome.keep(outputs, whole: keepsWholeOutputs)

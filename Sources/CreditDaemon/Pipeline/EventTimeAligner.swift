@@ -103,6 +103,20 @@ struct EventTimeAligner<Message> {
         }
     }
 
+    /// The offset after the last message held of `partition`; nil before the first.
+    func nextOffset(of partition: TopicPartition) -> Int64? {
+        lanes[partition]?.nextOffset
+    }
+
+    /// The broker's log of `partition` went back below what was read (a broker that came back
+    /// empty, a truncated log): its messages are taken again from the new log's offsets instead
+    /// of being dropped as fetched twice. What is held stays: it was read from the old log.
+    mutating func rewound(_ partition: TopicPartition) {
+        guard lanes[partition] != nil else { return }
+        lanes[partition]!.nextOffset = nil
+        lanes[partition]!.endOffset = nil
+    }
+
     /// Holds a message; messages of one partition must come in offset order. One at or below an
     /// offset already held is dropped (the same message fetched again).
     mutating func add(_ message: Message, partition: TopicPartition, offset: Int64, time: Int64?, bytes: Int = 0) {

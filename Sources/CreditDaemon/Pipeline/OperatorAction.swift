@@ -67,7 +67,7 @@ extension BatchProcessor {
     /// Applies several actions (a bureau file) in one transaction: all of them, or none when one
     /// is refused (its failure names which, counting from 1). Action `i` has request id
     /// `requestId-i` when there are several.
-    public func performAll(_ actions: [OperatorAction], by operatorName: String, requestId: String,
+    public func performAll(_ actions: [OperatorAction], by operatorName: String, requestId: String, fingerprint: String = "",
                            wallNow: Timestamp) throws -> Result<(outputs: [OutputEvent], customers: [JSONValue]), OperatorFailure> {
         struct Refused: Error {}
         var refusal: OperatorFailure?
@@ -76,8 +76,15 @@ extension BatchProcessor {
                 let policy = self.policy
                 let config = self.config
                 return try writeTransaction { db -> Result<(outputs: [OutputEvent], customers: [JSONValue]), OperatorFailure> in
-                    if try ProcessedEvents.check(db, source: "operator", id: requestId, sha256: "") != .new {
-                        return .failure(OperatorFailure(status: 409, code: "conflict", message: "request \(requestId) was already applied"))
+                    switch try ProcessedEvents.check(db, source: "operator", id: requestId, sha256: fingerprint) {
+                    case .new:
+                        break
+                    case .repeated:
+                        return .failure(OperatorFailure(status: 409, code: "already_applied",
+                                                        message: "request \(requestId) was already applied; nothing was done again"))
+                    case .conflicting:
+                        return .failure(OperatorFailure(status: 409, code: "conflict",
+                                                        message: "request \(requestId) was already used for a different change"))
                     }
                     let now = try nowOutsideTheStream(db, wallNow: wallNow)
                     var arrival = try Meta.int(db, "arrival_seq") ?? 0
@@ -98,7 +105,7 @@ extension BatchProcessor {
                             customers.append(customer)
                         }
                     }
-                    try ProcessedEvents.record(db, source: "operator", id: requestId, sha256: "", customerId: actions.first?.customerId ?? "")
+                    try ProcessedEvents.record(db, source: "operator", id: requestId, sha256: fingerprint, customerId: actions.first?.customerId ?? "")
                     try Meta.set(db, "arrival_seq", String(arrival))
                     return .success((allOutputs, customers))
                 }
@@ -134,7 +141,10 @@ extension BatchProcessor {
             return .failure(OperatorFailure(status: 404, code: "not_found", message: "no customer \(customerId) is known"))
         }
         var state = try stateCache.state(db, customerId, policy: policy)
-        let result: Result<[OutputEvent], OperatorFailure>
+        // A changed default limit is announced before the action, so that it starts from the
+        // limit in force (on a refusal nothing is stored, and the next visit announces it).
+        let followed = CreditEngine.followDefaultLimit(&state, cause: .operatorRequest(requestId), context: context)
+        var result: Result<[OutputEvent], OperatorFailure>
         switch action {
         case .releaseOrder(let orderId, let note):
             result = Self.failure(CreditEngine.releaseOrder(orderId, by: operatorName, note: note, requestId: requestId, in: &state, context: context))
@@ -159,6 +169,7 @@ extension BatchProcessor {
                 result = .failure(OperatorFailure(status: 422, code: error.code.rawValue, message: error.description))
             }
         }
+        result = result.map { followed + $0 }
         switch result {
         case .failure(let failure):
             // The state left the cache unchanged and stays out: the next use reads the stored one.

@@ -39,7 +39,7 @@ public final class ConsumeService: Service, Sendable {
     /// Builds the consumer whose starting offsets come from the database.
     public static func makeConsumer(config: DaemonConfig, database: CreditDatabase, logger: Logger,
                                     statistics: (@Sendable (String) -> Void)? = nil) throws -> KafkaConsumer {
-        var properties = config.kafkaProperties
+        var properties = try config.kafkaPropertiesWithSecrets()
         properties["bootstrap.servers"] = config.bootstrapServers
         properties["group.id"] = config.groupId
         properties["client.id"] = properties["client.id"] ?? config.instance
@@ -142,6 +142,14 @@ public final class ConsumeService: Service, Sendable {
         case .messages(let messages):
             guard alignment != nil else { return try apply(messages) }
             for message in messages {
+                if let next = alignment!.aligner.nextOffset(of: message.topicPartition), message.offset < next,
+                   let marks = consumer.cachedWatermarks(for: message.topicPartition), marks.high < next {
+                    // Not the same message fetched twice: the log itself is shorter than what was read.
+                    logger.warning("the broker's log of a partition went back below what was read; reading it again from there (repeats are skipped by their id)",
+                                   metadata: ["partition": "\(message.topicPartition)", "read_up_to": "\(next)",
+                                              "now_at": "\(message.offset)", "high_watermark": "\(marks.high)"])
+                    alignment!.aligner.rewound(message.topicPartition)
+                }
                 alignment!.aligner.add(message, partition: message.topicPartition, offset: message.offset,
                                        time: EventTimePeek.time(message.value)?.microsecondsSinceEpoch, bytes: message.value.count)
             }
@@ -162,6 +170,8 @@ public final class ConsumeService: Service, Sendable {
             // Held messages are dropped unapplied: their offsets were never stored.
             alignment?.aligner.revoked(partitions)
             status.revoked(partitions)
+            // The gauge of a partition this instance no longer consumes would keep its last lag.
+            for partition in partitions { metrics?.lag(topic: partition.topic, partition: Int(partition.partition), value: 0) }
             logger.info("partitions revoked", metadata: ["partitions": "\(partitions.map(\.description))", "lost": "\(lost)"])
         case .endOfPartition(let partition, let nextOffset):
             guard alignment != nil else { return }
@@ -205,12 +215,23 @@ public final class ConsumeService: Service, Sendable {
         }
     }
 
+    /// Records a reloaded policy at once, in a transaction of its own: its `customers.overrides`
+    /// reach the customers already known and the next tick visits everyone, without waiting for
+    /// an input that may be long in coming. If that fails, the next batch records it.
+    func recordReloadedPolicy() {
+        do {
+            let outcome = try processor.process([], wallNow: Timestamp.wallClockNow())
+            guard !outcome.outputs.isEmpty else { return }
+            doorbell.ring()
+            decisionLog.record(outcome)
+            for output in outcome.outputs { metrics?.decision(type: output.type.rawValue) }
+        } catch {
+            logger.warning("the reloaded policy will be recorded with the next batch", metadata: ["error": "\(error)"])
+        }
+    }
+
     /// One transaction over `messages`, then the relay, the logs, the metrics and the offset mirror.
     private func apply(_ messages: [KafkaMessage]) throws {
-        if let pending = status.takePendingPolicy() {
-            processor.reload(policy: pending.policy, source: pending.source)
-            logger.notice("policy in force", metadata: ["policy_version": "\(pending.policy.version)"])
-        }
         let incoming = messages.map {
             IncomingMessage(topic: $0.topic, partition: $0.partition, offset: $0.offset, key: $0.key, value: $0.value,
                             timestampMs: $0.timestamp, headers: $0.headers)

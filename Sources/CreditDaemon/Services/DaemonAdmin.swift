@@ -13,7 +13,7 @@ struct DaemonAdmin: AdminBackend {
     /// Counts the decisions an operator's action published, as the consumer counts its own.
     var metrics: CreditMetrics?
 
-    func perform(_ command: AdminCommand) async -> AdminResult {
+    func perform(_ command: AdminCommand, requestId clientKey: String?) async -> AdminResult {
         let actions: [OperatorAction]
         let reason: String
         switch command {
@@ -63,9 +63,12 @@ struct DaemonAdmin: AdminBackend {
             reason = "bureau import of \(reports.count) report\(reports.count == 1 ? "" : "s")"
         }
         let by = command.actor ?? "admin-api"
-        let requestId = UUID().uuidString.lowercased()
+        // The client's Idempotency-Key names the change, so that a retry is applied once; the
+        // command's hash tells a retry from another change sent under the same key.
+        let requestId = clientKey ?? UUID().uuidString.lowercased()
+        let fingerprint = clientKey == nil ? "" : EventDecoder.canonicalHash(of: .string("\(command)"))
         do {
-            switch try processor.performAll(actions, by: by, requestId: requestId, wallNow: Timestamp.wallClockNow()) {
+            switch try processor.performAll(actions, by: by, requestId: requestId, fingerprint: fingerprint, wallNow: Timestamp.wallClockNow()) {
             case .failure(let failure):
                 logger.notice("operator action refused", metadata: [
                     "action": "\(command.name)", "by": "\(by)", "error.code": "\(failure.code)", "error": "\(failure.message)"])

@@ -37,12 +37,16 @@ public enum DaemonRunner {
                                      status.outboxRefused(parked)
                                      metrics.outboxRefused(parked)
                                  })
-        let bureau = BureauRefreshService(processor: processor, doorbell: doorbell, logger: logger)
+        let bureau = BureauRefreshService(processor: processor, doorbell: doorbell, logger: logger, metrics: metrics)
         let consume = ConsumeService(consumer: consumer, processor: processor, status: status, doorbell: doorbell,
                                      logger: logger, metrics: metrics, onNewCustomers: { bureau.wake() })
         let scheduler = SchedulerService(processor: processor, doorbell: doorbell, logger: logger, metrics: metrics)
         let gauges = CollectionGaugesService(processor: processor, metrics: metrics, logger: logger)
-        let reload = ReloadService(policyFile: config.policyFile, status: status, notifier: notifier, logger: logger)
+        let reload = ReloadService(policyFile: config.policyFile, processor: processor, status: status, notifier: notifier,
+                                   logger: logger, onReloaded: {
+                                       consume.recordReloadedPolicy()
+                                       bureau.policyReloaded()
+                                   })
         let checkpoints = CheckpointService(database: database, logger: logger)
         let supervisor = SupervisorService(status: status, notifier: notifier, logger: logger, database: database, metrics: metrics,
                                            lastPoll: { consumer.lastPoll })

@@ -3,7 +3,7 @@ import CreditKafka
 import Foundation
 import Synchronization
 
-/// What the services share about the running daemon: partitions, progress, a pending policy.
+/// What the services share about the running daemon: partitions, progress, the policy in force.
 /// Read by the status line, the watchdog, /readyz and the reload handler; written by the loop.
 public final class DaemonStatus: Sendable {
     struct State {
@@ -17,7 +17,6 @@ public final class DaemonStatus: Sendable {
         var batches = 0
         var lastProgress = ContinuousClock.now
         var idleSince: ContinuousClock.Instant? = ContinuousClock.now
-        var pendingPolicy: (policy: Policy, source: String)?
         var policyVersion = ""
         var outboxBacklog = 0
         var outboxRefused = 0
@@ -41,7 +40,11 @@ public final class DaemonStatus: Sendable {
     }
 
     func revoked(_ partitions: [TopicPartition]) {
-        state.withLock { $0.assigned.subtract(partitions) }
+        state.withLock { state in
+            state.assigned.subtract(partitions)
+            // Another instance owns their lag now: the status line sums this instance's only.
+            for partition in partitions { state.lag[partition] = nil }
+        }
     }
 
     func brokerProblem(_ text: String?, fromConsumer: Bool = false) {
@@ -97,17 +100,9 @@ public final class DaemonStatus: Sendable {
         state.withLock { $0.lag[partition] = value }
     }
 
-    /// A policy waiting to be picked up between two batches (SIGHUP reload).
-    func offer(policy: Policy, source: String) {
-        state.withLock { $0.pendingPolicy = (policy, source) }
-    }
-
-    func takePendingPolicy() -> (policy: Policy, source: String)? {
-        state.withLock { state in
-            defer { state.pendingPolicy = nil }
-            if let pending = state.pendingPolicy { state.policyVersion = pending.policy.version }
-            return state.pendingPolicy
-        }
+    /// The version a reload put in force, for the status line.
+    func policyInForce(version: String) {
+        state.withLock { $0.policyVersion = version }
     }
 
     func databaseWritable(_ writable: Bool) {

@@ -48,7 +48,7 @@ public final class RelayService: Service, Sendable {
 
     public static func makeProducer(config: DaemonConfig, logger: Logger,
                                     statistics: (@Sendable (String) -> Void)? = nil) throws -> KafkaProducer {
-        var properties = config.kafkaProperties
+        var properties = try config.kafkaPropertiesWithSecrets()
         for key in ["group.id", "auto.offset.reset", "enable.auto.commit", "enable.auto.offset.store",
                     "session.timeout.ms", "heartbeat.interval.ms", "max.poll.interval.ms", "fetch.max.bytes",
                     "max.partition.fetch.bytes", "partition.assignment.strategy", "isolation.level",

@@ -5,19 +5,26 @@ import ServiceLifecycle
 import UnixSignals
 
 /// SIGHUP reloads the policy file. A policy that does not validate is refused with every problem
-/// logged, and the one in force stays; a good one is picked up by the loop between two batches,
-/// so no batch is ever decided under two policies.
+/// logged, and the one in force stays. A good one is in force at once: it takes the writer's lock,
+/// so it comes between two batches (no batch is decided under two policies) and an idle daemon's
+/// ticks, operator actions and reports use it without waiting for an input.
 public final class ReloadService: Service, Sendable {
     let policyFile: String
+    let processor: BatchProcessor
     let status: DaemonStatus
     let notifier: SystemdNotifier
     let logger: Logger
+    /// Told after a policy came into force (the bureau refresh restarts on new settings).
+    let onReloaded: @Sendable () -> Void
 
-    public init(policyFile: String, status: DaemonStatus, notifier: SystemdNotifier, logger: Logger) {
+    public init(policyFile: String, processor: BatchProcessor, status: DaemonStatus, notifier: SystemdNotifier, logger: Logger,
+                onReloaded: @escaping @Sendable () -> Void = {}) {
         self.policyFile = policyFile
+        self.processor = processor
         self.status = status
         self.notifier = notifier
         self.logger = logger
+        self.onReloaded = onReloaded
     }
 
     public func run() async throws {
@@ -26,9 +33,11 @@ public final class ReloadService: Service, Sendable {
             _ = notifier.reloading()
             do {
                 let (policy, source) = try PolicyLoader.loadWithSource(file: policyFile)
-                status.offer(policy: policy, source: source)
-                logger.notice("policy reloaded; in force from the next batch",
+                processor.reload(policy: policy, source: source)
+                status.policyInForce(version: policy.version)
+                logger.notice("policy reloaded and in force",
                               metadata: ["policy_version": "\(policy.version)", "policy_file": "\(policyFile)"])
+                onReloaded()
             } catch {
                 logger.error("policy reload refused; the policy in force is kept",
                              metadata: ["policy_file": "\(policyFile)", "problems": "\(error.problems.joined(separator: "; "))"])

@@ -2,8 +2,28 @@
 /// the credit state and this HTTP layer stays free of the storage and model modules.
 public protocol AdminBackend: Sendable {
     /// Applies (or, for `showCustomer`, reads) one command. Should not throw away detail: return
-    /// `.failure` with a stable code (`not_found`, `conflict`, `unavailable`, ...).
-    func perform(_ command: AdminCommand) async -> AdminResult
+    /// `.failure` with a stable code (`not_found`, `conflict`, `unavailable`, ...). `requestId`
+    /// is the client's `Idempotency-Key`: a change sent again under the same key is applied once.
+    func perform(_ command: AdminCommand, requestId: String?) async -> AdminResult
+}
+
+extension AdminBackend {
+    /// A command without a client's key (each call is a change of its own).
+    public func perform(_ command: AdminCommand) async -> AdminResult {
+        await perform(command, requestId: nil)
+    }
+}
+
+/// The `Idempotency-Key` request header: 1-128 letters, digits and `.`, `_`, `:`, `-` (a UUID fits).
+public enum IdempotencyKey {
+    public static let header = "Idempotency-Key"
+
+    public static func isValid(_ key: String) -> Bool {
+        (1...128).contains(key.utf8.count) && key.utf8.allSatisfy { byte in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || [UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: ":"), UInt8(ascii: "-")].contains(byte)
+        }
+    }
 }
 
 /// The backend's answer: a JSON body for a 200, or an error mapped to its status and code.

@@ -123,7 +123,16 @@ struct CreditResponder: HTTPResponder {
             return Self.error(error)
         }
 
-        let result = await backend.perform(command)
+        var requestId: String?
+        if let key = request.headers.first(where: { $0.name.canonicalName == IdempotencyKey.header.lowercased() })?.value {
+            guard IdempotencyKey.isValid(key) else {
+                return Self.error(AdminError(status: 400, code: "invalid_field",
+                                             message: "\(IdempotencyKey.header) must be 1-128 letters, digits or . _ : -",
+                                             field: IdempotencyKey.header))
+            }
+            requestId = key
+        }
+        let result = await backend.perform(command, requestId: requestId)
         var metadata: Logger.Metadata = ["command": "\(command.name)"]
         if let actor = command.actor { metadata["by"] = "\(actor)" }
         if case .failure(let failure) = result { metadata["code"] = "\(failure.code)" }

@@ -52,6 +52,7 @@ extension BinaryWriter {
         optionalTimestamp(state.firstSeen)
         if version >= 4 { optionalDate(state.scoredOn) }
         if version >= 5 { optionalString(state.operatorBlockLiftedBy) }
+        if version >= 6 { optional(state.defaultLimitSeen) { $0.optionalDecimal($1.amount) } }
     }
 
     mutating func orderDecision(_ decision: OrderDecision) {
@@ -115,6 +116,7 @@ extension BinaryReader {
         state.firstSeen = try optionalTimestamp()
         if version >= 4 { state.scoredOn = try optionalDate() }
         if version >= 5 { state.operatorBlockLiftedBy = try optionalString() }
+        if version >= 6 { state.defaultLimitSeen = try optional { DefaultLimitSeen(try $0.optionalDecimal()) } }
         return state
     }
 

@@ -57,6 +57,13 @@ public final class CreditDatabase: Sendable {
                 throw StoreError(.cannotOpen, "the database folder \(dir) does not exist; create it or set database.path")
             }
             let pool = try DatabasePool(path: path, configuration: config)
+            // A database a newer creditd migrated: this one would write it without keeping up
+            // what the newer migrations added (GRDB skips migrations it does not know).
+            let applied = try pool.read { db in try Schema.migrator.appliedIdentifiers(db) }
+            let known = Set(Schema.migrator.migrations)
+            if let unknown = applied.sorted().first(where: { !known.contains($0) }) {
+                throw StoreError(.schemaTooNew, "the database \(path) has migration \(unknown), which this creditd does not know; run the creditd that migrated it (or a newer one)")
+            }
             try Schema.migrator.migrate(pool)
             writer = pool
             checkpointer = checkpoints == .automatic ? nil : try Checkpointer(path: path, synchronous: synchronous)

@@ -32,11 +32,15 @@ public enum OffsetStore {
         return result
     }
 
-    /// Records that everything before `next` has been applied. Never moves an offset backwards.
+    /// Records where the partition goes on: after the last message a batch applied. Exactly
+    /// that, even below the offset stored: a broker whose log went back (it came back empty, a
+    /// log was truncated) is read again from its new offsets, and keeping the old, higher one
+    /// would skip the new log's messages below it at the next start. A message read again is
+    /// harmless: its id is already in `processed_events`.
     public static func advance(_ db: Database, _ key: Key, to next: Int64) throws {
         try db.cachedStatement(sql: """
             INSERT INTO consumer_offsets (topic, partition, next_offset) VALUES (?, ?, ?)
-            ON CONFLICT(topic, partition) DO UPDATE SET next_offset = max(next_offset, excluded.next_offset)
+            ON CONFLICT(topic, partition) DO UPDATE SET next_offset = excluded.next_offset
             """).execute(arguments: [key.topic, key.partition, next])
     }
 }

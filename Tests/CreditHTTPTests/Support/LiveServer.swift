@@ -34,7 +34,8 @@ struct LiveClient {
         _ path: String,
         token: String? = nil,
         authorization: String? = nil,
-        body: String? = nil
+        body: String? = nil,
+        headers: [(String, String)] = []
     ) async throws -> Reply {
         var request = HTTPClientRequest(url: address.baseURL + path)
         request.method = .init(rawValue: method)
@@ -44,6 +45,7 @@ struct LiveClient {
         if let authorization {
             request.headers.add(name: "Authorization", value: authorization)
         }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(Array(body.utf8))

@@ -15,16 +15,20 @@ struct FixedReadiness: ReadinessProbe {
 /// An admin backend that records every command it receives and answers with `answer`.
 final class RecordingBackend: AdminBackend {
     private let received = Mutex<[AdminCommand]>([])
+    private let keys = Mutex<[String?]>([])
     private let answer: @Sendable (AdminCommand) -> AdminResult
 
     init(answer: @escaping @Sendable (AdminCommand) -> AdminResult = { _ in .success(json: #"{"ok":true}"#) }) {
         self.answer = answer
     }
 
-    func perform(_ command: AdminCommand) async -> AdminResult {
+    func perform(_ command: AdminCommand, requestId: String?) async -> AdminResult {
         received.withLock { $0.append(command) }
+        keys.withLock { $0.append(requestId) }
         return answer(command)
     }
 
     var commands: [AdminCommand] { received.withLock { $0 } }
+    /// The `Idempotency-Key` each command came with.
+    var requestIds: [String?] { keys.withLock { $0 } }
 }
