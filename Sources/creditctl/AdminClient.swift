@@ -59,7 +59,15 @@ struct WriteOptions: ParsableArguments {
         do {
             (bytes, object) = try await request(verb, path, body: body)
         } catch let refusal as AdminRefusal {
-            throw fail("\(refusal.code): \(refusal.message)")
+            // The same change sent again under its --request-id: done before, which is success.
+            guard refusal.code == "already_applied" else { throw fail("\(refusal.code): \(refusal.message)") }
+            if json {
+                let answer: [String: Any] = ["already_applied": true, "request_id": requestId ?? "", "message": refusal.message]
+                FileHandle.standardOutput.write(try JSONSerialization.data(withJSONObject: answer, options: [.sortedKeys]) + Data([0x0A]))
+            } else {
+                print("already applied: \(refusal.message)")
+            }
+            return
         }
         if json {
             FileHandle.standardOutput.write(bytes + Data([0x0A]))

@@ -43,6 +43,8 @@ struct BureauCommand: AsyncParsableCommand {
                     let (_, object) = try await options.request(.post, "/v1/bureau/reports", body: ["reports": reports], part: start / size + 1)
                     imported += rows.count
                     outputs += (object?["outputs"] as? [Any]) ?? []
+                } catch let refusal as AdminRefusal where refusal.code == "already_applied" {
+                    imported += rows.count  // this chunk went in under the same --request-id before
                 } catch let refusal as AdminRefusal {
                     refused += rows.count
                     var place = "lines \(rows.first!.line)-\(rows.last!.line)"

@@ -64,6 +64,7 @@ struct EventDecoderTests {
         (envelope(data: order).replacingFirst(#""id":"e-1","#, with: ""), .invalidEnvelope, "id is missing"),
         (envelope(data: order).replacingFirst(#""id":"e-1""#, with: #""id":17"#), .invalidEnvelope, "id must be a string"),
         (envelope(data: order).replacingFirst(#""source":"oms-eu-1","#, with: ""), .invalidEnvelope, "source is missing"),
+        (envelope(data: order).replacingFirst(#""source":"oms-eu-1""#, with: #""source":"\u0001tick""#), .invalidEnvelope, "must not contain control characters"),
         (envelope(data: order).replacingFirst(#""type":"order.created","#, with: ""), .invalidEnvelope, "type is missing"),
         (envelope(time: "null", data: order), .invalidEnvelope, "time is missing"),
         (envelope(time: "\"2026-11-01T10:00:00\"", data: order), .invalidEnvelope, "not an RFC 3339"),

@@ -133,6 +133,22 @@ struct OperatorActionTests {
         #expect(next.types.prefix(3) == ["credit.limit.changed", "credit.alert", "credit.order.approved"], "\(next.types)")
     }
 
+    /// A temporary limit that ran out but is not yet dropped decides: its expiry at the tick
+    /// announces the move to the new default, once, from the temporary limit.
+    @Test func aChangedDefaultUnderARunOutTemporaryLimitIsAnnouncedOnceByTheExpiry() throws {
+        var h = Harness()
+        _ = try CreditEngine.setLimit(DecimalAmount("50000.00"), until: LocalDate("2026-11-02"), reason: "season", by: "maria", requestId: "r1",
+                                      in: &h.state, context: h.context(at: Self.now)).get()
+        var raised = h.policy
+        raised.customers.defaultLimit = DecimalAmount("20000.00")
+        let tick = DecisionContext(policy: raised, now: Fixtures.time("2026-11-03T00:00:00Z"), instance: "t", arrivalSequence: 0)
+        let outputs = CreditEngine.scoringTick(&h.state, context: tick)
+        #expect(outputs.types.filter { $0 == "credit.limit.changed" }.count == 1, "\(outputs.types)")
+        let data = try #require(outputs.data(.limitChanged))
+        #expect(data["old_limit"] == .string("50000.00") && data["new_limit"] == .string("20000.00"))
+        #expect(data["changed_by"] == .string("expiry"))
+    }
+
     /// `expires_on` is the expiry of the limit in force: a permanent limit set under a temporary
     /// one changes nothing today, and says until when the temporary one still holds.
     @Test func aPermanentLimitUnderATemporaryOneNamesTheTemporaryExpiry() throws {

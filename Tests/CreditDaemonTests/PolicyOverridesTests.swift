@@ -100,6 +100,28 @@ struct PolicyOverridesTests {
         #expect(try #require(state).defaultLimitSeen == DefaultLimitSeen(DecimalAmount("10000.00")))
     }
 
+    /// An operator's release of an order the raised default limit releases first: the release
+    /// is refused (the order is no longer held), and the announcement and the automatic release
+    /// are stored all the same, so the refusal does not repeat for ever.
+    @Test func aRefusedActionKeepsWhatTheChangedDefaultDidBeforeIt() throws {
+        let dir = Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = try Self.knownCustomer(orderOf: "5000.00", in: dir)
+        var raised = Self.policy(version: "2", overrideLimit: nil)
+        raised.customers.defaultLimit = DecimalAmount("10000.00")
+        let processor = try Self.processor(path, raised, source: "version 2")
+        let result = try processor.perform(.releaseOrder(orderId: "O-1", note: "prepaid"), by: "maria", requestId: "r-1", wallNow: Self.now)
+        guard case .failure(let failure) = result else { Issue.record("released twice: \(result)"); return }
+        #expect(failure.code == "not_held")
+        let (state, published) = try CreditDatabase(readOnlyPath: path).read { db in
+            (try StateCodec.load(db, id: "C-1"),
+             try String.fetchAll(db, sql: "SELECT CAST(value AS TEXT) FROM outbox ORDER BY seq"))
+        }
+        #expect(try #require(state).orderDecisions["O-1"]?.status == .released)
+        #expect(published.contains { $0.contains("credit.limit.changed") && $0.contains("\"new_limit\":\"10000.00\"") })
+        #expect(published.contains { $0.contains("credit.order.released") && $0.contains("\"released_by\":\"auto\"") })
+    }
+
     /// An override that moves nothing published (payment terms) still reaches the stored state in
     /// the scheduler's transaction, which may end before any tick runs.
     @Test func aSilentOverrideIsStoredByTheSchedulersTransaction() throws {

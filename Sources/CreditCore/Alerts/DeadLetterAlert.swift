@@ -7,7 +7,8 @@
 /// crash yields the same id and consumers de-duplicate it. Severity is critical: events are not
 /// being applied, so decisions are being taken on incomplete data.
 public enum DeadLetterAlert {
-    public static let causeSource = "dead-letter"
+    public static let causeName = "dead-letter"
+    public static let causeSource = Cause.internalSource(causeName)
 
     /// `reference` names the dead letter that completed the burst, e.g. `orders/3/18422`.
     public static func outputEvent(for burst: DeadLetterBurstEvent, reference: String, instance: String, policy: Policy) -> OutputEvent {
@@ -26,6 +27,6 @@ public enum DeadLetterAlert {
             JSONMember("last_message", .string(reference)),
         ])
         return OutputEvent(id: id, type: type, customerId: instance, source: instance, time: burst.lastAt,
-                           causationId: "\(causeSource):\(reference)", policyVersion: policy.version, data: data)
+                           causationId: "\(causeName):\(reference)", policyVersion: policy.version, data: data)
     }
 }

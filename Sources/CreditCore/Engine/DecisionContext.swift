@@ -35,6 +35,11 @@ public struct Cause: Sendable, Hashable {
         self.causationId = causationId
     }
 
+    /// The `source` of a cause inside creditd (a tick, a policy, an operator, the bureau, a
+    /// derived cause): marked with a control character, which no producer's `source` may hold
+    /// (`EventDecoder` refuses it), so that no input can ever share an output id with them.
+    public static func internalSource(_ name: String) -> String { "\u{1}" + name }
+
     /// An input event: `causationid` is its id.
     public static func event(_ event: InputEvent) -> Cause {
         Cause(source: event.source, id: event.id, causationId: event.id)
@@ -42,19 +47,19 @@ public struct Cause: Sendable, Hashable {
 
     /// A scheduler tick: `causationid` is `tick:<RFC 3339 time>`.
     public static func tick(_ time: Timestamp) -> Cause {
-        Cause(source: "tick", id: time.rfc3339, causationId: "tick:\(time.rfc3339)")
+        Cause(source: internalSource("tick"), id: time.rfc3339, causationId: "tick:\(time.rfc3339)")
     }
 
     /// A new policy in force (start-up or reload) applying `customers.overrides` to a known
     /// customer: `causationid` is `policy:<version>`. `change` counts the policy changes of the
     /// database, so two texts under one version, or a text that comes back, give new ids.
     public static func policy(version: String, change: Int) -> Cause {
-        Cause(source: "policy", id: "\(version)#\(change)", causationId: "policy:\(version)")
+        Cause(source: internalSource("policy"), id: "\(version)#\(change)", causationId: "policy:\(version)")
     }
 
     /// An operator action, identified by a request id the caller makes unique (e.g. an audit sequence).
     public static func operatorRequest(_ requestId: String) -> Cause {
-        Cause(source: "operator", id: requestId, causationId: "operator:\(requestId)")
+        Cause(source: internalSource("operator"), id: requestId, causationId: "operator:\(requestId)")
     }
 }
 

@@ -80,6 +80,10 @@ public struct EventDecoder: Sendable {
         }
         let id = try envelopeString("id")
         let source = try envelopeString("source")
+        // A URI-reference never holds one; creditd's own causes are marked with one (`Cause`).
+        guard !source.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw EventError(code: .invalidEnvelope, detail: "source \(EventError.quote(source)) must not contain control characters")
+        }
         let typeText = try envelopeString("type")
         let timeText = try envelopeString("time")
         guard let dataValue = json["data"], dataValue != .null else {

@@ -86,7 +86,7 @@ extension CreditEngine {
     /// their ids never meet those of what `cause` then decides.
     public static func followDefaultLimit(_ state: inout CustomerState, cause: Cause, context: DecisionContext) -> [OutputEvent] {
         guard state.defaultLimitSeen != DefaultLimitSeen(context.policy.customers.defaultLimit) else { return [] }
-        var out = OutputBuilder(cause: Cause(source: "default-limit:\(cause.source)", id: cause.id, causationId: cause.causationId),
+        var out = OutputBuilder(cause: Cause(source: Cause.internalSource("default-limit:\(cause.source)"), id: cause.id, causationId: cause.causationId),
                                 context: context, customerId: state.customerId)
         if followDefaultLimit(state: &state, out: &out) {
             rescore(state: &state, out: &out, recheck: false)
@@ -106,6 +106,9 @@ extension CreditEngine {
         }
         guard seen.amount != current else { return false }
         state.defaultLimitSeen = DefaultLimitSeen(current)
+        // A temporary limit decides: in force, the default changes nothing today; run out but
+        // not yet dropped, its expiry (at the tick) announces the move to the new default.
+        if state.temporaryLimit != nil { return false }
         let today = out.context.today
         let old = state.creditLimit(defaultLimit: seen.amount, today: today)
         let new = state.creditLimit(policy: policy, today: today)

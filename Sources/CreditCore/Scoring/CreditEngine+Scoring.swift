@@ -139,5 +139,5 @@ extension CreditEngine {
 extension Cause {
     /// The same cause seen by the scoring step: the same `causationid`, but its own id space, so
     /// outputs of scoring and of the event (or of dunning at the same tick) never share an id.
-    public var scoring: Cause { Cause(source: "scoring:\(source)", id: id, causationId: causationId) }
+    public var scoring: Cause { Cause(source: Cause.internalSource("scoring:\(source)"), id: id, causationId: causationId) }
 }

@@ -27,7 +27,7 @@ extension BatchProcessor {
                 let arrival = (try Meta.int(db, "arrival_seq") ?? 0) + 1
                 let context = DecisionContext(policy: policy, now: now, instance: config.instance, arrivalSequence: arrival)
                 // The same report fetched twice at the same instant is one cause; any later fetch is a new one.
-                let cause = Cause(source: "bureau", id: "\(customerId)@\(at.rfc3339)", causationId: "bureau:\(customerId):\(report.asOf)")
+                let cause = Cause(source: Cause.internalSource("bureau"), id: "\(customerId)@\(at.rfc3339)", causationId: "bureau:\(customerId):\(report.asOf)")
                 var state = try stateCache.state(db, customerId, policy: policy)
                 let unchanged = state
                 let stamp = at.rfc3339

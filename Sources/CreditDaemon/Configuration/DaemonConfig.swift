@@ -109,7 +109,8 @@ public struct DaemonConfig: Sendable, Equatable {
         // librdkafka itself judges every property (name and value), without connecting: a
         // mistake is a configuration problem here rather than a failure at start-up. A secret's
         // name is judged with a stand-in value (the file may be readable only by the service).
-        var judged = config.kafkaProperties
+        // Plugins are left out: librdkafka loads them as soon as the property is set.
+        var judged = config.kafkaProperties.filter { !$0.key.hasPrefix("plugin.") }
         for property in config.kafkaSecretFiles.keys { judged[property] = "secret" }
         do {
             try KafkaConfiguration(properties: judged).validate()

@@ -66,7 +66,7 @@ extension BatchProcessor {
 
     /// Applies several actions (a bureau file) in one transaction: all of them, or none when one
     /// is refused (its failure names which, counting from 1). Action `i` has request id
-    /// `requestId-i` when there are several.
+    /// `requestId#i` when there are several.
     public func performAll(_ actions: [OperatorAction], by operatorName: String, requestId: String, fingerprint: String = "",
                            wallNow: Timestamp) throws -> Result<(outputs: [OutputEvent], customers: [JSONValue]), OperatorFailure> {
         struct Refused: Error {}
@@ -76,7 +76,7 @@ extension BatchProcessor {
                 let policy = self.policy
                 let config = self.config
                 return try writeTransaction { db -> Result<(outputs: [OutputEvent], customers: [JSONValue]), OperatorFailure> in
-                    switch try ProcessedEvents.check(db, source: "operator", id: requestId, sha256: fingerprint) {
+                    switch try ProcessedEvents.check(db, source: Cause.internalSource("operator"), id: requestId, sha256: fingerprint) {
                     case .new:
                         break
                     case .repeated:
@@ -93,7 +93,8 @@ extension BatchProcessor {
                     for (index, action) in actions.enumerated() {
                         arrival += 1
                         let context = DecisionContext(policy: policy, now: now, instance: config.instance, arrivalSequence: arrival)
-                        let subId = actions.count == 1 ? requestId : "\(requestId)-\(index + 1)"
+                        // `#` is in no Idempotency-Key, so an item's id never meets a client's key.
+                        let subId = actions.count == 1 ? requestId : "\(requestId)#\(index + 1)"
                         switch try apply(action, db: db, by: operatorName, requestId: subId, context: context, wallNow: wallNow) {
                         case .failure(var failure):
                             if actions.count > 1 { failure.message = "item \(index + 1) of \(actions.count): \(failure.message); nothing was changed" }
@@ -105,7 +106,7 @@ extension BatchProcessor {
                             customers.append(customer)
                         }
                     }
-                    try ProcessedEvents.record(db, source: "operator", id: requestId, sha256: fingerprint, customerId: actions.first?.customerId ?? "")
+                    try ProcessedEvents.record(db, source: Cause.internalSource("operator"), id: requestId, sha256: fingerprint, customerId: actions.first?.customerId ?? "")
                     try Meta.set(db, "arrival_seq", String(arrival))
                     return .success((allOutputs, customers))
                 }
@@ -172,7 +173,15 @@ extension BatchProcessor {
         result = result.map { followed + $0 }
         switch result {
         case .failure(let failure):
-            // The state left the cache unchanged and stays out: the next use reads the stored one.
+            // The action changed nothing. What a changed default limit did before it (an order
+            // released by the new limit, say) is stored all the same, or the refusal would repeat.
+            if !followed.isEmpty {
+                stateCache.update(state)
+                let stamp = wallNow.rfc3339
+                try stateCache.flush(db, updatedAt: stamp, today: context.today, policy: policy)
+                try record(db, followed, state: state, today: context.today, policy: policy, actor: operatorName, stamp: stamp)
+            }
+            // Otherwise the state left the cache unchanged and stays out: the next use reads the stored one.
             return .failure(failure)
         case .success(let outputs):
             stateCache.update(state)

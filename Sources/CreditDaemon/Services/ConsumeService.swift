@@ -253,7 +253,8 @@ public final class ConsumeService: Service, Sendable {
                                       "topic": "\(gap.topic)", "partition": "\(gap.partition)", "offset": "\(gap.offset)"])
         }
         var offsets: [TopicPartition: Int64] = [:]
-        for message in messages { offsets[message.topicPartition] = max(offsets[message.topicPartition] ?? 0, message.nextOffset) }
+        // Where each partition goes on, as the database stored it: after its last message.
+        for message in messages { offsets[message.topicPartition] = message.nextOffset }
         for (partition, next) in offsets {
             // Lag from the high watermark of the last fetch: no extra broker round trip.
             if let marks = consumer.cachedWatermarks(for: partition) {

@@ -66,7 +66,8 @@ struct DaemonAdmin: AdminBackend {
         // The client's Idempotency-Key names the change, so that a retry is applied once; the
         // command's hash tells a retry from another change sent under the same key.
         let requestId = clientKey ?? UUID().uuidString.lowercased()
-        let fingerprint = clientKey == nil ? "" : EventDecoder.canonicalHash(of: .string("\(command)"))
+        // Over the actions, not the command: a retry by someone else (`by`) is the same change.
+        let fingerprint = clientKey == nil ? "" : EventDecoder.canonicalHash(of: .string("\(actions)"))
         do {
             switch try processor.performAll(actions, by: by, requestId: requestId, fingerprint: fingerprint, wallNow: Timestamp.wallClockNow()) {
             case .failure(let failure):

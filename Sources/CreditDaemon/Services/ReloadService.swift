@@ -1,5 +1,6 @@
 import CreditCore
 import CreditSystemd
+import Foundation
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -31,20 +32,31 @@ public final class ReloadService: Service, Sendable {
         let signals = await UnixSignalsSequence(trapping: .sighup)
         for await _ in signals.cancelOnGracefulShutdown() {
             _ = notifier.reloading()
-            do {
-                let (policy, source) = try PolicyLoader.loadWithSource(file: policyFile)
-                processor.reload(policy: policy, source: source)
-                status.policyInForce(version: policy.version)
-                logger.notice("policy reloaded and in force",
-                              metadata: ["policy_version": "\(policy.version)", "policy_file": "\(policyFile)"])
-                onReloaded()
-            } catch {
-                logger.error("policy reload refused; the policy in force is kept",
-                             metadata: ["policy_file": "\(policyFile)", "problems": "\(error.problems.joined(separator: "; "))"])
+            // Off the concurrency pool: putting the policy in force waits for the writer, which
+            // may be in the middle of a long batch or tick.
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                Thread.detachNewThread {
+                    self.reloadNow()
+                    done.resume()
+                }
             }
             // READY=1 ends the reload; before start-up is complete it would also claim a start
             // that has not happened (the supervisor sends it once the group is joined).
             if status.isJoined { _ = notifier.ready() }
+        }
+    }
+
+    private func reloadNow() {
+        do {
+            let (policy, source) = try PolicyLoader.loadWithSource(file: policyFile)
+            processor.reload(policy: policy, source: source)
+            status.policyInForce(version: policy.version)
+            logger.notice("policy reloaded and in force",
+                          metadata: ["policy_version": "\(policy.version)", "policy_file": "\(policyFile)"])
+            onReloaded()
+        } catch {
+            logger.error("policy reload refused; the policy in force is kept",
+                         metadata: ["policy_file": "\(policyFile)", "problems": "\(error.problems.joined(separator: "; "))"])
         }
     }
 }
