@@ -298,6 +298,10 @@ public final class BatchProcessor: @unchecked Sendable {
                     try CollectionHistory.recordInvoices(db, customerId: event.customerId, rows: result.invoices,
                                                          date: event.time.utcDate, format: policy.format)
                 }
+                if let refoldedOn = result.refoldedOn {
+                    try CollectionHistory.recordInvoices(db, customerId: event.customerId, rows: result.refolded,
+                                                         date: refoldedOn, format: policy.format)
+                }
                 if result.cured {
                     try CollectionHistory.recordCure(db, customerId: event.customerId, on: event.time.utcDate)
                 }

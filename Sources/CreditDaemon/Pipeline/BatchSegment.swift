@@ -33,6 +33,11 @@ struct BatchSegment {
         var extra: [JSONMember] = []
         /// The invoices the event may have changed, as the ledger has them after it.
         var invoices: [CollectionHistory.InvoiceRow] = []
+        /// Other invoices a late event changed by folding the ledger again in business-time order
+        /// (a payment moving to an earlier invoice, say), and the business date it became known:
+        /// the customer's latest event.
+        var refolded: [CollectionHistory.InvoiceRow] = []
+        var refoldedOn: LocalDate?
         /// The dunning level went back to 0.
         var cured = false
         /// The customer's first event.
@@ -124,9 +129,19 @@ struct BatchSegment {
             var applied = Applied()
             applied.newCustomer = lane.state.firstSeen == nil
             let levelBefore = lane.state.dunningLevel
+            // Only a late event can fold the ledger again and move what it did not name.
+            let before = lane.state.lastEventTime.map { item.event.time < $0 } == true ? lane.state.ledger : nil
             applied.outputs = CreditEngine.apply(item.event, to: &lane.state, context: item.context)
             let ledger = lane.state.ledger
-            applied.invoices = CollectionHistory.invoiceRows(ledger, invoiceIds: CollectionHistory.touchedInvoices(item.event.payload, ledger: ledger))
+            let touched = CollectionHistory.touchedInvoices(item.event.payload, ledger: ledger)
+            applied.invoices = CollectionHistory.invoiceRows(ledger, invoiceIds: touched)
+            if let before, let latest = lane.state.lastEventTime {
+                let moved = CollectionHistory.changedInvoices(from: before, to: ledger).subtracting(touched)
+                if !moved.isEmpty {
+                    applied.refolded = CollectionHistory.invoiceRows(ledger, invoiceIds: moved)
+                    applied.refoldedOn = latest.utcDate
+                }
+            }
             // Cured means paid (credit-model.md, the dunning figure): a level back to 0 because
             // the invoice was disputed or credited is not counted as a cure of its notices.
             if case .paymentReceived = item.event.payload {

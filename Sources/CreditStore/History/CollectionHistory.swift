@@ -77,6 +77,15 @@ public enum CollectionHistory {
         }
     }
 
+    /// The invoices that differ between two ledgers of one customer (before and after a late
+    /// event folded it again): what `touchedInvoices` cannot name.
+    public static func changedInvoices(from before: Ledger, to after: Ledger) -> Set<String> {
+        var changed: Set<String> = []
+        for (id, invoice) in after.invoices where before.invoices[id] != invoice { changed.insert(id) }
+        for id in before.invoices.keys where after.invoices[id] == nil { changed.insert(id) }
+        return changed
+    }
+
     /// An issued invoice as `receivables` stores it, taken from the ledger right after an event.
     public struct InvoiceRow: Sendable, Equatable {
         public var invoiceId: String
