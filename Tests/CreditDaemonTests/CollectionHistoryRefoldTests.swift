@@ -11,19 +11,10 @@ import Testing
 @Suite("Collection history after a late event")
 struct CollectionHistoryRefoldTests {
     @Test func aLateShipmentMovesThePaymentAndTheRowsFollow() throws {
-        let path = NSTemporaryDirectory() + "refold-\(UUID().uuidString).sqlite"
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        var config = DaemonConfig()
-        config.databasePath = path
-        config.clock = .event
-        config.instance = "creditd-test"
-        let processor = BatchProcessor(database: try CreditDatabase(path: path, durability: .normal), config: config,
-                                       policy: SchedulerTests.policy(), policySource: nil)
-        var messages: [IncomingMessage] = []
-        func add(_ type: String, _ id: String, _ time: String, _ data: String) {
-            let json = #"{"specversion":"1.0","id":"\#(id)","source":"t","type":"\#(type)","time":"\#(time)","data":\#(data)}"#
-            messages.append(IncomingMessage(topic: "in", partition: 0, offset: Int64(messages.count), key: nil, value: Array(json.utf8)))
-        }
+        var fixture = try EventClockFixture()
+        defer { fixture.remove() }
+        let processor = fixture.processor
+        func add(_ type: String, _ id: String, _ time: String, _ data: String) { fixture.add(type, id, time, data) }
         add("order.created", "o", "2026-01-02T10:00:00Z", #"{"order_id":"O-1","customer_id":"C-1","amount":"200.00","currency":"EUR"}"#)
         add("shipment.shipped", "s1", "2026-01-10T10:00:00Z",
             #"{"shipment_id":"S-1","order_id":"O-1","customer_id":"C-1","invoice_id":"I-1","amount":"100.00","currency":"EUR","due_date":"2026-02-09"}"#)
@@ -31,7 +22,7 @@ struct CollectionHistoryRefoldTests {
         // Late: dated before the payment, due before I-1, so the payment belongs to it.
         add("shipment.shipped", "s0", "2026-01-05T10:00:00Z",
             #"{"shipment_id":"S-0","order_id":"O-1","customer_id":"C-1","invoice_id":"I-0","amount":"100.00","currency":"EUR","due_date":"2026-02-04"}"#)
-        for message in messages { _ = try processor.process([message], wallNow: Timestamp(microsecondsSinceEpoch: 0)) }
+        for message in fixture.messages { _ = try processor.process([message], wallNow: Timestamp(microsecondsSinceEpoch: 0)) }
 
         let state = try #require(try processor.database.read { db in try StateCodec.load(db, id: "C-1") })
         #expect(state.ledger.invoices["I-0"]?.openAmount == .zero)

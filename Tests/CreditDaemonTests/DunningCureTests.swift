@@ -10,19 +10,10 @@ import Testing
 @Suite("Dunning cures in the collection history")
 struct DunningCureTests {
     @Test func aPaymentCuresTheNoticesAndADisputeDoesNot() throws {
-        let path = NSTemporaryDirectory() + "cure-\(UUID().uuidString).sqlite"
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        var config = DaemonConfig()
-        config.databasePath = path
-        config.clock = .event
-        config.instance = "creditd-test"
-        let processor = BatchProcessor(database: try CreditDatabase(path: path, durability: .normal), config: config,
-                                       policy: SchedulerTests.policy(), policySource: nil)
-        var messages: [IncomingMessage] = []
-        func add(_ type: String, _ id: String, _ time: String, _ data: String) {
-            let json = #"{"specversion":"1.0","id":"\#(id)","source":"t","type":"\#(type)","time":"\#(time)","data":\#(data)}"#
-            messages.append(IncomingMessage(topic: "in", partition: 0, offset: Int64(messages.count), key: nil, value: Array(json.utf8)))
-        }
+        var fixture = try EventClockFixture()
+        defer { fixture.remove() }
+        let processor = fixture.processor
+        func add(_ type: String, _ id: String, _ time: String, _ data: String) { fixture.add(type, id, time, data) }
         for customer in ["C-1", "C-2"] {
             add("order.created", "o-\(customer)", "2026-01-01T10:00:00Z",
                 #"{"order_id":"O-\#(customer)","customer_id":"\#(customer)","amount":"500.00","currency":"EUR"}"#)
@@ -33,7 +24,7 @@ struct DunningCureTests {
         add("order.created", "o-C-3", "2026-02-03T10:00:00Z", #"{"order_id":"O-C-3","customer_id":"C-3","amount":"1.00","currency":"EUR"}"#)
         add("payment.received", "p-C-1", "2026-02-05T10:00:00Z", #"{"payment_id":"P-1","customer_id":"C-1","amount":"500.00","currency":"EUR"}"#)
         add("dispute.opened", "d-C-2", "2026-02-05T11:00:00Z", #"{"invoice_id":"I-C-2","customer_id":"C-2"}"#)
-        _ = try processor.process(messages, wallNow: Timestamp(microsecondsSinceEpoch: 0))
+        _ = try processor.process(fixture.messages, wallNow: Timestamp(microsecondsSinceEpoch: 0))
 
         let rows = try processor.database.read { db in
             try Row.fetchAll(db, sql: "SELECT customer_id, level, date, cured_on FROM dunning_notices ORDER BY customer_id")
