@@ -265,7 +265,7 @@ public enum CreditEngine {
         let new = state.creditLimit(policy: policy, today: context.today)
         emitLimitChanged(old: old, new: new, changedBy: operatorName, expiresOn: state.temporaryLimitInForce(today: context.today)?.expiresOn,
                          reason: reason, out: &out)
-        afterOperatorLimitChange(state: &state, out: &out)
+        afterLimitChange(state: &state, out: &out)
         return .success(out.events)
     }
 

@@ -31,14 +31,15 @@ extension CreditEngine {
         let cleared: OperatorLimitKind = clearsTemporary && clearsPermanent ? .all : (clearsTemporary ? .temporary : .permanent)
         emitLimitChanged(old: old, new: new, changedBy: operatorName, expiresOn: state.temporaryLimitInForce(today: context.today)?.expiresOn,
                          reason: reason, extra: [JSONMember("cleared", .string(cleared.rawValue))], out: &out)
-        afterOperatorLimitChange(state: &state, out: &out)
+        afterLimitChange(state: &state, out: &out)
         return .success(out.events)
     }
 
-    /// What follows an operator's limit change: a rescore (the limit is in the utilization
-    /// factor, so the class, and with it `HIGH_RISK`, may move), then the held orders re-checked
-    /// under the new limit and class, then the utilization alerts.
-    static func afterOperatorLimitChange(state: inout CustomerState, out: inout OutputBuilder) {
+    /// What follows a change of the limit in force by an operator or a new default: a rescore
+    /// (the limit is in the utilization factor, so the class, and with it `HIGH_RISK`, may
+    /// move), then the held orders re-checked under the new limit and class, then the
+    /// utilization alerts.
+    static func afterLimitChange(state: inout CustomerState, out: inout OutputBuilder) {
         rescore(state: &state, out: &out, recheck: false)
         recheckHeldOrders(state: &state, out: &out)
         checkUtilization(state: &state, out: &out)
@@ -88,15 +89,10 @@ extension CreditEngine {
         guard state.defaultLimitSeen != DefaultLimitSeen(context.policy.customers.defaultLimit) else { return [] }
         var out = OutputBuilder(cause: Cause(source: Cause.internalSource("default-limit:\(cause.source)"), id: cause.id, causationId: cause.causationId),
                                 context: context, customerId: state.customerId)
-        if followDefaultLimit(state: &state, out: &out) {
-            rescore(state: &state, out: &out, recheck: false)
-            recheckHeldOrders(state: &state, out: &out)
-            checkUtilization(state: &state, out: &out)
-        }
+        if followDefaultLimit(state: &state, out: &out) { afterLimitChange(state: &state, out: &out) }
         return out.events
     }
 
-    @discardableResult
     static func followDefaultLimit(state: inout CustomerState, out: inout OutputBuilder) -> Bool {
         let policy = out.policy
         let current = policy.customers.defaultLimit

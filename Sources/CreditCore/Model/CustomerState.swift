@@ -197,7 +197,6 @@ public struct CustomerState: Sendable, Codable, Equatable {
     }
 }
 
-/// An operator's limit valid until (and including) `expiresOn`.
 /// A policy default limit (nil: the policy has none, `NO_CREDIT_LIMIT`).
 public struct DefaultLimitSeen: Sendable, Codable, Equatable {
     public var amount: DecimalAmount?
@@ -206,6 +205,8 @@ public struct DefaultLimitSeen: Sendable, Codable, Equatable {
         self.amount = amount
     }
 }
+
+/// An operator's limit valid until (and including) `expiresOn`.
 
 public struct TemporaryLimit: Sendable, Codable, Equatable {
     public var amount: DecimalAmount

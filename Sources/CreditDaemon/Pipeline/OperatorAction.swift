@@ -143,9 +143,9 @@ extension BatchProcessor {
         }
         var state = try stateCache.state(db, customerId, policy: policy)
         // A changed default limit is announced before the action, so that it starts from the
-        // limit in force (on a refusal nothing is stored, and the next visit announces it).
+        // limit in force.
         let followed = CreditEngine.followDefaultLimit(&state, cause: .operatorRequest(requestId), context: context)
-        var result: Result<[OutputEvent], OperatorFailure>
+        let result: Result<[OutputEvent], OperatorFailure>
         switch action {
         case .releaseOrder(let orderId, let note):
             result = Self.failure(CreditEngine.releaseOrder(orderId, by: operatorName, note: note, requestId: requestId, in: &state, context: context))
@@ -170,33 +170,31 @@ extension BatchProcessor {
                 result = .failure(OperatorFailure(status: 422, code: error.code.rawValue, message: error.description))
             }
         }
-        result = result.map { followed + $0 }
+        // What a changed default limit did before the action (an order released by the new
+        // limit, say) is stored even when the action is refused, or the refusal would repeat.
+        var refusal: OperatorFailure?
+        var outputs = followed
         switch result {
-        case .failure(let failure):
-            // The action changed nothing. What a changed default limit did before it (an order
-            // released by the new limit, say) is stored all the same, or the refusal would repeat.
-            if !followed.isEmpty {
-                stateCache.update(state)
-                let stamp = wallNow.rfc3339
-                try stateCache.flush(db, updatedAt: stamp, today: context.today, policy: policy)
-                try record(db, followed, state: state, today: context.today, policy: policy, actor: operatorName, stamp: stamp)
-            }
-            // Otherwise the state left the cache unchanged and stays out: the next use reads the stored one.
-            return .failure(failure)
-        case .success(let outputs):
-            stateCache.update(state)
-            let stamp = wallNow.rfc3339
-            try stateCache.flush(db, updatedAt: stamp, today: context.today, policy: policy)
-            try record(db, outputs, state: state, today: context.today, policy: policy, actor: operatorName, stamp: stamp)
-            if outputs.isEmpty {
-                // An action that changed nothing visible is still on the record.
-                try AuditLog.append(db, AuditEntry(
-                    time: context.now, customerId: customerId, kind: .operatorAction, actor: operatorName,
-                    causationId: "operator:\(requestId)", policyVersion: policy.version,
-                    body: .object([JSONMember("action", .string(action.auditDescription))])))
-            }
-            return .success((outputs, StateExport.customer(state, policy: policy, asOf: context.today)))
+        case .failure(let failure): refusal = failure
+        case .success(let done): outputs += done
         }
+        if let refusal, outputs.isEmpty {
+            // Nothing to keep: the state left the cache unchanged and stays out.
+            return .failure(refusal)
+        }
+        stateCache.update(state)
+        let stamp = wallNow.rfc3339
+        try stateCache.flush(db, updatedAt: stamp, today: context.today, policy: policy)
+        try record(db, outputs, state: state, today: context.today, policy: policy, actor: operatorName, stamp: stamp)
+        if let refusal { return .failure(refusal) }
+        if outputs.isEmpty {
+            // An action that changed nothing visible is still on the record.
+            try AuditLog.append(db, AuditEntry(
+                time: context.now, customerId: customerId, kind: .operatorAction, actor: operatorName,
+                causationId: "operator:\(requestId)", policyVersion: policy.version,
+                body: .object([JSONMember("action", .string(action.auditDescription))])))
+        }
+        return .success((outputs, StateExport.customer(state, policy: policy, asOf: context.today)))
     }
 
     private static func failure(_ result: Result<[OutputEvent], OperatorError>) -> Result<[OutputEvent], OperatorFailure> {

@@ -18,11 +18,10 @@ extension AdminBackend {
 public enum IdempotencyKey {
     public static let header = "Idempotency-Key"
 
+    private static let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:-".utf8)
+
     public static func isValid(_ key: String) -> Bool {
-        (1...128).contains(key.utf8.count) && key.utf8.allSatisfy { byte in
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || [UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: ":"), UInt8(ascii: "-")].contains(byte)
-        }
+        (1...128).contains(key.utf8.count) && key.utf8.allSatisfy(allowed.contains)
     }
 }
 

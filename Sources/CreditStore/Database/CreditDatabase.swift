@@ -57,13 +57,7 @@ public final class CreditDatabase: Sendable {
                 throw StoreError(.cannotOpen, "the database folder \(dir) does not exist; create it or set database.path")
             }
             let pool = try DatabasePool(path: path, configuration: config)
-            // A database a newer creditd migrated: this one would write it without keeping up
-            // what the newer migrations added (GRDB skips migrations it does not know).
-            let applied = try pool.read { db in try Schema.migrator.appliedIdentifiers(db) }
-            let known = Set(Schema.migrator.migrations)
-            if let unknown = applied.sorted().first(where: { !known.contains($0) }) {
-                throw StoreError(.schemaTooNew, "the database \(path) has migration \(unknown), which this creditd does not know; run the creditd that migrated it (or a newer one)")
-            }
+            try pool.read { db in try Self.refuseNewerSchema(db, path: path, program: "creditd") }
             try Schema.migrator.migrate(pool)
             writer = pool
             checkpointer = checkpoints == .automatic ? nil : try Checkpointer(path: path, synchronous: synchronous)
@@ -71,6 +65,15 @@ public final class CreditDatabase: Sendable {
             throw error
         } catch {
             throw StoreError.wrap(error, "cannot open the database \(path)")
+        }
+    }
+
+    /// Refuses a database migrated by a newer build: this one would misread it, or write it
+    /// without keeping up what the newer migrations added (GRDB skips migrations it does not know).
+    static func refuseNewerSchema(_ db: Database, path: String, program: String) throws {
+        let known = Set(Schema.migrator.migrations)
+        if let unknown = try Schema.migrator.appliedIdentifiers(db).sorted().first(where: { !known.contains($0) }) {
+            throw StoreError(.schemaTooNew, "the database \(path) has migration \(unknown), which this \(program) does not know; upgrade \(program)")
         }
     }
 
@@ -89,11 +92,7 @@ public final class CreditDatabase: Sendable {
         do {
             // A queue, not a pool: a read-only pool would need the -shm file to be writable.
             let queue = try DatabaseQueue(path: path, configuration: config)
-            let applied = try queue.read { db in try Schema.migrator.appliedIdentifiers(db) }
-            let known = Set(Schema.migrator.migrations)
-            if let unknown = applied.first(where: { !known.contains($0) }) {
-                throw StoreError(.schemaTooNew, "the database \(path) has migration \(unknown), which this creditctl does not know; upgrade creditctl")
-            }
+            try queue.read { db in try Self.refuseNewerSchema(db, path: path, program: "creditctl") }
             writer = queue
         } catch let error as StoreError {
             throw error
