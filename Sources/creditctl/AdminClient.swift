@@ -59,14 +59,7 @@ struct WriteOptions: ParsableArguments {
         do {
             (bytes, object) = try await request(verb, path, body: body)
         } catch let refusal as AdminRefusal {
-            // The same change sent again under its --request-id: done before, which is success.
-            guard refusal.code == "already_applied" else { throw fail("\(refusal.code): \(refusal.message)") }
-            if json {
-                let answer: [String: Any] = ["already_applied": true, "request_id": requestId ?? "", "message": refusal.message]
-                FileHandle.standardOutput.write(try JSONSerialization.data(withJSONObject: answer, options: [.sortedKeys]) + Data([0x0A]))
-            } else {
-                print("already applied: \(refusal.message)")
-            }
+            try reportAlreadyApplied(refusal)
             return
         }
         if json {
@@ -74,6 +67,18 @@ struct WriteOptions: ParsableArguments {
             return
         }
         printOutcome(object)
+    }
+
+    /// The same change sent again under its --request-id was done before, which is success: says
+    /// so and returns; any other refusal exits 1 with the daemon's code.
+    func reportAlreadyApplied(_ refusal: AdminRefusal) throws {
+        guard refusal.code == "already_applied" else { throw fail("\(refusal.code): \(refusal.message)") }
+        if json {
+            let answer: [String: Any] = ["already_applied": true, "request_id": requestId ?? "", "message": refusal.message]
+            FileHandle.standardOutput.write(try JSONSerialization.data(withJSONObject: answer, options: [.sortedKeys]) + Data([0x0A]))
+        } else {
+            print("already applied: \(refusal.message)")
+        }
     }
 
     func printOutcome(_ object: [String: Any]?) {

@@ -68,7 +68,7 @@ struct OutboxCommand: AsyncParsableCommand {
             do {
                 (_, object) = try await options.request(.post, "/v1/outbox/retry", body: body)
             } catch let refusal as AdminRefusal {
-                throw fail("\(refusal.code): \(refusal.message)")
+                return try options.reportAlreadyApplied(refusal)
             }
             let requeued = object?["requeued"] as? Int ?? 0
             if options.json {

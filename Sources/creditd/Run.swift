@@ -32,6 +32,11 @@ struct Run: AsyncParsableCommand {
         logger.info("allocator set up", metadata: ["malloc": "\(AllocatorTuning.summary)"])
         do {
             try await DaemonRunner.run(config: daemonConfig, policy: policy, policySource: source, logger: logger)
+        } catch let refusal as CreditCurrencyChanged {
+            // A configuration problem (exit 2), found before any work.
+            logger.critical("creditd refused the policy", metadata: ["error": "\(refusal)"])
+            FileHandle.standardError.write(Data("creditd: \(daemonConfig.policyFile): currency: \(refusal)\n".utf8))
+            throw ExitCode(2)
         } catch {
             logger.critical("creditd stopped on an error", metadata: ["error": "\(error)"])
             FileHandle.standardError.write(Data("creditd: \(error)\n".utf8))

@@ -91,7 +91,9 @@ struct DunningYearTests {
         #expect(driver.harness.state.overdue(on: Fixtures.date("2026-12-31")).count == 1)  // I-E, 5.00: never dunned
     }
 
-    @Test func replayGivesTheSameIds() {
+    /// Determinism only: the same in-process driver run twice gives the same ids (and no id
+    /// twice). It does not compare against the daemon's replay; DunningIntegrationTests does that.
+    @Test func twoRunsOfTheSameYearAreDeterministicWithUniqueIds() {
         let first = Self.run().log
         let second = Self.run().log
         #expect(first.map(\.id) == second.map(\.id))

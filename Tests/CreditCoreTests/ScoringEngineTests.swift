@@ -60,8 +60,20 @@ struct ScoringEngineTests {
 
     // MARK: Score changes
 
+    @Test func everyScoreChangeIsPublishedUnderTheDefaultStep() throws {
+        var desk = Desk(policy: F.echoPolicy([50, 51, 52]))
+        _ = desk.score(50)
+        let events = desk.score(51)   // one point, same class
+        #expect(Self.scoreChange(events)?.old == .integer(50) && Self.scoreChange(events)?.new == .integer(51))
+        #expect(desk.state.score == 51)
+        let same = desk.score(51)
+        #expect(Self.scoreChange(same) == nil, "no change, nothing published")
+    }
+
     @Test func aScoreChangeIsPublishedBeyondTheStepOrOnAClassChange() throws {
-        var desk = Desk(policy: F.echoPolicy([20, 50, 55, 56, 64, 65]))   // change_step 5
+        var policy = F.echoPolicy([20, 50, 55, 56, 64, 65])
+        policy.scoring.changeStep = 5
+        var desk = Desk(policy: policy)
         var events = desk.score(50)
         let first = try #require(Self.scoreChange(events))
         #expect(first.old == .null && first.new == .integer(50) && first.oldClass == .null && first.newClass == "C")

@@ -81,7 +81,7 @@ struct ScoringPolicyTests {
     @Test func theDefaultsWhenTheSectionsAreShort() throws {
         let policy = try Policy.parse(.mapping(PolicyTests.example())).get()
         #expect(policy.scoring.factors.isEmpty)
-        #expect(policy.scoring.changeStep == 5)
+        #expect(policy.scoring.changeStep == 0, "every change of the score is announced unless the policy says otherwise")
         #expect(policy.scoring.derogatoryClass == "E")
         #expect(policy.limits.byClass.isEmpty)
         #expect(policy.bureau == BureauPolicy())

@@ -99,6 +99,29 @@ import Testing
         }
     }
 
+    /// A key the reader would not find is never taken for a default in silence: a flat dotted
+    /// key, a plain value where a section belongs, an empty override.
+    @Test func keysTheReaderCannotFindAreProblems() throws {
+        func problems(_ text: String, environment: [String: String] = [:]) -> String {
+            do {
+                _ = try parse(text, environment: environment)
+                return ""
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(problems("policy.file: /etc/creditd/policy-v2.yaml\n").contains("policy.file: write it nested"))
+        #expect(problems("policy: /etc/creditd/policy-v2.yaml\n").contains("policy: must be a mapping (of file)"))
+        #expect(problems("database: /srv/credit.sqlite\n").contains("database: must be a mapping (of path, state_cache_customers, synchronous)"))
+        #expect(problems("kafka:\n  topics.orders: o\n").contains("kafka.topics.orders: write it nested"))
+        #expect(problems("database:\n").isEmpty, "an empty section is no section")
+        let empty = problems("{}\n", environment: ["CREDITD_DATABASE_PATH": ""])
+        #expect(empty.contains("database.path: must not be empty (set by CREDITD_DATABASE_PATH)"), "\(empty)")
+        let bad = problems("{}\n", environment: ["CREDITD_KAFKA_MAX_MESSAGE_BYTES": "1MB"])
+        #expect(bad.contains("kafka.max_message_bytes: must be a whole number, not 1MB (set by CREDITD_KAFKA_MAX_MESSAGE_BYTES)"), "\(bad)")
+        #expect(problems("policy:\n  file: /etc/creditd/policy-v2.yaml\n").isEmpty)
+    }
+
     @Test func secretsAreReadFromFiles() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("creditd-cfg-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

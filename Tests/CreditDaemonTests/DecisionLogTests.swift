@@ -20,17 +20,21 @@ struct DecisionLogTests {
 
     /// Orders (one over the limit, so held with reasons), invoices, a partial payment, then a
     /// scheduler tick: notices with their invoices and score changes with their factors.
-    static func run(whole: Bool, in folder: URL) throws -> Run {
-        let path = folder.appendingPathComponent(whole ? "whole.sqlite" : "trimmed.sqlite").path
+    /// A wall-clock processor on a new database at `path` under the shipped `config/policy.yaml`.
+    static func shippedPolicyProcessor(_ path: String) throws -> BatchProcessor {
         var config = DaemonConfig()
         config.databasePath = path
         config.clock = .wall
         config.instance = "creditd-test"
-        // The example policy: it scores customers (factors) and duns them (notices with invoices).
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let policy = try PolicyLoader.load(file: root.appendingPathComponent("config/policy.yaml").path)
-        let processor = BatchProcessor(database: try CreditDatabase(path: path, durability: .normal), config: config,
-                                       policy: policy, policySource: nil)
+        return BatchProcessor(database: try CreditDatabase(path: path, durability: .normal), config: config,
+                              policy: policy, policySource: nil)
+    }
+
+    static func run(whole: Bool, in folder: URL) throws -> Run {
+        // The example policy: it scores customers (factors) and duns them (notices with invoices).
+        let processor = try Self.shippedPolicyProcessor(folder.appendingPathComponent(whole ? "whole.sqlite" : "trimmed.sqlite").path)
         processor.keepsWholeOutputs = whole
         let capture = LogCapture()
         let log = DecisionLog(logger: capture.logger())
@@ -61,7 +65,7 @@ struct DecisionLogTests {
             if !step.busy { break }
         }
         run.journal = capture.all
-        run.outbox = try CreditDatabase(readOnlyPath: path).read { db in
+        run.outbox = try CreditDatabase(readOnlyPath: processor.config.databasePath).read { db in
             try Row.fetchAll(db, sql: "SELECT message_id, value FROM outbox ORDER BY seq").map { row in
                 (row[0] as String) + " " + String(decoding: row[1] as Data, as: UTF8.self)
             }
@@ -85,10 +89,99 @@ struct DecisionLogTests {
 
         #expect(trimmed.outputs.map(\.id) == whole.outputs.map(\.id))
         #expect(!trimmed.outputs.contains { $0.data["invoices"] != nil || $0.data["factors"] != nil })
+        // Two empty journals would compare equal: each output must have made its journal entry.
+        #expect(!whole.journal.isEmpty && !trimmed.journal.isEmpty, "the journal has entries")
+        #expect(whole.journal.count >= whole.outputs.count, "one journal entry per output (\(whole.journal.count) for \(whole.outputs.count))")
         #expect(trimmed.journal.count == whole.journal.count)
         for (kept, full) in zip(trimmed.journal, whole.journal) { #expect(kept == full) }
         #expect(trimmed.outbox == whole.outbox)
         #expect(!whole.outbox.isEmpty)
+    }
+
+    /// Under the shipped policy: a held order above `large_order_alert` (LARGE_ORDER_HELD, a
+    /// warning) and a customer dunned week by week up to level 4, which blocks (DUNNING_ESCALATED at
+    /// level 3 a warning, at level 4 critical). Each `credit.alert` reaches the journal at its own
+    /// severity, whatever the alert; the figures are read from the outbox, as published.
+    @Test func alertsReachTheJournalAtTheirSeverity() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("creditd-decision-log-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let processor = try Self.shippedPolicyProcessor(folder.appendingPathComponent("alerts.sqlite").path)
+        processor.keepsWholeOutputs = false  // as the daemon runs it
+        let capture = LogCapture()
+        let log = DecisionLog(logger: capture.logger())
+
+        var messages: [IncomingMessage] = []
+        func add(_ type: String, _ id: String, _ data: String) {
+            let json = #"{"specversion":"1.0","id":"\#(id)","source":"t","type":"\#(type)","time":"2026-01-01T10:00:00Z","data":\#(data)}"#
+            messages.append(IncomingMessage(topic: "in", partition: 0, offset: Int64(messages.count), key: nil, value: Array(json.utf8)))
+        }
+        // C-BIG: an order far over the default limit and the 25,000.00 alert threshold.
+        add("order.created", "big", #"{"order_id":"B-1","customer_id":"C-BIG","amount":"900000.00","currency":"EUR"}"#)
+        // C-DUN: an invoice due 2026-01-31 that is never paid.
+        add("order.created", "o1", #"{"order_id":"O-1","customer_id":"C-DUN","amount":"500.00","currency":"EUR"}"#)
+        add("shipment.shipped", "s1", #"{"shipment_id":"S-1","order_id":"O-1","customer_id":"C-DUN","invoice_id":"I-1","amount":"500.00","currency":"EUR","due_date":"2026-01-31"}"#)
+        let applied = try processor.process(messages, wallNow: Timestamp(rfc3339: "2026-03-01T08:00:00Z")!)
+        log.record(applied)
+        // Weekly wake-ups (min_days_between_levels: 7): 29, 36, 43 and 50 days past due, one level each.
+        for day in ["2026-03-01", "2026-03-08", "2026-03-15", "2026-03-22"] {
+            let now = Timestamp(rfc3339: "\(day)T08:00:00Z")!
+            while true {
+                let step = try processor.schedulerStep(wallNow: now)
+                log.record(step.outcome)
+                if !step.busy { break }
+            }
+        }
+        let journal = capture.all
+
+        // Every alert as published: (id, data) from the outbox's CloudEvents.
+        let rows = try CreditDatabase(readOnlyPath: processor.config.databasePath).read { db in
+            try Row.fetchAll(db, sql: "SELECT message_id, value FROM outbox ORDER BY seq").map { row in
+                (row[0] as String, row[1] as Data)
+            }
+        }
+        var alerts: [(id: String, data: [String: Any])] = []
+        for (id, value) in rows {
+            guard let event = try JSONSerialization.jsonObject(with: value) as? [String: Any],
+                  event["type"] as? String == "credit.alert" else { continue }
+            alerts.append((id: id, data: event["data"] as? [String: Any] ?? [:]))
+        }
+        try #require(!alerts.isEmpty, "the stream raises alerts")
+
+        let levels: [String: Logger.Level] = ["info": .info, "warning": .warning, "critical": .critical]
+        func entries(_ id: String) -> [LogCapture.Record] { journal.filter { $0.metadata["event_id"] == id } }
+        for alert in alerts {
+            let code = alert.data["code"] as? String ?? "?"
+            let severity = alert.data["severity"] as? String ?? "?"
+            #expect(levels[severity] != nil, "alert \(alert.id) (\(code)) has a severity of the contract: \(severity)")
+            let logged = entries(alert.id)
+            #expect(logged.count == 1, "alert \(alert.id) (\(code)) has one journal entry, not \(logged.count)")
+            let loggedAt = logged.first.map { "\($0.level)" } ?? "nothing"
+            #expect(logged.first?.level == levels[severity], "alert \(code) of severity \(severity) logged at \(loggedAt)")
+            #expect(logged.first?.metadata["reason"] == code)
+            #expect(logged.first?.metadata["customer_id"] == alert.data["customer_id"] as? String)
+        }
+
+        let large = alerts.filter { $0.data["code"] as? String == "LARGE_ORDER_HELD" }
+        try #require(!large.isEmpty, "the held order of 900,000.00 raises LARGE_ORDER_HELD")
+        #expect(large.contains { $0.data["order_id"] as? String == "B-1" })
+        for alert in large {
+            #expect(alert.data["severity"] as? String == "warning")
+            #expect(entries(alert.id).first?.level == .warning, "LARGE_ORDER_HELD is a journal warning")
+        }
+
+        let escalations = alerts.filter { $0.data["code"] as? String == "DUNNING_ESCALATED" }
+        let level3 = escalations.filter { $0.data["level"] as? Int == 3 }
+        let level4 = escalations.filter { $0.data["level"] as? Int == 4 }
+        let escalatedLevels = escalations.map { ($0.data["level"] as? Int) ?? -1 }
+        try #require(escalations.count == 2 && level3.count == 1 && level4.count == 1,
+                     "DUNNING_ESCALATED at levels 3 and 4, once each: \(escalatedLevels)")
+        #expect(level3[0].data["severity"] as? String == "warning")
+        #expect(entries(level3[0].id).first?.level == .warning, "a level-3 escalation is a journal warning")
+        #expect(level4[0].data["severity"] as? String == "critical")
+        #expect(level4[0].data["blocks_customer"] as? Bool == true)
+        #expect(entries(level4[0].id).first?.level == .critical, "the blocking level-4 escalation is a journal critical")
+        #expect(journal.contains { $0.level == .critical }, "the journal has a critical entry")
     }
 
     @Test func trimmingKeepsEveryMemberTheLogReads() {

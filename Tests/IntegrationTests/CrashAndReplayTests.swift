@@ -70,17 +70,31 @@ import Testing
         try daemon.produce(lines)
         // Interrupt at several points: hard kills, and one graceful stop that must exit 0.
         let interruptions: [(after: Int64, signal: Int32)] = [(700, SIGKILL), (2100, SIGTERM), (3500, SIGKILL), (4900, SIGKILL)]
+        let total = Int64(lines.count)
+        // How many input messages were committed when each signal was sent.
+        var landed: [Int64] = []
         for interruption in interruptions {
             try daemon.start()
             let deadline = ContinuousClock.now + .seconds(120)
             while daemon.committedMessages() < interruption.after && ContinuousClock.now < deadline {
+                try #require(daemon.process?.isRunning == true,
+                             "creditd exited on its own before signal \(interruption.signal) (due after \(interruption.after) committed):\n\(daemon.log.suffix(2000))")
                 try await Task.sleep(for: .milliseconds(5))
             }
+            let committed = daemon.committedMessages()
+            // A signal to a daemon that already exited proves nothing about interrupted work.
+            try #require(daemon.process?.isRunning == true,
+                         "creditd had already exited when signal \(interruption.signal) was due (\(committed) committed):\n\(daemon.log.suffix(2000))")
+            landed.append(committed)
             let status = try await daemon.stop(signal: interruption.signal)
             if interruption.signal == SIGTERM { #expect(status == 0, "a graceful stop exits 0") }
         }
+        print("CrashAndReplayTests: committed when interrupted: \(landed) of \(total)")
+        let inside = Set(landed.filter { $0 > 0 && $0 < total })
+        #expect(inside.count >= 2,
+                "the interruptions landed at 2 or more distinct points inside the stream, not all before or all after the work: \(landed) of \(total)")
         try daemon.start()
-        try await daemon.waitUntilProcessed(Int64(lines.count), timeout: .seconds(240))
+        try await daemon.waitUntilProcessed(total, timeout: .seconds(240))
         #expect(try await daemon.stop() == 0)
         // A clean stop leaves everything in the database file: the WAL is gone or empty.
         let wal = (try? FileManager.default.attributesOfItem(atPath: daemon.databasePath + "-wal"))?[.size] as? NSNumber
@@ -100,6 +114,14 @@ import Testing
         let conflicting = actual.filter { $0.value.count > 1 }
         #expect(conflicting.isEmpty, "an id published twice carries identical content")
         #expect(published.count >= expected.count)
+        // And that content is the uninterrupted replay's decision of the same id, byte for byte
+        // (the representation `replayAndRunGiveTheSameDecisions` compares).
+        let differing = actual.filter { id, payloads in expected[id].map { $0 != payloads } ?? false }
+        let example = differing.keys.sorted().first ?? "-"
+        let examplePublished = (actual[example] ?? []).sorted().joined(separator: "\n")
+        let exampleReplayed = (expected[example] ?? []).sorted().joined(separator: "\n")
+        #expect(differing.isEmpty,
+                "each published decision equals the replay's of the same id (\(differing.count) of \(actual.count) differ); e.g. \(example):\npublished \(examplePublished)\nreplayed  \(exampleReplayed)")
 
         let live = try daemon.creditctl(["export", "state", "--json"])
         let back = try run(TestDaemon.creditctl, ["export", "state", "--json", "--database", replayDatabase])

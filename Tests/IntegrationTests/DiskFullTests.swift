@@ -34,8 +34,13 @@ import Testing
         let status = try await daemon.stop()
         #expect(status != 0, "a full disk is fatal: the daemon exits non-zero so that systemd restarts it")
         let log = daemon.log
-        #expect(log.contains("storage failure") || log.contains("database"), "the log names the problem")
-        #expect(log.lowercased().contains("full"), "and says the disk is full: \(log.suffix(600))")
+        // StoreError maps SQLITE_FULL to `db_disk_full`, and a failed write names the database
+        // ("writing the database <path> failed: ..."): one line of the log must carry both.
+        let fullLines = log.split(separator: "\n").filter { $0.contains("db_disk_full") }
+        #expect(!fullLines.isEmpty, "the log gives the disk-full error code db_disk_full: \(log.suffix(1200))")
+        #expect(fullLines.contains { $0.contains(daemon.databasePath) },
+                "and names the database \(daemon.databasePath) with it: \(fullLines.prefix(3).joined(separator: "\n"))")
+        #expect(log.contains("the disk holding the database is full"), "and says the disk is full: \(log.suffix(1200))")
         let committedWhenFull = daemon.committedMessages()
         #expect(committedWhenFull < Int64(lines.count), "the disk filled before the end of the stream")
 

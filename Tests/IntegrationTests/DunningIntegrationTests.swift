@@ -101,7 +101,83 @@ import Testing
         #expect(invoices.first?["days_past_due"] as? Int == 45)
         #expect(dunning.allSatisfy { $0.key == "C-Y" })
         // Levels 3 and 4 are marked `alert`: DUNNING_ESCALATED on the alerts topic.
-        let escalations = alerts.map { Self.object($0.payload) }.filter { ($0["data"] as? [String: Any])?["code"] as? String == "DUNNING_ESCALATED" }
+        let escalations = alerts.filter { ($0.data["code"] as? String) == "DUNNING_ESCALATED" }
+            .sorted { ($0.json["time"] as? String ?? "") < ($1.json["time"] as? String ?? "") }
         #expect(escalations.count == 3)
+
+        // Each escalation as events.md's `credit.alert`: `code`, `severity` (the shipped policy's
+        // level 3 alerts, a warning; level 4 alerts and blocks, so critical), `message`, and the
+        // figures behind it (CreditEngine+Dunning), keyed by the customer.
+        for (record, want) in zip(escalations, Self.expectedEscalations) {
+            let event = record.json
+            let data = record.data
+            let what = "the escalation of \(want.date) to level \(want.level)"
+            #expect(record.key == "C-Y", "\(what): message key")
+            #expect(event["type"] as? String == "credit.alert", "\(what): type")
+            #expect(String((event["time"] as? String ?? "").prefix(10)) == want.date, "\(what): on its tick's day")
+            #expect((event["causationid"] as? String ?? "").hasPrefix("tick:"), "\(what): caused by the tick")
+            #expect(data["customer_id"] as? String == "C-Y", "\(what): customer_id")
+            #expect(data["code"] as? String == "DUNNING_ESCALATED", "\(what): code")
+            #expect(data["severity"] as? String == want.severity, "\(what): severity")
+            let message = data["message"] as? String ?? ""
+            #expect(!message.isEmpty, "\(what): a message")
+            #expect(message.contains("C-Y") && message.contains("level \(want.level)"), "\(what): the message names customer and level: \(message)")
+            #expect(data["level"] as? Int == want.level, "\(what): level")
+            #expect(data["level_name"] as? String == want.name, "\(what): level_name")
+            #expect(data["previous_level"] as? Int == want.level - 1, "\(what): previous_level")
+            #expect(data["blocks_customer"] as? Bool == want.blocks, "\(what): blocks_customer")
+            #expect(data["total_overdue"] as? String == want.total, "\(what): total_overdue")
+            #expect(data["currency"] as? String == "EUR", "\(what): currency")
+            #expect(data["overdue_invoices"] as? Int == 1, "\(what): overdue_invoices")
+            #expect(data["oldest_days_past_due"] as? Int == want.oldest, "\(what): oldest_days_past_due")
+        }
+
+        // Every notice as events.md's `dunning.notice`: `level`, `level_name`, `total_overdue`,
+        // `currency`, and each overdue invoice with its open amount, due date and days past due.
+        let noticeRecords = dunning.filter { $0.type == "dunning.notice" }
+            .sorted { ($0.json["time"] as? String ?? "") < ($1.json["time"] as? String ?? "") }
+        #expect(noticeRecords.count == Self.expectedNoticeInvoices.count)
+        for (record, want) in zip(noticeRecords, Self.expectedNoticeInvoices) {
+            let data = record.data
+            let what = "the notice of \(want.date)"
+            #expect(record.key == "C-Y", "\(what): message key")
+            #expect(String((record.json["time"] as? String ?? "").prefix(10)) == want.date, "\(what): its day")
+            #expect(data["customer_id"] as? String == "C-Y", "\(what): customer_id")
+            #expect(data["level"] as? Int == want.level, "\(what): level")
+            #expect(data["level_name"] as? String == Self.levelNames[want.level], "\(what): level_name")
+            #expect(data["total_overdue"] as? String == want.open, "\(what): total_overdue")
+            #expect(data["currency"] as? String == "EUR", "\(what): currency")
+            let listed = data["invoices"] as? [[String: Any]] ?? []
+            #expect(listed.count == 1, "\(what): one overdue invoice, not \(listed.count)")
+            let invoice = listed.first ?? [:]
+            #expect(invoice["invoice_id"] as? String == want.invoice, "\(what): invoice_id")
+            #expect(invoice["open_amount"] as? String == want.open, "\(what): open_amount")
+            #expect(invoice["due_date"] as? String == want.due, "\(what): due_date")
+            #expect(invoice["days_past_due"] as? Int == want.daysPastDue, "\(what): days_past_due")
+        }
     }
+
+    /// The shipped policy's level names (config/policy.yaml).
+    static let levelNames = [1: "friendly reminder", 2: "second notice", 3: "final notice", 4: "stop supply"]
+
+    /// Levels 3 and 4 are marked `alert`; level 4 blocks. Each escalation's overdue debt is the one
+    /// invoice being dunned: I-2 (2000.00, due 04-01), then I-3 (3000.00, due 07-31).
+    static let expectedEscalations: [(date: String, level: Int, name: String, blocks: Bool, severity: String, total: String, oldest: Int)] = [
+        ("2026-05-01", 3, "final notice", false, "warning", "2000.00", 30),
+        ("2026-05-16", 4, "stop supply", true, "critical", "2000.00", 45),
+        ("2026-09-16", 3, "final notice", false, "warning", "3000.00", 47),
+    ]
+
+    /// Each notice of `expectedNotices` with the one invoice it lists.
+    static let expectedNoticeInvoices: [(date: String, level: Int, invoice: String, open: String, due: String, daysPastDue: Int)] = [
+        ("2026-02-05", 1, "I-1", "1000.00", "2026-02-04", 1),
+        ("2026-04-02", 1, "I-2", "2000.00", "2026-04-01", 1),
+        ("2026-04-16", 2, "I-2", "2000.00", "2026-04-01", 15),
+        ("2026-05-01", 3, "I-2", "2000.00", "2026-04-01", 30),
+        ("2026-05-16", 4, "I-2", "2000.00", "2026-04-01", 45),
+        ("2026-08-01", 1, "I-3", "3000.00", "2026-07-31", 1),
+        ("2026-09-02", 1, "I-3", "3000.00", "2026-07-31", 33),
+        ("2026-09-09", 2, "I-3", "3000.00", "2026-07-31", 40),
+        ("2026-09-16", 3, "I-3", "3000.00", "2026-07-31", 47),
+    ]
 }

@@ -45,7 +45,7 @@ import Testing
         #expect(metrics.contains("creditd_outbox_refused 1"), "\(metrics.split(separator: "\n").filter { $0.contains("outbox") })")
 
         // Retried before the fix: refused again, still parked, still only one.
-        let early = try daemon.creditctl(base: base, ["outbox", "retry", "--reason", "try again"])
+        let early = try daemon.creditctl(base: base, ["outbox", "retry", "--reason", "try again", "--request-id", "early-1"])
         #expect(early.status == 0, "\(early.stderr)")
         #expect(early.stdout.contains("1 message put back"), "\(early.stdout)")
         var again: [[String: Any]] = []
@@ -57,6 +57,14 @@ import Testing
         }
         #expect(again.count == 1)
         #expect(again.first?["seq"] as? Int != first["seq"] as? Int, "parked again under its new outbox position")
+        // The same request sent again (a client that lost the answer) puts nothing back a second
+        // time; the same key for another selection is a conflict.
+        let repeated = try daemon.creditctl(base: base, ["outbox", "retry", "--reason", "try again", "--request-id", "early-1"])
+        #expect(repeated.status == 0 && repeated.stdout.contains("already applied"), "\(repeated.stdout) \(repeated.stderr)")
+        let reused = try daemon.creditctl(base: base, ["outbox", "retry", "12", "--reason", "try again", "--request-id", "early-1"])
+        #expect(reused.status == 1 && reused.stderr.contains("conflict"), "\(reused.stderr)")
+        let stillParked = try daemon.creditctl(["outbox", "refused", "--json"]).stdout
+        #expect(stillParked.contains("\"seq\":\(again.first?["seq"] as? Int ?? -1)"), "not put back by the repeat: \(stillParked)")
         let unknown = try daemon.creditctl(base: base, ["outbox", "retry", "999999", "--reason", "no such"])
         #expect(unknown.status == 1 && unknown.stderr.contains("not_found"), "\(unknown.stderr)")
 

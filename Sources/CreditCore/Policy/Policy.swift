@@ -196,8 +196,10 @@ public struct ScoringPolicy: Sendable, Equatable {
     ]
     /// The scorecard (see `ScoringFactor`); empty means customers are not scored.
     public var factors: [ScoringFactor] = []
-    /// `credit.score.changed` when the score moves by more than this (or the class changes).
-    public var changeStep: Int = 5
+    /// `credit.score.changed` when the score moves by more than this (or the class changes). 0, the
+    /// contract's rule, announces every change; a larger step quiets small moves, and the score
+    /// that decisions carry stays the last one announced until the move is larger.
+    public var changeStep: Int = 0
     /// How many reason codes a score carries at most.
     public var reasonCodeCount: Int = 3
     /// A derogatory bureau report puts the customer in this class or a worse one.

@@ -4,7 +4,7 @@
 /// scoring:
 ///   window: 365d
 ///   classes: { A: 80, B: 65, C: 50, D: 35 }
-///   change_step: 5              # credit.score.changed when the score moves by more than this
+///   change_step: 5              # credit.score.changed when the score moves by more than this (default 0: any move)
 ///   reason_codes: 3             # at most this many reason codes per score
 ///   derogatory_class: E         # a derogatory bureau report puts the customer here or worse
 ///   review_cycle: { A: 365d, B: 365d, C: 180d, D: 90d, E: 30d }

@@ -35,7 +35,7 @@ extension BatchProcessor {
                 switch CreditEngine.applyBureauReport(report, to: &state, cause: cause, context: context).map({ followed + $0 }) {
                 case .failure(let error):
                     stateCache.putBack(unchanged)
-                    try BureauCache.recordAttempt(db, customerId: customerId, at: stamp, noReport: false,
+                    try BureauCache.recordAttempt(db, customerId: customerId, at: stamp, noReport: false, answered: true,
                                                   errorCode: error.code.rawValue, error: error.description)
                     return .failure(error)
                 case .success(let outputs):

@@ -14,8 +14,11 @@ struct ConfigReader {
         self.environment = environment
     }
 
+    /// A problem with the key at `path`; one whose value came from the environment says so, since
+    /// the operator will not find it in the file.
     mutating func problem(_ path: String, _ message: String) {
-        problems.append("\(path): \(message)")
+        let variable = Self.environmentName(path)
+        problems.append("\(path): \(message)" + (environment[variable] != nil ? " (set by \(variable))" : ""))
     }
 
     static func environmentName(_ path: String) -> String {
@@ -42,7 +45,10 @@ struct ConfigReader {
 
     mutating func string(_ path: String) -> String? {
         consumed.insert(path)
-        if let value = environment[Self.environmentName(path)] { return value }
+        if let value = environment[Self.environmentName(path)] {
+            if value.isEmpty { problem(path, "must not be empty") }
+            return value
+        }
         switch node(path) {
         case nil, .null?: return nil
         case .scalar(let text, _)?:
@@ -97,11 +103,21 @@ struct ConfigReader {
             guard case .mapping(let pairs) = node else { return }
             for (key, value) in pairs {
                 let path = prefix.isEmpty ? key : "\(prefix).\(key)"
-                if consumed.contains(path) { continue }
-                if consumed.contains(where: { $0.hasPrefix(path + ".") }) {
-                    walk(value, path)
-                } else {
+                if consumed.contains(path) {
+                    // A key written flat (`policy.file: x`) would be read as nothing at all.
+                    if key.contains(".") { problem(path, "write it nested, one key per level (\(key.split(separator: ".").joined(separator: ": … ")): …)") }
+                    continue
+                }
+                let children = consumed.filter { $0.hasPrefix(path + ".") }
+                if children.isEmpty {
                     problem(path, "unknown key")
+                } else if case .mapping = value {
+                    walk(value, path)
+                } else if case .null = value {
+                    continue
+                } else {
+                    let names = Set(children.map { $0.dropFirst(path.count + 1).split(separator: ".")[0] }).sorted()
+                    problem(path, "must be a mapping (of \(names.joined(separator: ", ")))")
                 }
             }
         }

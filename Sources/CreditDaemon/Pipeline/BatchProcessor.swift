@@ -244,6 +244,7 @@ public final class BatchProcessor: @unchecked Sendable {
         }
         try Meta.set(db, "policy_yaml", source)
         try Meta.set(db, "policy_version", policy.version)
+        try Meta.set(db, "currency", policy.currency.code)
         try Meta.set(db, "clock", clock.rawValue)
         return changed
     }

@@ -76,16 +76,8 @@ extension BatchProcessor {
                 let policy = self.policy
                 let config = self.config
                 return try writeTransaction { db -> Result<(outputs: [OutputEvent], customers: [JSONValue]), OperatorFailure> in
-                    switch try ProcessedEvents.check(db, source: Cause.internalSource("operator"), id: requestId, sha256: fingerprint) {
-                    case .new:
-                        break
-                    case .repeated:
-                        return .failure(OperatorFailure(status: 409, code: "already_applied",
-                                                        message: "request \(requestId) was already applied; nothing was done again"))
-                    case .conflicting:
-                        return .failure(OperatorFailure(status: 409, code: "conflict",
-                                                        message: "request \(requestId) was already used for a different change"))
-                    }
+                    let seen = try ProcessedEvents.check(db, source: Cause.internalSource("operator"), id: requestId, sha256: fingerprint)
+                    if let refusal = Self.repeatRefusal(seen, requestId: requestId) { return .failure(refusal) }
                     let now = try nowOutsideTheStream(db, wallNow: wallNow)
                     var arrival = try Meta.int(db, "arrival_seq") ?? 0
                     var allOutputs: [OutputEvent] = []
@@ -114,6 +106,16 @@ extension BatchProcessor {
         } catch {
             if let refusal { return .failure(refusal) }
             throw error
+        }
+    }
+
+    /// The 409 for a request id seen before: the same change again (`already_applied`, which a
+    /// client takes as done) or another change under a used id (`conflict`); nil for a new one.
+    static func repeatRefusal(_ seen: ProcessedEvents.Seen, requestId: String) -> OperatorFailure? {
+        switch seen {
+        case .new: nil
+        case .repeated: OperatorFailure(status: 409, code: "already_applied", message: "request \(requestId) was already applied; nothing was done again")
+        case .conflicting: OperatorFailure(status: 409, code: "conflict", message: "request \(requestId) was already used for a different change")
         }
     }
 

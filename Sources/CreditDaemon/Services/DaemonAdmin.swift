@@ -20,7 +20,7 @@ struct DaemonAdmin: AdminBackend {
         case .showCustomer(let id):
             return showCustomer(id)
         case .retryRefusedOutbox(let seqs, let why, let by):
-            return retryRefused(seqs, reason: why, by: by)
+            return retryRefused(seqs, reason: why, by: by, requestId: clientKey)
         case .releaseOrder(let orderId, let note, _):
             actions = [.releaseOrder(orderId: orderId, note: note)]
             reason = note
@@ -119,17 +119,37 @@ struct DaemonAdmin: AdminBackend {
     }
 
     /// Refused messages touch only the outbox tables, as the relay does, not the credit state: no
-    /// operator action, no audit entry; the log line says who put them back and why.
-    private func retryRefused(_ seqs: [Int64]?, reason: String, by: String) -> AdminResult {
+    /// operator action, no audit entry; the log line says who put them back and why. Under an
+    /// Idempotency-Key the request is recorded with the requeue, so a client's retry after a lost
+    /// answer does not put back what the broker refused again since.
+    private func retryRefused(_ seqs: [Int64]?, reason: String, by: String, requestId: String?) -> AdminResult {
+        let source = Cause.internalSource("outbox-retry")
+        let fingerprint = EventDecoder.canonicalHash(of: .string(seqs.map { "\($0)" } ?? "all"))
         do {
-            let requeued = try processor.database.write { db in try RefusedOutbox.retry(db, seqs: seqs) }
-            if seqs != nil && requeued == 0 {
-                return .failure(AdminError(status: 404, code: "not_found", message: "no refused message at \(seqs ?? [])"))
+            let outcome = try processor.database.write { db -> Result<Int, AdminError> in
+                if let requestId, let refusal = BatchProcessor.repeatRefusal(
+                    try ProcessedEvents.check(db, source: source, id: requestId, sha256: fingerprint), requestId: requestId) {
+                    return .failure(AdminError(status: refusal.status, code: refusal.code, message: refusal.message))
+                }
+                let requeued = try RefusedOutbox.retry(db, seqs: seqs)
+                if seqs != nil && requeued == 0 {
+                    return .failure(AdminError(status: 404, code: "not_found", message: "no refused message at \(seqs ?? [])"))
+                }
+                if let requestId { try ProcessedEvents.record(db, source: source, id: requestId, sha256: fingerprint, customerId: "") }
+                return .success(requeued)
+            }
+            let requeued: Int
+            switch outcome {
+            case .failure(let error): return .failure(error)
+            case .success(let count): requeued = count
             }
             doorbell.ring()
-            logger.notice("refused messages put back into the outbox", metadata: [
-                "action": "outbox.retry", "by": "\(by)", "reason": "\(reason)", "requeued": "\(requeued)"])
-            return .success(body: JSONValue.object([JSONMember("requeued", .integer(requeued))]).serialized())
+            var fields: Logger.Metadata = ["action": "outbox.retry", "by": "\(by)", "reason": "\(reason)", "requeued": "\(requeued)"]
+            if let requestId { fields["request_id"] = "\(requestId)" }
+            logger.notice("refused messages put back into the outbox", metadata: fields)
+            var members = [JSONMember("requeued", .integer(requeued))]
+            if let requestId { members.append(JSONMember("request_id", .string(requestId))) }
+            return .success(body: JSONValue.object(members).serialized())
         } catch {
             logger.error("operator action failed in the database", metadata: ["action": "outbox.retry", "error": "\(error)"])
             return .failure(AdminError(status: 503, code: "unavailable", message: "the database refused the change: \(error)"))

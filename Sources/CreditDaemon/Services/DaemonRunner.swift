@@ -23,6 +23,7 @@ public enum DaemonRunner {
         let status = DaemonStatus(policyVersion: policy.version)
         let processor = BatchProcessor(database: database, config: config, policy: policy, policySource: policySource)
         processor.keepsWholeOutputs = false
+        if let refusal = try processor.currencyChange(to: policy) { throw refusal }
         let doorbell = RelayDoorbell()
         let notifier = SystemdNotifier()
         let metrics = CreditMetrics.bootstrapped

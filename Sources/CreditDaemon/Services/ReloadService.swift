@@ -49,6 +49,11 @@ public final class ReloadService: Service, Sendable {
     private func reloadNow() {
         do {
             let (policy, source) = try PolicyLoader.loadWithSource(file: policyFile)
+            if let refusal = try? processor.currencyChange(to: policy) {
+                logger.error("policy reload refused; the policy in force is kept",
+                             metadata: ["policy_file": "\(policyFile)", "problems": "currency: \(refusal)"])
+                return
+            }
             processor.reload(policy: policy, source: source)
             status.policyInForce(version: policy.version)
             logger.notice("policy reloaded and in force",

@@ -30,6 +30,19 @@ public enum BureauCache {
             """)
     }
 
+    /// The day of the bureau's last answer (a report, usable or not, or a 404): a report whose
+    /// `as_of` is already old when it arrives, or one the engine refuses, is not asked for again
+    /// until that answer is `refresh_age` old, so the loop cannot spend the day's budget asking
+    /// the same customers over and over.
+    static let answeredMigrationName = "2026-12-01-02-bureau-answered-at"
+
+    static func migrateAnswered(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE bureau_reports ADD COLUMN answered_at TEXT;
+            UPDATE bureau_reports SET answered_at = COALESCE(received_at, no_report_at);
+            """)
+    }
+
     /// What is known of one customer at the bureau.
     public struct Entry: Sendable, Equatable {
         public var report: BureauReport?
@@ -46,17 +59,18 @@ public enum BureauCache {
         public var name: String?
     }
 
-    /// Up to `limit` known customers without a current answer on `today`: never asked, or whose
-    /// report (by `as_of`) or "no report" answer is `refreshDays` old or more, or whose last
-    /// attempt failed before any answer. Least recently attempted first, never attempted first.
+    /// Up to `limit` known customers without a current answer on `today`: never asked; asked
+    /// but never answered (every attempt failed: the loop spaces those out); or whose last answer
+    /// is `refreshDays` old or more while the report in force (by `as_of`), if any, is that old
+    /// too. Least recently attempted first, never attempted first.
     public static func needingReport(_ db: Database, today: LocalDate, refreshDays: Int, limit: Int) throws -> [Candidate] {
         let stale = today.adding(days: -max(refreshDays, 1)).text
         let rows = try Row.fetchAll(db, sql: """
             SELECT c.customer_id, c.name FROM customers c
             LEFT JOIN bureau_reports b ON b.customer_id = c.customer_id
             WHERE b.customer_id IS NULL
-               OR (b.as_of IS NOT NULL AND b.as_of <= ?)
-               OR (b.as_of IS NULL AND (b.no_report_at IS NULL OR substr(b.no_report_at, 1, 10) <= ?))
+               OR b.answered_at IS NULL
+               OR (substr(b.answered_at, 1, 10) <= ? AND (b.as_of IS NULL OR b.as_of <= ?))
             ORDER BY b.attempted_at IS NOT NULL, b.attempted_at, c.customer_id
             LIMIT ?
             """, arguments: [stale, stale, limit])
@@ -67,28 +81,31 @@ public enum BureauCache {
     public static func saveReport(_ db: Database, customerId: String, report: BureauReport, at: String) throws {
         try db.execute(sql: """
             INSERT INTO bureau_reports (customer_id, score, recommended_limit, currency, derogatory, as_of, source,
-                                        received_at, no_report_at, attempted_at, error_code, error)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL, NULL)
+                                        received_at, no_report_at, attempted_at, error_code, error, answered_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL, NULL, ?)
             ON CONFLICT (customer_id) DO UPDATE SET
               score = excluded.score, recommended_limit = excluded.recommended_limit, currency = excluded.currency,
               derogatory = excluded.derogatory, as_of = excluded.as_of, source = excluded.source,
               received_at = excluded.received_at, no_report_at = NULL, attempted_at = excluded.attempted_at,
-              error_code = NULL, error = NULL
+              error_code = NULL, error = NULL, answered_at = excluded.answered_at
             """, arguments: [customerId, report.score, report.recommendedLimit.description, report.currency.code,
-                             report.derogatory, report.asOf.text, report.source, at, at])
+                             report.derogatory, report.asOf.text, report.source, at, at, at])
     }
 
-    /// An attempt that ended without a new report: a 404 (`noReport`) or a failure (code and message).
-    /// A report already held stays.
-    public static func recordAttempt(_ db: Database, customerId: String, at: String, noReport: Bool,
+    /// An attempt that ended without a new report: a 404 (`noReport`), a report the engine refused
+    /// (`answered`: the bureau did answer, so it is not asked again before `refresh_age`), or a
+    /// failure (code and message). A report already held stays.
+    public static func recordAttempt(_ db: Database, customerId: String, at: String, noReport: Bool, answered: Bool = false,
                                      errorCode: String?, error: String?) throws {
+        let answeredAt = noReport || answered ? at : nil
         try db.execute(sql: """
-            INSERT INTO bureau_reports (customer_id, no_report_at, attempted_at, error_code, error)
-            VALUES (?, ?, ?, ?, ?)
+            INSERT INTO bureau_reports (customer_id, no_report_at, attempted_at, error_code, error, answered_at)
+            VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (customer_id) DO UPDATE SET
               no_report_at = CASE WHEN ? THEN excluded.no_report_at ELSE bureau_reports.no_report_at END,
-              attempted_at = excluded.attempted_at, error_code = excluded.error_code, error = excluded.error
-            """, arguments: [customerId, noReport ? at : nil, at, errorCode, error, noReport])
+              attempted_at = excluded.attempted_at, error_code = excluded.error_code, error = excluded.error,
+              answered_at = COALESCE(excluded.answered_at, bureau_reports.answered_at)
+            """, arguments: [customerId, noReport ? at : nil, at, errorCode, error, answeredAt, noReport])
     }
 
     public static func entry(_ db: Database, customerId: String) throws -> Entry? {

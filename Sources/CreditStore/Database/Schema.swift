@@ -121,6 +121,7 @@ enum Schema {
                 """)
         }
         migrator.registerMigration(RefusedOutbox.migrationName, migrate: RefusedOutbox.migrate)
+        migrator.registerMigration(BureauCache.answeredMigrationName, migrate: BureauCache.migrateAnswered)
         return migrator
     }
 }

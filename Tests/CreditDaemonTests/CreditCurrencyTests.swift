@@ -1,0 +1,48 @@
+import CreditCore
+import CreditStore
+import Foundation
+import GRDB
+import Testing
+@testable import CreditDaemon
+
+/// Stored amounts are in the credit currency of the policy they were decided under: a policy in
+/// another currency is refused (start-up and reload) once the database knows a customer.
+@Suite("The credit currency of a database")
+struct CreditCurrencyTests {
+    static func policy(_ code: String) -> Policy {
+        var policy = Policy(version: "v-\(code)", currency: Currency(code: code)!)
+        policy.customers.defaultLimit = DecimalAmount("1000.00")
+        return policy
+    }
+
+    @Test func anotherCurrencyIsRefusedOnceCustomersAreStored() throws {
+        let dir = PolicyOverridesTests.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent("c.sqlite").path
+
+        // An empty database takes any currency.
+        let empty = try PolicyOverridesTests.processor(path, Self.policy("EUR"), source: "currency: EUR")
+        #expect(try empty.currencyChange(to: Self.policy("USD")) == nil)
+
+        let json = #"{"specversion":"1.0","id":"o1","source":"t","type":"order.created","time":"2026-02-27T10:00:00Z","data":{"order_id":"O-1","customer_id":"C-1","amount":"500.00","currency":"EUR"}}"#
+        _ = try empty.process([IncomingMessage(topic: "in", partition: 0, offset: 0, key: nil, value: Array(json.utf8))],
+                              wallNow: PolicyOverridesTests.now)
+        #expect(try empty.currencyChange(to: Self.policy("EUR")) == nil, "the same currency, another policy: fine")
+        let refusal = try #require(try empty.currencyChange(to: Self.policy("USD")))
+        #expect(refusal.recorded == "EUR" && refusal.proposed == "USD" && refusal.customers == 1)
+        #expect(refusal.description.contains("keep `currency: EUR`") && refusal.description.contains(path), "\(refusal)")
+
+        // A database recorded before the currency row: read from the recorded policy's text.
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let yaml = try String(contentsOfFile: root.appendingPathComponent("config/policy.yaml").path, encoding: .utf8)
+        try empty.database.write { db in
+            try Meta.set(db, "policy_yaml", yaml)
+            try db.execute(sql: "DELETE FROM meta WHERE key = 'currency'")
+        }
+        let shipped = try PolicyLoader.parse(yaml, file: "config/policy.yaml")
+        #expect(try empty.currencyChange(to: shipped) == nil)
+        let other = shipped.currency.code == "USD" ? "EUR" : "USD"
+        #expect(try empty.currencyChange(to: Self.policy(other))?.recorded == shipped.currency.code)
+    }
+}
