@@ -305,6 +305,8 @@ public final class BatchProcessor: @unchecked Sendable {
                 }
                 if result.cured {
                     try CollectionHistory.recordCure(db, customerId: event.customerId, on: event.time.utcDate)
+                } else if result.resetWithoutCure {
+                    try CollectionHistory.recordResetWithoutCure(db, customerId: event.customerId, on: event.time.utcDate)
                 }
                 switch event.payload {
                 case .orderCreated(let order): try OrderIndex.record(db, orderId: order.orderId, customerId: event.customerId)

@@ -38,8 +38,10 @@ struct BatchSegment {
         /// the customer's latest event.
         var refolded: [CollectionHistory.InvoiceRow] = []
         var refoldedOn: LocalDate?
-        /// The dunning level went back to 0.
+        /// The dunning level went back to 0 by a payment: the notices are cured.
         var cured = false
+        /// The level went back to 0 without a payment: the notices end uncured.
+        var resetWithoutCure = false
         /// The customer's first event.
         var newCustomer = false
     }
@@ -144,8 +146,8 @@ struct BatchSegment {
             }
             // Cured means paid (credit-model.md, the dunning figure): a level back to 0 because
             // the invoice was disputed or credited is not counted as a cure of its notices.
-            if case .paymentReceived = item.event.payload {
-                applied.cured = levelBefore > 0 && lane.state.dunningLevel == 0
+            if levelBefore > 0 && lane.state.dunningLevel == 0 {
+                if case .paymentReceived = item.event.payload { applied.cured = true } else { applied.resetWithoutCure = true }
             }
             if !applied.outputs.isEmpty {
                 applied.extra = BatchProcessor.extraInputs(lane.state, today: item.context.today, policy: policy)

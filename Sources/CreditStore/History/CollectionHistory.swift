@@ -150,6 +150,12 @@ public enum CollectionHistory {
             switch output.type {
             case .orderHeld:
                 guard let order = output.data["order_id"]?.stringValue, let value = output.data["amount"]?.stringValue else { continue }
+                // An order held again while still held (a raising amendment) is the same hold, now
+                // for the new value: one hold in the figures, timed from when it began.
+                try db.cachedStatement(sql: """
+                    UPDATE holds SET value = ? WHERE customer_id = ? AND order_id = ? AND released_at IS NULL
+                    """).execute(arguments: [value, output.customerId, order])
+                guard db.changesCount == 0 else { continue }
                 try db.cachedStatement(sql: """
                     INSERT OR IGNORE INTO holds (customer_id, order_id, value, held_at) VALUES (?, ?, ?, ?)
                     """).execute(arguments: [output.customerId, order, value, output.time.rfc3339])
@@ -171,11 +177,25 @@ public enum CollectionHistory {
         }
     }
 
-    /// The customer's dunning level went back to 0 on `date`: its open notices are cured.
+    /// The customer's dunning level went back to 0 on `date` by a payment: its open notices are cured.
     public static func recordCure(_ db: Database, customerId: String, on date: LocalDate) throws {
         try db.cachedStatement(sql: """
-            UPDATE dunning_notices SET cured_on = ? WHERE customer_id = ? AND cured_on IS NULL
+            UPDATE dunning_notices SET cured_on = ? WHERE customer_id = ? AND cured_on IS NULL AND closed_on IS NULL
             """).execute(arguments: [date.description, customerId])
+    }
+
+    /// The level went back to 0 on `date` without a payment (a dispute, a credit note): its open
+    /// notices end uncured, and a payment after later notices does not cure them.
+    public static func recordResetWithoutCure(_ db: Database, customerId: String, on date: LocalDate) throws {
+        try db.cachedStatement(sql: """
+            UPDATE dunning_notices SET closed_on = ? WHERE customer_id = ? AND cured_on IS NULL AND closed_on IS NULL
+            """).execute(arguments: [date.description, customerId])
+    }
+
+    static let closedMigrationName = "2026-12-01-03-dunning-notice-closed"
+
+    static func migrateClosed(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE dunning_notices ADD COLUMN closed_on TEXT")
     }
 
     // MARK: Reading
