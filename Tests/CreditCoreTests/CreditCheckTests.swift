@@ -27,7 +27,8 @@ struct CreditCheckTests {
         case .pastDueAmount:
             h.ship("O-0", invoice: "I-0", "6000.00", at: "2026-10-01T10:00:00Z", dueDate: "2026-10-25")
         case .highRisk:
-            h.state.riskClass = "E"
+            // A class the stored score gives under the policy (else the policy is followed first).
+            (h.state.score, h.state.riskClass) = (0, "E")
         case .maxOrderValue:
             h.state.permanentLimit = DecimalAmount("1000000.00")
             amount = "50000.01"
@@ -36,7 +37,7 @@ struct CreditCheckTests {
         case .allAtOnce:
             h.state.operatorBlock = OperatorBlock(reason: "x", by: "y", at: Fixtures.time("2026-01-01T00:00:00Z"))
             h.ship("O-0", invoice: "I-0", "6000.00", at: "2026-09-01T10:00:00Z", dueDate: "2026-09-15")
-            h.state.riskClass = "E"  // after the shipment, which rescores
+            (h.state.score, h.state.riskClass) = (0, "E")  // after the shipment, which rescores
             h.state.reviewDate = LocalDate("2026-10-31")
             amount = "60000.00"
         }
@@ -123,10 +124,10 @@ struct CreditCheckTests {
 
     @Test func riskClassWithoutItsOwnMaximumUsesTheDefault() {
         var h = Harness()
-        h.state.riskClass = "C"
+        (h.state.score, h.state.riskClass) = (55, "C")
         h.state.permanentLimit = DecimalAmount("1000000.00")
         #expect(h.order("O-1", "50000.01").types.first == "credit.order.held")
-        h.state.riskClass = "A"
+        (h.state.score, h.state.riskClass) = (85, "A")
         #expect(h.order("O-2", "150000.00", at: "2026-11-01T11:00:00Z").types.first == "credit.order.approved")
     }
 }

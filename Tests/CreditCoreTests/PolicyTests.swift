@@ -114,6 +114,20 @@ struct PolicyTests {
         #expect(policy.customers.defaultPaymentTermsDays == 30)
         #expect(policy.scheduler.interval == .hours(24))
         #expect(policy.currency.minorUnit == 0)
+        // A rule left out takes the contract's default rather than switching off in silence.
+        #expect(policy.creditCheck.maxDaysPastDue == 30)
+        #expect(policy.alerts.deadLetterBurst == DeadLetterBurst(count: 100, within: .minutes(5)))
+    }
+
+    /// Left out: the default; `null`: off, on purpose.
+    @Test func aRuleLeftOutTakesItsDefaultAndNullTurnsItOff() throws {
+        func parse(_ path: [String], _ value: N?) throws -> Policy { try Policy.parse(Self.example(setting: path, to: value)).get() }
+        #expect(try parse(["credit_check", "max_days_past_due"], nil).creditCheck.maxDaysPastDue == 30)
+        #expect(try parse(["credit_check", "max_days_past_due"], .null).creditCheck.maxDaysPastDue == nil)
+        #expect(try parse(["credit_check"], .null).creditCheck.maxDaysPastDue == nil)
+        #expect(try parse(["alerts", "dead_letter_burst"], nil).alerts.deadLetterBurst == DeadLetterBurst(count: 100, within: .minutes(5)))
+        #expect(try parse(["alerts", "dead_letter_burst"], .null).alerts.deadLetterBurst == nil)
+        #expect(try parse(["alerts"], .null).alerts.deadLetterBurst == nil)
     }
 
     @Test("each problem is reported with its key path", arguments: [

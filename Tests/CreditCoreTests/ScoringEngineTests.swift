@@ -60,6 +60,44 @@ struct ScoringEngineTests {
 
     // MARK: Score changes
 
+    /// A reload that lowers the class rule's cap, or moves the class thresholds, is followed
+    /// before the next order is decided: the limit change comes first, and the order is checked
+    /// against the limit the policy in force gives.
+    @Test func aReloadedClassRuleIsFollowedBeforeTheNextDecision() throws {
+        var h = Harness(policy: F.echoPolicy([80]))
+        let report = CreditEngine.applyBureauReport(F.report(score: 80, limit: "20000.00"), to: &h.state, cause: .operatorRequest("r1"),
+                                                    context: h.context(at: Fixtures.time("2026-11-01T09:00:00Z")))
+        #expect((try? report.get()) != nil)
+        #expect(h.state.riskClass == "A" && h.state.classLimit == DecimalAmount("10000.00"))
+
+        h.policy.limits.byClass["A"] = ClassLimitRule(bureauShare: DecimalAmount(50), cap: DecimalAmount("4000.00"))
+        let outputs = h.order("O-1", "6000.00", at: "2026-11-02T10:00:00Z")
+        #expect(outputs.types.first == "credit.limit.changed", "\(outputs.types)")
+        #expect(Self.limitChange(outputs)?.new == "4000.00")
+        #expect(h.status("O-1") == .held, "checked against 4,000.00, not the 10,000.00 of the old rule")
+        #expect(outputs.data(.orderHeld)?["credit_limit"] == .string("4000.00"))
+
+        // Thresholds that put a score of 80 in B: the class follows before the next decision.
+        h.policy.scoring.classes = [RiskClassThreshold(riskClass: "A", minScore: 90), RiskClassThreshold(riskClass: "B", minScore: 65),
+                                    RiskClassThreshold(riskClass: "C", minScore: 50), RiskClassThreshold(riskClass: "D", minScore: 35)]
+        let next = h.order("O-2", "100.00", at: "2026-11-03T10:00:00Z")
+        #expect(Self.scoreChange(next)?.newClass == .string("B"), "\(next.types)")
+        #expect(next.data(.orderApproved)?["risk_class"] == .string("B"))
+        let third = h.order("O-3", "100.00", at: "2026-11-03T11:00:00Z")
+        #expect(!third.types.contains("credit.score.changed"), "followed once")
+    }
+
+    /// A derogatory report under a policy whose class D starts at 0 leaves the score at 0, not -1.
+    @Test func aDerogatoryScoreStaysWithinZeroToOneHundred() throws {
+        var policy = F.echoPolicy([80])
+        policy.scoring.classes = [RiskClassThreshold(riskClass: "A", minScore: 80), RiskClassThreshold(riskClass: "B", minScore: 65),
+                                  RiskClassThreshold(riskClass: "C", minScore: 50), RiskClassThreshold(riskClass: "D", minScore: 0)]
+        var desk = Desk(policy: policy)
+        _ = desk.score(80, derogatory: true)
+        #expect(desk.state.riskClass == "E")
+        #expect(desk.state.score == 0)
+    }
+
     @Test func everyScoreChangeIsPublishedUnderTheDefaultStep() throws {
         var desk = Desk(policy: F.echoPolicy([50, 51, 52]))
         _ = desk.score(50)

@@ -7,7 +7,7 @@ import Testing
 
 /// Stored amounts are in the credit currency of the policy they were decided under: a policy in
 /// another currency is refused (start-up and reload) once the database knows a customer.
-@Suite("The credit currency of a database")
+@Suite("A new policy against the database it comes to")
 struct CreditCurrencyTests {
     static func policy(_ code: String) -> Policy {
         var policy = Policy(version: "v-\(code)", currency: Currency(code: code)!)
@@ -15,11 +15,16 @@ struct CreditCurrencyTests {
         return policy
     }
 
-    @Test func anotherCurrencyIsRefusedOnceCustomersAreStored() throws {
+    /// A folder of its own and the path of a database in it, not yet created.
+    static func newDatabase() throws -> (folder: URL, path: String) {
         let dir = PolicyOverridesTests.folder()
-        defer { try? FileManager.default.removeItem(at: dir) }
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let path = dir.appendingPathComponent("c.sqlite").path
+        return (dir, dir.appendingPathComponent("c.sqlite").path)
+    }
+
+    @Test func anotherCurrencyIsRefusedOnceCustomersAreStored() throws {
+        let (dir, path) = try Self.newDatabase()
+        defer { try? FileManager.default.removeItem(at: dir) }
 
         // An empty database takes any currency.
         let empty = try PolicyOverridesTests.processor(path, Self.policy("EUR"), source: "currency: EUR")
@@ -44,5 +49,19 @@ struct CreditCurrencyTests {
         #expect(try empty.currencyChange(to: shipped) == nil)
         let other = shipped.currency.code == "USD" ? "EUR" : "USD"
         #expect(try empty.currencyChange(to: Self.policy(other))?.recorded == shipped.currency.code)
+    }
+
+    /// Another text under the same `version` comes into force, with a warning: the audit trail
+    /// could not tell the two apart.
+    @Test func aChangedTextUnderTheSameVersionIsNoticed() throws {
+        let (dir, path) = try Self.newDatabase()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let processor = try PolicyOverridesTests.processor(path, Self.policy("EUR"), source: "max_days_past_due: 30")
+        _ = try processor.process([], wallNow: PolicyOverridesTests.now)
+        #expect(try processor.versionUnchanged(by: Self.policy("EUR"), source: "max_days_past_due: 30") == false, "the same text")
+        #expect(try processor.versionUnchanged(by: Self.policy("EUR"), source: "max_days_past_due: 60"), "another text, the same version")
+        var next = Self.policy("EUR")
+        next.version = "v-EUR-2"
+        #expect(try processor.versionUnchanged(by: next, source: "max_days_past_due: 60") == false, "a new version")
     }
 }

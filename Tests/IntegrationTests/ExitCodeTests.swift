@@ -129,4 +129,29 @@ import Testing
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("no-such.jsonl"), "\(missing.stderr)")
     }
+
+    /// A database's amounts are in the credit currency they were decided in: `run` under a
+    /// policy in another one is a configuration error, found before anything is read.
+    @Test func runWithAPolicyInAnotherCurrencyExitsTwo() throws {
+        let fixture = try ReplayFixture("exit-currency")
+        defer { fixture.remove() }
+        var events = Events()
+        let (replayed, database) = try fixture.replay([events.order("C-1", "O-1", "100.00", at: 0)])
+        #expect(replayed.status == 0, "\(replayed.stderr)")
+        let original = try String(contentsOfFile: "\(repositoryRoot)/config/policy.yaml", encoding: .utf8)
+        let policy = fixture.folder.appendingPathComponent("usd.yaml").path
+        try original.replacingOccurrences(of: "currency: EUR", with: "currency: USD")
+            .replacingOccurrences(of: "  USD: \"0.92\"", with: "  EUR: \"1.09\"")
+            .write(toFile: policy, atomically: true, encoding: .utf8)
+        try """
+            database: {path: \(database)}
+            http: {admin_token_file: null}
+            policy: {file: \(policy)}
+
+            """.write(toFile: fixture.config, atomically: true, encoding: .utf8)
+        #expect(try run(TestDaemon.creditd, ["check-config", "--config", fixture.config], environment: [:]).status == 0, "a valid policy")
+        let started = try run(TestDaemon.creditd, ["run", "--config", fixture.config], environment: [:])
+        #expect(started.status == 2, "\(started.stderr)")
+        #expect(started.stderr.contains("currency USD differs from EUR") && started.stderr.contains(database), "\(started.stderr)")
+    }
 }

@@ -68,7 +68,7 @@ public enum CreditEngine {
         let policy = context.policy
         // A reload changed the default limit since this customer was last seen: announced first,
         // and the event is then decided under the new limit.
-        let followed = followDefaultLimit(&state, cause: .event(event), context: context)
+        let followed = followPolicy(&state, cause: .event(event), context: context)
         var out = OutputBuilder(cause: .event(event), context: context, customerId: state.customerId)
         // The earliest activity, whatever the order of arrival (tenure counts from it).
         if state.firstSeen.map({ event.time < $0 }) ?? true { state.firstSeen = event.time }

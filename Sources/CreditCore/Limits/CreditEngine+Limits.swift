@@ -77,19 +77,28 @@ extension CreditEngine {
         return true
     }
 
-    /// Follows a change of the policy's `customers.default_limit` (a reload), before anything
-    /// else is decided for the customer (an event, a tick, an operator action, a bureau report,
-    /// a new policy's overrides): a customer whose limit in force is the default gets
-    /// `credit.limit.changed` (`changed_by: policy`), then its held orders are re-checked and its
-    /// utilization alerts looked at; one with a limit of its own only remembers the new default.
-    /// A state that never saw a default (stored before it was kept) takes the one in force
-    /// silently. The outputs have a cause of their own beside `cause` (same `causationid`), so
-    /// their ids never meet those of what `cause` then decides.
-    public static func followDefaultLimit(_ state: inout CustomerState, cause: Cause, context: DecisionContext) -> [OutputEvent] {
-        guard state.defaultLimitSeen != DefaultLimitSeen(context.policy.customers.defaultLimit) else { return [] }
+    /// Follows a new policy (a reload) before anything else is decided for the customer (an
+    /// event, a tick, an operator action, a bureau report, a new policy's overrides), so that no
+    /// decision is made with a limit or class the policy in force would not give:
+    /// - a changed `customers.default_limit`: a customer whose limit in force is the default gets
+    ///   `credit.limit.changed` (`changed_by: policy`); one with a limit of its own only remembers
+    ///   the new default. A state that never saw a default (stored before it was kept) takes the
+    ///   one in force silently;
+    /// - a class rule (`limits.by_class`, the rates) or class thresholds (`scoring.classes`) that
+    ///   give this customer another class limit or class: it is scored again first.
+    /// Either way its held orders are then re-checked and its utilization alerts looked at. The
+    /// outputs have a cause of their own beside `cause` (same `causationid`), so their ids never
+    /// meet those of what `cause` then decides.
+    public static func followPolicy(_ state: inout CustomerState, cause: Cause, context: DecisionContext) -> [OutputEvent] {
+        let policy = context.policy
+        let defaultMoved = state.defaultLimitSeen != DefaultLimitSeen(policy.customers.defaultLimit)
+        let classStale = classLimit(for: state, policy: policy) != state.classLimit
+            || Scorecard.riskClass(score: state.score, derogatory: state.bureauReport?.derogatory == true, scoring: policy.scoring) != state.riskClass
+        guard defaultMoved || classStale else { return [] }
         var out = OutputBuilder(cause: Cause(source: Cause.internalSource("default-limit:\(cause.source)"), id: cause.id, causationId: cause.causationId),
                                 context: context, customerId: state.customerId)
-        if followDefaultLimit(state: &state, out: &out) { afterLimitChange(state: &state, out: &out) }
+        let followed = defaultMoved && followDefaultLimit(state: &state, out: &out)
+        if followed || classStale { afterLimitChange(state: &state, out: &out) }
         return out.events
     }
 

@@ -74,7 +74,7 @@ public struct CustomerState: Sendable, Codable, Equatable {
     /// The policy's `customers.default_limit` this customer's limit was last decided under;
     /// nil for a state stored before it was kept (taken as the policy in force, silently). A
     /// reload that changes the default moves the limit of every customer without a limit of its
-    /// own: the next visit (`CreditEngine.followDefaultLimit`) announces that change.
+    /// own: the next visit (`CreditEngine.followPolicy`) announces that change.
     public var defaultLimitSeen: DefaultLimitSeen?
     /// Derived from the ledger and the decisions; neither stored nor compared (see `OpenOrderBook`).
     var openOrders = OpenOrderCache()

@@ -182,13 +182,19 @@ struct PolicyReader {
 
         if let node = value(root, "fx_rates") { policy.fxRates = readRates(node, creditCurrency: currency) }
         if let node = value(root, "customers") { policy.customers = readCustomers(node) }
-        if let node = value(root, "credit_check") { policy.creditCheck = readCreditCheck(node) }
+        // Left out, a rule takes the contract's sensible default rather than switching off in
+        // silence (a forgotten key must not weaken the policy); `null` turns it off.
+        if let node = value(root, "credit_check") { policy.creditCheck = readCreditCheck(node) } else {
+            policy.creditCheck.maxDaysPastDue = root["credit_check"] == nil ? PolicyDefaults.maxDaysPastDue : nil
+        }
         if let node = value(root, "scheduler"), let members = mapping(node, "scheduler", allowed: ["interval"]),
            let interval = value(members, "interval") {
             policy.scheduler.interval = duration(interval, "scheduler.interval") ?? policy.scheduler.interval
         }
         if let node = value(root, "dunning") { policy.dunning = readDunning(node) }
-        if let node = value(root, "alerts") { policy.alerts = readAlerts(node) }
+        if let node = value(root, "alerts") { policy.alerts = readAlerts(node) } else if root["alerts"] == nil {
+            policy.alerts.deadLetterBurst = PolicyDefaults.deadLetterBurst
+        }
         if let node = value(root, "scoring") { policy.scoring = readScoring(node) }
         if let node = value(root, "limits"), let members = mapping(node, "limits", allowed: ["by_class"]) {
             if let byClass = value(members, "by_class") { policy.limits.byClass = readClassLimits(byClass) }
@@ -262,7 +268,9 @@ struct PolicyReader {
         var result = CreditCheckPolicy()
         let keys = ["max_days_past_due", "max_overdue_amount", "max_order_value", "hold_risk_classes", "large_order_alert"]
         guard let members = mapping(node, "credit_check", allowed: keys) else { return result }
-        if let node = value(members, "max_days_past_due") { result.maxDaysPastDue = integer(node, "credit_check.max_days_past_due", maximum: 3650) }
+        if let node = value(members, "max_days_past_due") { result.maxDaysPastDue = integer(node, "credit_check.max_days_past_due", maximum: 3650) } else {
+            result.maxDaysPastDue = members["max_days_past_due"] == nil ? PolicyDefaults.maxDaysPastDue : nil
+        }
         if let node = value(members, "max_overdue_amount") { result.maxOverdueAmount = money(node, "credit_check.max_overdue_amount") }
         if let node = value(members, "max_order_value") {
             if let values = mapping(node, "credit_check.max_order_value", allowed: ["default"] + RiskClasses.all) {
@@ -365,6 +373,8 @@ struct PolicyReader {
                 problem("alerts.dead_letter_burst.within", "is required")
             }
             if let count, let within { result.deadLetterBurst = DeadLetterBurst(count: count, within: within) }
+        } else if members["dead_letter_burst"] == nil {
+            result.deadLetterBurst = PolicyDefaults.deadLetterBurst
         }
         return result
     }

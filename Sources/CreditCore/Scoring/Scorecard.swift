@@ -43,18 +43,26 @@ public struct Scorecard: Sendable, Equatable {
             lines.append(line)
         }
         var score = (earned * DecimalAmount(100)).divided(by: possible, roundedToScale: 0).map { Int($0.mantissa) }
-        var riskClass = score.map(scoring.riskClass(forScore:))
         let derogatory = bureauReport?.derogatory == true
-        if derogatory {
-            let worst = scoring.derogatoryClass
-            if riskClass.map({ Scorecard.isBetter($0, than: worst) }) ?? true { riskClass = worst }
-            if let top = Scorecard.topScore(of: worst, scoring: scoring), let current = score { score = min(current, top) }
+        let riskClass = Scorecard.riskClass(score: score, derogatory: derogatory, scoring: scoring)
+        if derogatory, let top = Scorecard.topScore(of: scoring.derogatoryClass, scoring: scoring), let current = score {
+            // Within 0-100 even when the policy puts class D at 0 (E then has no score of its own).
+            score = max(0, min(current, top))
         }
         let ranked = lines.filter { $0.pointsLost.isPositive }
             .sorted { $0.pointsLost != $1.pointsLost ? $0.pointsLost > $1.pointsLost : $0.name < $1.name }
             .map(\.name.reasonCode)
         let codes = (derogatory ? [Scorecard.derogatoryReason] : []) + ranked
         self.init(factors: lines, score: score, riskClass: riskClass, reasonCodes: Array(codes.prefix(scoring.reasonCodeCount)))
+    }
+
+    /// The class of `score` by the policy's thresholds; a derogatory bureau report puts the
+    /// customer in `derogatory_class` or a worse one (with no score, in it).
+    public static func riskClass(score: Int?, derogatory: Bool, scoring: ScoringPolicy) -> String? {
+        let byScore = score.map(scoring.riskClass(forScore:))
+        guard derogatory else { return byScore }
+        let worst = scoring.derogatoryClass
+        return byScore.map { Scorecard.isBetter($0, than: worst) } ?? true ? worst : byScore
     }
 
     /// A is best, E worst.

@@ -31,7 +31,7 @@ extension BatchProcessor {
                 var state = try stateCache.state(db, customerId, policy: policy)
                 let unchanged = state
                 let stamp = at.rfc3339
-                let followed = CreditEngine.followDefaultLimit(&state, cause: cause, context: context)
+                let followed = CreditEngine.followPolicy(&state, cause: cause, context: context)
                 switch CreditEngine.applyBureauReport(report, to: &state, cause: cause, context: context).map({ followed + $0 }) {
                 case .failure(let error):
                     stateCache.putBack(unchanged)

@@ -261,7 +261,7 @@ public final class BatchProcessor: @unchecked Sendable {
         for id in Set(policy.customers.overrides.map(\.customerId)).sorted() where try stateCache.contains(db, id) {
             var state = try stateCache.state(db, id, policy: policy, withWindow: false)
             let before = state
-            let outputs = CreditEngine.followDefaultLimit(&state, cause: cause, context: context)
+            let outputs = CreditEngine.followPolicy(&state, cause: cause, context: context)
                 + CreditEngine.applyOverrides(&state, cause: cause, context: context)
             if state == before { stateCache.putBack(state) } else { stateCache.update(state) }
             try record(db, outputs, state: state, today: context.today, policy: policy, stamp: stamp)

@@ -146,7 +146,7 @@ extension BatchProcessor {
         var state = try stateCache.state(db, customerId, policy: policy)
         // A changed default limit is announced before the action, so that it starts from the
         // limit in force.
-        let followed = CreditEngine.followDefaultLimit(&state, cause: .operatorRequest(requestId), context: context)
+        let followed = CreditEngine.followPolicy(&state, cause: .operatorRequest(requestId), context: context)
         let result: Result<[OutputEvent], OperatorFailure>
         switch action {
         case .releaseOrder(let orderId, let note):

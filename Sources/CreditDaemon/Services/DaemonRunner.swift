@@ -24,6 +24,7 @@ public enum DaemonRunner {
         let processor = BatchProcessor(database: database, config: config, policy: policy, policySource: policySource)
         processor.keepsWholeOutputs = false
         if let refusal = try processor.currencyChange(to: policy) { throw refusal }
+        if try processor.versionUnchanged(by: policy, source: policySource) { logger.warning("\(PolicyVersionWarning.text)", metadata: ["policy_version": "\(policy.version)"]) }
         let doorbell = RelayDoorbell()
         let notifier = SystemdNotifier()
         let metrics = CreditMetrics.bootstrapped

@@ -54,6 +54,9 @@ public final class ReloadService: Service, Sendable {
                              metadata: ["policy_file": "\(policyFile)", "problems": "currency: \(refusal)"])
                 return
             }
+            if (try? processor.versionUnchanged(by: policy, source: source)) == true {
+                logger.warning("\(PolicyVersionWarning.text)", metadata: ["policy_version": "\(policy.version)", "policy_file": "\(policyFile)"])
+            }
             processor.reload(policy: policy, source: source)
             status.policyInForce(version: policy.version)
             logger.notice("policy reloaded and in force",

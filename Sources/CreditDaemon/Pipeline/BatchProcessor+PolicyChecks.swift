@@ -32,6 +32,16 @@ extension BatchProcessor {
         }
     }
 
+    /// True when `source` differs from the policy text recorded last but carries the same
+    /// `version`: decisions under both would record one version, and the audit trail could not
+    /// tell which rules applied. Worth a warning; the policy still comes into force.
+    public func versionUnchanged(by policy: Policy, source: String) throws -> Bool {
+        try database.read { db in
+            guard let text = try Meta.get(db, "policy_yaml"), text != source else { return false }
+            return try Meta.get(db, "policy_version") == policy.version
+        }
+    }
+
     /// The credit currency of the policy recorded last: the `currency` meta row, or for a database
     /// recorded before that row existed, the recorded policy's text read again.
     static func recordedCurrency(_ db: Database) throws -> String? {
@@ -39,4 +49,9 @@ extension BatchProcessor {
         guard let text = try Meta.get(db, "policy_yaml") else { return nil }
         return (try? PolicyLoader.parse(text, file: "recorded policy"))?.currency.code
     }
+}
+
+/// The journal line for a changed policy text under an unchanged `version`.
+public enum PolicyVersionWarning {
+    public static let text = "the policy changed but its version did not: decisions before and after record the same version; give every change a version of its own"
 }
