@@ -38,4 +38,34 @@ struct CollectionHistoryRefoldTests {
         // event's, when the late shipment made it known): as of any date, it is open.
         #expect(movements.filter { $0.hasPrefix("I-1@") } == ["I-1@2026-03-01:-100.00", "I-1@2026-03-01:100.00"], "\(movements)")
     }
+
+    /// A further shipment on an invoice already issued (and paid) is a credit sale of its own
+    /// date: the report as of a date before it shows the invoice as it was, paid.
+    @Test func aFurtherShipmentOnAnIssuedInvoiceDoesNotRewriteThePast() throws {
+        var fixture = try EventClockFixture()
+        defer { fixture.remove() }
+        let processor = fixture.processor
+        func add(_ type: String, _ id: String, _ time: String, _ data: String) { fixture.add(type, id, time, data) }
+        add("order.created", "o", "2026-01-02T10:00:00Z", #"{"order_id":"O-1","customer_id":"C-1","amount":"2000.00","currency":"EUR"}"#)
+        add("shipment.shipped", "s1", "2026-01-10T10:00:00Z",
+            #"{"shipment_id":"S-1","order_id":"O-1","customer_id":"C-1","invoice_id":"I-1","amount":"1000.00","currency":"EUR","due_date":"2026-02-09"}"#)
+        add("payment.received", "p", "2026-02-01T10:00:00Z",
+            #"{"payment_id":"P-1","customer_id":"C-1","amount":"1000.00","currency":"EUR","allocations":[{"invoice_id":"I-1","amount":"1000.00"}]}"#)
+        add("shipment.shipped", "s2", "2026-03-05T10:00:00Z",
+            #"{"shipment_id":"S-2","order_id":"O-1","customer_id":"C-1","invoice_id":"I-1","amount":"500.00","currency":"EUR","due_date":"2026-02-09"}"#)
+        for message in fixture.messages { _ = try processor.process([message], wallNow: Timestamp(microsecondsSinceEpoch: 0)) }
+
+        let book = try processor.database.read { db in
+            try CollectionHistory.book(db, currency: Currency(code: "EUR")!, dunningLevels: [1, 2])
+        }
+        let february = CollectionAnalytics.report(book, asOf: LocalDate("2026-02-15")!, periodDays: 30)
+        #expect(february.aging.total == .zero, "as of 02-15 nothing was open")
+        #expect(february.paidInvoices.count == 1 && february.paidInvoices.paidAmount == DecimalAmount("1000.00"), "paid on 02-01, for 1,000.00")
+        let march = CollectionAnalytics.report(book, asOf: LocalDate("2026-03-31")!, periodDays: 30)
+        #expect(march.aging.days31to60 == DecimalAmount("500.00"), "the added 500.00, due with the invoice on 02-09")
+        #expect(ReceivablesTimeline(book.invoices).creditSales(after: LocalDate("2026-03-01")!, through: LocalDate("2026-03-31")!)
+                == DecimalAmount("500.00"), "a credit sale of March")
+        #expect(march.dso == 30, "500.00 owed against 500.00 sold in 30 days")
+        #expect(march.paidInvoices.count == 0, "open again since the shipment")
+    }
 }

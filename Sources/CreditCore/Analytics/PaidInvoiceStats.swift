@@ -34,7 +34,7 @@ public struct PaidInvoiceStats: Sendable, Equatable {
         let start = asOf.adding(days: -periodDays)
         for invoice in invoices {
             guard let paid = invoice.paidDate(asOf: asOf), paid > start else { continue }
-            stats.add(amount: invoice.amount, invoiceDate: invoice.invoiceDate, dueDate: invoice.dueDate, paidOn: paid)
+            stats.add(amount: invoice.invoicedAmount(asOf: asOf), invoiceDate: invoice.invoiceDate, dueDate: invoice.dueDate, paidOn: paid)
         }
         return stats
     }

@@ -1,13 +1,17 @@
 /// One dated change to an invoice's open amount: a payment or credit note (negative), a reversed
-/// payment or a cancelled credit note (positive). Only the UTC date matters for analytics.
+/// payment or a cancelled credit note (positive), or a further shipment invoiced on it (`sale`:
+/// positive, and a credit sale on its own date). Only the UTC date matters for analytics.
 public struct ReceivableMovement: Sendable, Equatable {
     public var date: LocalDate
     /// Signed change to the open amount, in the credit currency.
     public var delta: DecimalAmount
+    /// More goods invoiced on the invoice: a credit sale of `delta` on `date`.
+    public var sale: Bool
 
-    public init(date: LocalDate, delta: DecimalAmount) {
+    public init(date: LocalDate, delta: DecimalAmount, sale: Bool = false) {
         self.date = date
         self.delta = delta
+        self.sale = sale
     }
 }
 
@@ -16,7 +20,8 @@ public struct ReceivableMovement: Sendable, Equatable {
 public struct ReceivableHistory: Sendable, Equatable {
     public var invoiceId: String
     public var customerId: String
-    /// The invoiced amount in the credit currency: a credit sale on `invoiceDate`.
+    /// The amount invoiced on `invoiceDate` in the credit currency, a credit sale on that date;
+    /// later shipments on the same invoice are `sale` movements.
     public var amount: DecimalAmount
     public var invoiceDate: LocalDate
     public var dueDate: LocalDate
@@ -34,6 +39,13 @@ public struct ReceivableHistory: Sendable, Equatable {
         self.dueDate = dueDate
         self.movements = movements
         self.disputed = disputed
+    }
+
+    /// What was invoiced by the end of `date`: the first amount and the shipments added since.
+    public func invoicedAmount(asOf date: LocalDate) -> DecimalAmount {
+        var total = amount
+        for movement in movements where movement.sale && movement.date <= date { total += movement.delta }
+        return total
     }
 
     /// What the customer still owed at the end of `date`; zero before the invoice date.

@@ -80,6 +80,7 @@ public struct ReceivablesTimeline: Sendable {
                 let delta = ReceivablesTimeline.mantissa(movement.delta, scale: scale)
                 let movementSlot = slot(day)
                 receivables[movementSlot] += delta
+                if movement.sale { sales[movementSlot] += delta }
                 if notDueUntilDue && day <= due {
                     notDue[movementSlot] += delta
                     openAtDue += delta

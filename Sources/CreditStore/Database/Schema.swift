@@ -123,6 +123,7 @@ enum Schema {
         migrator.registerMigration(RefusedOutbox.migrationName, migrate: RefusedOutbox.migrate)
         migrator.registerMigration(BureauCache.answeredMigrationName, migrate: BureauCache.migrateAnswered)
         migrator.registerMigration(CollectionHistory.closedMigrationName, migrate: CollectionHistory.migrateClosed)
+        migrator.registerMigration(CollectionHistory.saleMigrationName, migrate: CollectionHistory.migrateSale)
         return migrator
     }
 }

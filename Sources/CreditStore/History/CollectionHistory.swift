@@ -125,6 +125,12 @@ public enum CollectionHistory {
             let settledBefore: DecimalAmount
             if let stored, let amount = DecimalAmount(text: stored[0]), let open = DecimalAmount(text: stored[1]) {
                 settledBefore = amount - open
+                // A further shipment on the invoice: a sale of its own date, not of the invoice's.
+                if row.amount != amount {
+                    try db.cachedStatement(sql: """
+                        INSERT INTO receivable_movements (customer_id, invoice_id, date, delta, sale) VALUES (?, ?, ?, ?, 1)
+                        """).execute(arguments: [customerId, row.invoiceId, date.description, format(row.amount - amount)])
+                }
             } else {
                 settledBefore = .zero
             }
@@ -192,6 +198,13 @@ public enum CollectionHistory {
             """).execute(arguments: [date.description, customerId])
     }
 
+    static let saleMigrationName = "2026-12-01-04-receivable-sales"
+
+    /// Marks the movements that are more goods invoiced on an invoice (a sale of their own date).
+    static func migrateSale(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE receivable_movements ADD COLUMN sale INTEGER NOT NULL DEFAULT 0")
+    }
+
     static let closedMigrationName = "2026-12-01-03-dunning-notice-closed"
 
     static func migrateClosed(_ db: Database) throws {
@@ -206,11 +219,15 @@ public enum CollectionHistory {
         let arguments: StatementArguments = customer.map { StatementArguments([$0]) } ?? StatementArguments()
         // Keyed by the pair, not a joined string: a book has a million invoices.
         var movements: [InvoiceKey: [ReceivableMovement]] = [:]
-        let movementRows = try Row.fetchCursor(db, sql: "SELECT customer_id, invoice_id, date, delta FROM receivable_movements\(only)",
+        var added: [InvoiceKey: DecimalAmount] = [:]
+        let movementRows = try Row.fetchCursor(db, sql: "SELECT customer_id, invoice_id, date, delta, sale FROM receivable_movements\(only)",
                                                arguments: arguments)
         while let row = try movementRows.next() {
             guard let date = LocalDate(row[2] as String), let delta = DecimalAmount(text: row[3]) else { continue }
-            movements[InvoiceKey(customerId: row[0], invoiceId: row[1]), default: []].append(ReceivableMovement(date: date, delta: delta))
+            let key = InvoiceKey(customerId: row[0], invoiceId: row[1])
+            let sale: Bool = row[4]
+            movements[key, default: []].append(ReceivableMovement(date: date, delta: delta, sale: sale))
+            if sale { added[key, default: .zero] += delta }
         }
         // Sized once: growing an array of a million invoices by doubling copies it twenty times.
         var invoices: [ReceivableHistory] = []
@@ -223,8 +240,11 @@ public enum CollectionHistory {
             let invoiceId: String = row[1]
             guard let amount = DecimalAmount(text: row[2]), let invoiceDate = LocalDate(row[3] as String),
                   let dueDate = LocalDate(row[4] as String) else { continue }
-            let moved = movements.isEmpty ? [] : movements[InvoiceKey(customerId: customerId, invoiceId: invoiceId)] ?? []
-            invoices.append(ReceivableHistory(invoiceId: invoiceId, customerId: customerId, amount: amount, invoiceDate: invoiceDate,
+            let key = InvoiceKey(customerId: customerId, invoiceId: invoiceId)
+            let moved = movements.isEmpty ? [] : movements[key] ?? []
+            // The row holds what is invoiced now; the history starts from the first shipment's part.
+            let first = added.isEmpty ? amount : amount - (added[key] ?? .zero)
+            invoices.append(ReceivableHistory(invoiceId: invoiceId, customerId: customerId, amount: first, invoiceDate: invoiceDate,
                                               dueDate: dueDate, movements: moved, disputed: row[5]))
         }
         var holds: [HoldRecord] = []
