@@ -282,6 +282,12 @@ import Testing
         let actions = audit.dropFirst(auditBefore).filter { ($0["kind"] as? String) == "operator.action" }
         #expect(actions.count == 2, "the rescore and the review, each with who and why: \(audit.suffix(3))")
         #expect(actions.allSatisfy { ($0["actor"] as? String) == "alice" })
+        // Each with its reason or note and the figures at that moment (credit-model.md, audit trail).
+        let reviewed = try #require(actions.last)
+        let reviewBody = (try? JSONSerialization.jsonObject(with: Data((reviewed["body"] as? String ?? "").utf8))) as? [String: Any] ?? [:]
+        #expect((reviewBody["reasons"] as? [String])?.first?.contains("annual review: financials fine") == true, "\(reviewed)")
+        let inputs = reviewBody["inputs"] as? [String: Any] ?? [:]
+        #expect(inputs["exposure"] != nil && inputs["credit_limit"] as? String == "35000.00" && inputs["risk_class"] as? String == "B", "\(reviewBody)")
         let show = try daemon.creditctl(["customer", "show", "C-IMP", "--json"])
         let customer = (try? JSONSerialization.jsonObject(with: Data(show.stdout.utf8))) as? [String: Any]
         #expect(customer?["risk_class"] as? String == "B")

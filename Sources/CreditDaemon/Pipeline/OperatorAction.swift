@@ -189,13 +189,15 @@ extension BatchProcessor {
         try stateCache.flush(db, updatedAt: stamp, today: context.today, policy: policy)
         try record(db, outputs, state: state, today: context.today, policy: policy, actor: operatorName, stamp: stamp)
         if let refusal { return .failure(refusal) }
-        if outputs.isEmpty {
-            // An action that changed nothing visible is still on the record.
-            try AuditLog.append(db, AuditEntry(
-                time: context.now, customerId: customerId, kind: .operatorAction, actor: operatorName,
-                causationId: "operator:\(requestId)", policyVersion: policy.version,
-                body: .object([JSONMember("action", .string(action.auditDescription))])))
-        }
+        // The action itself is on the record with its reason or note and the figures after it,
+        // whether it published decisions (each has an entry of its own) or changed nothing visible.
+        try AuditLog.append(db, AuditEntry(
+            time: context.now, customerId: customerId, kind: .operatorAction, actor: operatorName,
+            causationId: "operator:\(requestId)", policyVersion: policy.version,
+            inputs: Self.extraInputs(state, today: context.today, policy: policy),
+            reasons: [.string(action.auditDescription)],
+            details: .object([JSONMember("action", .string(action.auditDescription)),
+                              JSONMember("decisions", .integer(outputs.count))])))
         return .success((outputs, StateExport.customer(state, policy: policy, asOf: context.today)))
     }
 
