@@ -149,6 +149,21 @@ struct OperatorActionTests {
         #expect(data["changed_by"] == .string("expiry"))
     }
 
+    /// A temporary limit that ran out is announced by the first event after it, before that event
+    /// is decided against the limit that follows; the next tick has nothing left to announce.
+    @Test func anExpiredTemporaryLimitIsAnnouncedBeforeTheNextDecision() throws {
+        var h = Harness()
+        _ = try CreditEngine.setLimit(DecimalAmount("50000.00"), until: LocalDate("2026-11-02"), reason: "season", by: "maria", requestId: "r1",
+                                      in: &h.state, context: h.context(at: Self.now)).get()
+        let outputs = h.order("O-1", "12000.00", at: "2026-11-03T10:00:00Z")
+        #expect(outputs.types.first == "credit.limit.changed", "\(outputs.types)")
+        let data = try #require(outputs.data(.limitChanged))
+        #expect(data["old_limit"] == .string("50000.00") && data["new_limit"] == .string("10000.00") && data["changed_by"] == .string("expiry"))
+        #expect(h.status("O-1") == .held, "decided against the default, not the expired 50,000.00")
+        let tick = DecisionContext(policy: h.policy, now: Fixtures.time("2026-11-04T00:00:00Z"), instance: "t", arrivalSequence: 0)
+        #expect(CreditEngine.scoringTick(&h.state, context: tick).data(.limitChanged) == nil, "announced once")
+    }
+
     /// `expires_on` is the expiry of the limit in force: a permanent limit set under a temporary
     /// one changes nothing today, and says until when the temporary one still holds.
     @Test func aPermanentLimitUnderATemporaryOneNamesTheTemporaryExpiry() throws {

@@ -85,20 +85,28 @@ extension CreditEngine {
     ///   the new default. A state that never saw a default (stored before it was kept) takes the
     ///   one in force silently;
     /// - a class rule (`limits.by_class`, the rates) or class thresholds (`scoring.classes`) that
-    ///   give this customer another class limit or class: it is scored again first.
+    ///   give this customer another class limit or class: it is scored again first;
+    /// - a temporary limit that ran out since the customer was last visited (`expireTemporary`;
+    ///   a tick drops it under its own cause): its expiry is announced before anything is decided
+    ///   against the limit that follows it.
     /// Either way its held orders are then re-checked and its utilization alerts looked at. The
     /// outputs have a cause of their own beside `cause` (same `causationid`), so their ids never
     /// meet those of what `cause` then decides.
-    public static func followPolicy(_ state: inout CustomerState, cause: Cause, context: DecisionContext) -> [OutputEvent] {
+    public static func followPolicy(_ state: inout CustomerState, cause: Cause, context: DecisionContext,
+                                    expireTemporary: Bool = true) -> [OutputEvent] {
         let policy = context.policy
         let defaultMoved = state.defaultLimitSeen != DefaultLimitSeen(policy.customers.defaultLimit)
         let classStale = classLimit(for: state, policy: policy) != state.classLimit
             || Scorecard.riskClass(score: state.score, derogatory: state.bureauReport?.derogatory == true, scoring: policy.scoring) != state.riskClass
-        guard defaultMoved || classStale else { return [] }
+        let expired = expireTemporary && state.temporaryLimit.map { $0.expiresOn < context.today } == true
+        guard defaultMoved || classStale || expired else { return [] }
         var out = OutputBuilder(cause: Cause(source: Cause.internalSource("default-limit:\(cause.source)"), id: cause.id, causationId: cause.causationId),
                                 context: context, customerId: state.customerId)
+        // The default first: while a temporary limit is held it is only remembered, and the
+        // expiry then announces the move from the temporary limit to the new default, once.
         let followed = defaultMoved && followDefaultLimit(state: &state, out: &out)
-        if followed || classStale { afterLimitChange(state: &state, out: &out) }
+        let dropped = expired && expireTemporaryLimit(state: &state, out: &out)
+        if followed || dropped || classStale { afterLimitChange(state: &state, out: &out) }
         return out.events
     }
 

@@ -18,7 +18,7 @@ extension CreditEngine {
     /// policy default limit, rescore, review alert.
     /// Its cause is `Cause.tick(now).scoring`, so it may run at the same tick as the dunning step.
     public static func scoringTick(_ state: inout CustomerState, context: DecisionContext) -> [OutputEvent] {
-        let followed = followPolicy(&state, cause: Cause.tick(context.now).scoring, context: context)
+        let followed = followPolicy(&state, cause: Cause.tick(context.now).scoring, context: context, expireTemporary: false)
         var out = OutputBuilder(cause: Cause.tick(context.now).scoring, context: context, customerId: state.customerId)
         let expired = expireTemporaryLimit(state: &state, out: &out)
         let changed = rescore(state: &state, out: &out, recheck: false)
