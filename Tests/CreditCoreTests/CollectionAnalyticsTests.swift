@@ -75,6 +75,25 @@ struct CollectionAnalyticsTests {
         #expect(abs(stats.averageDaysToPay - 130.0 / 3) < 1e-12)
     }
 
+    /// A credit note is not a payment: an invoice returned wholly is left out of the paid
+    /// invoices, one returned in part is weighed by what was paid of it.
+    @Test func creditNotesAreLeftOutOfThePaidFigures() {
+        func note(_ day: String, _ delta: String) -> ReceivableMovement { ReceivableMovement(date: Book.date(day), delta: Book.money(delta), credit: true) }
+        let returned = ReceivableHistory(invoiceId: "R", customerId: "C-1", amount: Book.money("500.00"), invoiceDate: Book.date("2026-10-01"),
+                                         dueDate: Book.date("2026-10-31"), movements: [note("2026-11-20", "-500.00")])
+        var part = ReceivableHistory(invoiceId: "P", customerId: "C-1", amount: Book.money("1000.00"), invoiceDate: Book.date("2026-10-01"),
+                                     dueDate: Book.date("2026-10-31"), movements: [note("2026-10-05", "-250.00")])
+        part.movements.append(ReceivableMovement(date: Book.date("2026-11-10"), delta: Book.money("-750.00")))
+        #expect(returned.paidAmount(asOf: asOf) == .zero && returned.creditedAmount(asOf: asOf) == Book.money("500.00"))
+        #expect(part.paidAmount(asOf: asOf) == Book.money("750.00"))
+        #expect(part.paidAmount(asOf: Book.date("2026-10-04")) == Book.money("1000.00"), "before the note")
+        let stats = PaidInvoiceStats.of([returned, part], asOf: asOf, periodDays: 90)
+        #expect(stats.count == 1 && stats.paidAmount == Book.money("750.00") && stats.lateCount == 1)
+        let report = CollectionAnalytics.report(CollectionBook(currency: Currency(code: "EUR")!, invoices: [returned, part], holds: [], notices: [],
+                                                               customers: [], dunningLevels: []), asOf: asOf, periodDays: 90)
+        #expect(report.paidInvoices == stats)
+    }
+
     @Test func paidDateAndOpenAmountAsOfAnyDate() {
         let f = Self.paidBook[5]
         #expect(f.openAmount(asOf: Book.date("2026-09-14")) == .zero)    // before it was issued

@@ -122,6 +122,53 @@ import Testing
         #expect(problems("policy:\n  file: /etc/creditd/policy-v2.yaml\n").isEmpty)
     }
 
+    /// Merge keys let a file share a block (two dunning levels with the same gap and amount); the
+    /// mapping's own keys win, and a merge of something other than a mapping is a problem.
+    @Test func mergeKeysLendTheirPairs() throws {
+        let tree = try YAMLLoader.parse("""
+            base: &base {min_amount: "50.00", min_days_between: 7, blocks: false}
+            levels:
+              - <<: *base
+                level: 1
+              - <<: [*base, {notice: final}]
+                level: 2
+                blocks: true
+            """)
+        guard case .mapping(let top) = tree, case .sequence(let levels)? = top.first(where: { $0.0 == "levels" })?.1,
+              case .mapping(let first) = levels[0], case .mapping(let second) = levels[1] else {
+            Issue.record("unexpected tree \(tree)")
+            return
+        }
+        func text(_ pairs: [(String, ConfigNode)], _ key: String) -> String? {
+            if case .scalar(let value, _)? = pairs.first(where: { $0.0 == key })?.1 { return value }
+            return nil
+        }
+        #expect(first.map(\.0) == ["level", "min_amount", "min_days_between", "blocks"])
+        #expect(text(first, "min_amount") == "50.00")
+        #expect(text(second, "blocks") == "true", "the mapping's own key wins")
+        #expect(text(second, "notice") == "final")
+        #expect(!second.map(\.0).contains("<<"))
+        #expect(throws: YAMLLoader.Failure.self) { try YAMLLoader.parse("a: &x 5\nb:\n  <<: *x\n") }
+        #expect(throws: YAMLLoader.Failure.self) { try YAMLLoader.parse("a:\n  k: 1\n  k: 2\n") }
+    }
+
+    /// A misspelt override under one of the file's sections is a problem with the name it was
+    /// probably meant to be; other `CREDITD_` variables (the tools' own) are left alone.
+    @Test func overridesThatNameNoSettingAreProblems() throws {
+        func problems(_ environment: [String: String]) -> String {
+            do { _ = try parse(yaml, environment: environment); return "" } catch { return "\(error)" }
+        }
+        let typo = problems(["CREDITD_KAFKA_BOOTSRAP_SERVERS": "broker:9092"])
+        #expect(typo.contains("environment variable CREDITD_KAFKA_BOOTSRAP_SERVERS names no setting (did you mean CREDITD_KAFKA_BOOTSTRAP_SERVERS?)"), "\(typo)")
+        #expect(problems(["CREDITD_DATABASE_PAHT": "/srv/c.sqlite"]).contains("did you mean CREDITD_DATABASE_PATH?"))
+        #expect(problems(["CREDITD_HTTP_SOMETHING_ELSE_ENTIRELY": "1"]).contains("CREDITD_HTTP_SOMETHING_ELSE_ENTIRELY names no setting: an override"))
+        #expect(problems([
+            "CREDITD_ADMIN_TOKEN": "t", "CREDITD_LOG_LEVEL": "debug", "CREDITD_TOOLS": "/x",
+            "CREDITD_KAFKA_PROPERTIES_SASL_MECHANISM": "PLAIN", "CREDITD_KAFKA_SECRET_FILES_SASL_PASSWORD": "/run/p",
+            "CREDITD_KAFKA_TOPICS_DEAD_LETTER": "dl", "CREDITD_CLOCK": "event", "CREDITD_INSTANCE": "a",
+        ]).isEmpty)
+    }
+
     @Test func secretsAreReadFromFiles() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("creditd-cfg-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -58,7 +58,10 @@ import Testing
         let checkpoints = try #require(database.checkpointer).checkpointPeriodically(every: .milliseconds(5))
         defer { checkpoints.cancel() }
         for round in 0..<20 { try fill(database, pages: 300, tag: "r\(round)") }
-        #expect(fileSize(database.path + "-wal") < 1200 * 4200, "the WAL grew past three times the fallback size")
+        // 6,000 pages are written; a WAL that never started again would hold them all. How far
+        // past the fallback it gets depends on when the checkpointer's thread runs (5.6 MB was
+        // seen beside a busy build), so the bound is the one that tells the two apart.
+        #expect(fileSize(database.path + "-wal") < 2400 * 4200, "the WAL grew past six times the fallback size")
         #expect(try database.read { try Meta.get($0, "fill-r19-99") }?.count == 4096 * 3)
     }
 

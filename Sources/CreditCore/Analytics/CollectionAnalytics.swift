@@ -28,7 +28,10 @@ public enum CollectionAnalytics {
                 overdue[invoice.customerId, default: .zero] += open
             }
             if !open.isPositive, let paidOn = invoice.paidDate(asOf: asOf), paidOn > periodStart {
-                paid.add(amount: invoice.invoicedAmount(asOf: asOf), invoiceDate: invoice.invoiceDate, dueDate: invoice.dueDate, paidOn: paidOn)
+                let amount = invoice.paidAmount(asOf: asOf)
+                if amount.isPositive {
+                    paid.add(amount: amount, invoiceDate: invoice.invoiceDate, dueDate: invoice.dueDate, paidOn: paidOn)
+                }
             }
         }
         let figures = ratios(timeline, asOf: asOf, periodDays: periodDays)

@@ -1,6 +1,7 @@
 /// How customers paid the invoices paid in the period (as_of − P, as_of]. Days late =
 /// max(0, paid − due); days to pay = paid − invoice date; the weighted average weighs each invoice
-/// by its invoiced amount, so one late large invoice counts for more than many small ones.
+/// by what the customer paid for (invoiced less credit notes), so one late large invoice counts
+/// for more than many small ones. An invoice settled wholly by credit notes is not counted.
 public struct PaidInvoiceStats: Sendable, Equatable {
     public var count = 0
     public var lateCount = 0
@@ -34,7 +35,9 @@ public struct PaidInvoiceStats: Sendable, Equatable {
         let start = asOf.adding(days: -periodDays)
         for invoice in invoices {
             guard let paid = invoice.paidDate(asOf: asOf), paid > start else { continue }
-            stats.add(amount: invoice.invoicedAmount(asOf: asOf), invoiceDate: invoice.invoiceDate, dueDate: invoice.dueDate, paidOn: paid)
+            let amount = invoice.paidAmount(asOf: asOf)
+            guard amount.isPositive else { continue }
+            stats.add(amount: amount, invoiceDate: invoice.invoiceDate, dueDate: invoice.dueDate, paidOn: paid)
         }
         return stats
     }

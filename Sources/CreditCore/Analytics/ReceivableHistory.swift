@@ -1,17 +1,21 @@
 /// One dated change to an invoice's open amount: a payment or credit note (negative), a reversed
-/// payment or a cancelled credit note (positive), or a further shipment invoiced on it (`sale`:
-/// positive, and a credit sale on its own date). Only the UTC date matters for analytics.
+/// payment (positive), or a further shipment invoiced on it (`sale`: positive, and a credit sale
+/// on its own date). Only the UTC date matters for analytics.
 public struct ReceivableMovement: Sendable, Equatable {
     public var date: LocalDate
     /// Signed change to the open amount, in the credit currency.
     public var delta: DecimalAmount
     /// More goods invoiced on the invoice: a credit sale of `delta` on `date`.
     public var sale: Bool
+    /// A credit note (goods returned) rather than cash: it settles the invoice without the
+    /// customer paying, so the paid-invoice figures leave it out.
+    public var credit: Bool
 
-    public init(date: LocalDate, delta: DecimalAmount, sale: Bool = false) {
+    public init(date: LocalDate, delta: DecimalAmount, sale: Bool = false, credit: Bool = false) {
         self.date = date
         self.delta = delta
         self.sale = sale
+        self.credit = credit
     }
 }
 
@@ -46,6 +50,19 @@ public struct ReceivableHistory: Sendable, Equatable {
         var total = amount
         for movement in movements where movement.sale && movement.date <= date { total += movement.delta }
         return total
+    }
+
+    /// What credit notes took off the invoice by the end of `date`.
+    public func creditedAmount(asOf date: LocalDate) -> DecimalAmount {
+        var total = DecimalAmount.zero
+        for movement in movements where movement.credit && movement.date <= date { total -= movement.delta }
+        return total
+    }
+
+    /// What the customer paid for, by the end of `date`: invoiced less credited. An invoice that
+    /// credit notes settled wholly is not a paid invoice (zero here), as in the scoring.
+    public func paidAmount(asOf date: LocalDate) -> DecimalAmount {
+        invoicedAmount(asOf: date) - creditedAmount(asOf: date)
     }
 
     /// What the customer still owed at the end of `date`; zero before the invoice date.

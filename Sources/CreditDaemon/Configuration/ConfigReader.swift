@@ -8,6 +8,8 @@ struct ConfigReader {
     let environment: [String: String]
     private(set) var problems: [String] = []
     private var consumed: Set<String> = []
+    /// Environment prefixes of the open-ended mappings (`CREDITD_KAFKA_PROPERTIES_`), which take any name.
+    private var mapPrefixes: [String] = []
 
     init(tree: ConfigNode, environment: [String: String]) {
         self.tree = tree
@@ -90,6 +92,7 @@ struct ConfigReader {
             problem(path, "must be a mapping of names to values")
         }
         let prefix = Self.environmentName(path) + "_"
+        mapPrefixes.append(prefix)
         for (name, value) in environment where name.hasPrefix(prefix) {
             let key = name.dropFirst(prefix.count).lowercased().replacingOccurrences(of: "_", with: ".")
             result[key] = value
@@ -122,5 +125,36 @@ struct ConfigReader {
             }
         }
         walk(tree, "")
+    }
+
+    /// A misspelt override (`CREDITD_KAFKA_BOOTSRAP_SERVERS`) would otherwise leave the file's
+    /// value in force with nothing said. Only names under a section of the file are judged:
+    /// other `CREDITD_` variables belong to the tools around the daemon (`CREDITD_ADMIN_TOKEN`).
+    mutating func reportUnknownEnvironment() {
+        let known = Set(consumed.map(Self.environmentName))
+        let sections = Set(consumed.compactMap { path in path.split(separator: ".", maxSplits: 1).count > 1 ? String(path.split(separator: ".")[0]) : nil })
+        let sectionPrefixes = sections.map { Self.environmentName($0) + "_" }
+        for name in environment.keys.sorted() where sectionPrefixes.contains(where: name.hasPrefix) {
+            if known.contains(name) || mapPrefixes.contains(where: name.hasPrefix) { continue }
+            let nearest = known.min { Self.distance($0, name) < Self.distance($1, name) }
+            let hint = nearest.map { Self.distance($0, name) <= 3 ? " (did you mean \($0)?)" : "" } ?? ""
+            problems.append("environment variable \(name) names no setting\(hint): an override is CREDITD_ and the key path in upper case with _")
+        }
+    }
+
+    /// Edit distance, for the suggestion above; names are short.
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a.utf8), b = Array(b.utf8)
+        var row = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var previous = row[0]
+            row[0] = i
+            for j in stride(from: 1, through: b.count, by: 1) {
+                let current = row[j]
+                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+                previous = current
+            }
+        }
+        return a.isEmpty ? b.count : row[b.count]
     }
 }

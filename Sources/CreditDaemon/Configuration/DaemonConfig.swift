@@ -143,6 +143,7 @@ public struct DaemonConfig: Sendable, Equatable {
         }
         if let path = reader.string("policy.file") { config.policyFile = resolve(path, base: base) }
         reader.reportUnknownKeys()
+        reader.reportUnknownEnvironment()
         if !reader.problems.isEmpty {
             let policyKeyFine = !reader.problems.contains { $0.hasPrefix("policy.file:") || $0.hasPrefix("policy:") }
             throw Problems(file: file, problems: reader.problems, policyFile: policyKeyFine ? config.policyFile : nil)

@@ -46,20 +46,45 @@ public enum YAMLLoader {
             return .sequence(items)
         case .mapping(let mapping):
             var pairs: [(String, ConfigNode)] = []
+            var merged: [(String, ConfigNode)] = []
             var seen: Set<String> = []
             for (key, value) in mapping {
                 guard case .scalar(let k) = key else {
                     throw Failure(file: file, message: "\(path.isEmpty ? "" : path + ": ")keys must be plain strings")
                 }
                 let childPath = path.isEmpty ? k.string : "\(path).\(k.string)"
+                // A merge key (`<<: *defaults`) lends the pairs of a shared block; the mapping's
+                // own keys win, and of several blocks the first that has a key gives it.
+                if k.string == "<<", k.style == .plain {
+                    for source in try mergeSources(value, file: file, path: childPath) {
+                        for pair in source where !merged.contains(where: { $0.0 == pair.0 }) { merged.append(pair) }
+                    }
+                    continue
+                }
                 if !seen.insert(k.string).inserted {
                     throw Failure(file: file, message: "\(childPath): key appears twice")
                 }
                 pairs.append((k.string, try convert(value, file: file, path: childPath)))
             }
-            return .mapping(pairs)
+            return .mapping(pairs + merged.filter { !seen.contains($0.0) })
         case .alias:
             throw Failure(file: file, message: "\(path): YAML aliases are not supported")
         }
+    }
+
+    private static func mergeSources(_ value: Node, file: String, path: String) throws(Failure) -> [[(String, ConfigNode)]] {
+        let blocks: [Node]
+        switch value {
+        case .sequence(let sequence): blocks = Array(sequence)
+        default: blocks = [value]
+        }
+        var sources: [[(String, ConfigNode)]] = []
+        for block in blocks {
+            guard case .mapping = block, case .mapping(let pairs) = try convert(block, file: file, path: path) else {
+                throw Failure(file: file, message: "\(path): a merge key takes a mapping (an alias such as *defaults) or a list of them")
+            }
+            sources.append(pairs)
+        }
+        return sources
     }
 }

@@ -124,6 +124,7 @@ enum Schema {
         migrator.registerMigration(BureauCache.answeredMigrationName, migrate: BureauCache.migrateAnswered)
         migrator.registerMigration(CollectionHistory.closedMigrationName, migrate: CollectionHistory.migrateClosed)
         migrator.registerMigration(CollectionHistory.saleMigrationName, migrate: CollectionHistory.migrateSale)
+        migrator.registerMigration(CollectionHistory.creditMigrationName, migrate: CollectionHistory.migrateCredit)
         return migrator
     }
 }

@@ -91,6 +91,8 @@ public enum CollectionHistory {
         public var invoiceId: String
         public var amount: DecimalAmount
         public var openAmount: DecimalAmount
+        /// What credit notes took off it (the ledger's `returned`).
+        public var returned: DecimalAmount
         public var invoiceDate: LocalDate
         public var dueDate: LocalDate
         public var disputed: Bool
@@ -102,7 +104,7 @@ public enum CollectionHistory {
         invoiceIds.sorted().compactMap { id in
             guard let invoice = ledger.invoices[id], invoice.issued, let invoiceDate = invoice.invoiceDate,
                   let dueDate = invoice.dueDate else { return nil }
-            return InvoiceRow(invoiceId: id, amount: invoice.amount, openAmount: invoice.openAmount,
+            return InvoiceRow(invoiceId: id, amount: invoice.amount, openAmount: invoice.openAmount, returned: invoice.returned,
                               invoiceDate: invoiceDate, dueDate: dueDate, disputed: invoice.disputed)
         }
     }
@@ -115,16 +117,19 @@ public enum CollectionHistory {
     }
 
     /// Stores `rows`; a change of an invoice's settled part (amount minus open) against the stored
-    /// row becomes a movement dated `date`.
+    /// row becomes a movement dated `date`: what credit notes changed of it a credit movement, the
+    /// rest cash.
     public static func recordInvoices(_ db: Database, customerId: String, rows: [InvoiceRow],
                                       date: LocalDate, format: (DecimalAmount) -> String) throws {
         for row in rows {
             let stored = try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT amount, open_amount FROM receivables WHERE customer_id = ? AND invoice_id = ?
+                SELECT amount, open_amount, returned FROM receivables WHERE customer_id = ? AND invoice_id = ?
                 """), arguments: [customerId, row.invoiceId])
             let settledBefore: DecimalAmount
+            var returnedBefore = DecimalAmount.zero
             if let stored, let amount = DecimalAmount(text: stored[0]), let open = DecimalAmount(text: stored[1]) {
                 settledBefore = amount - open
+                returnedBefore = DecimalAmount(text: stored[2]) ?? .zero
                 // A further shipment on the invoice: a sale of its own date, not of the invoice's.
                 if row.amount != amount {
                     try db.cachedStatement(sql: """
@@ -135,17 +140,19 @@ public enum CollectionHistory {
                 settledBefore = .zero
             }
             let settledNow = row.amount - row.openAmount
-            if settledNow != settledBefore {
+            let credited = row.returned - returnedBefore
+            let cash = settledNow - settledBefore - credited
+            for (change, credit) in [(cash, false), (credited, true)] where !change.isZero {
                 try db.cachedStatement(sql: """
-                    INSERT INTO receivable_movements (customer_id, invoice_id, date, delta) VALUES (?, ?, ?, ?)
-                    """).execute(arguments: [customerId, row.invoiceId, date.description, format(settledBefore - settledNow)])
+                    INSERT INTO receivable_movements (customer_id, invoice_id, date, delta, credit) VALUES (?, ?, ?, ?, ?)
+                    """).execute(arguments: [customerId, row.invoiceId, date.description, format(-change), credit])
             }
             try db.cachedStatement(sql: """
-                INSERT INTO receivables (customer_id, invoice_id, amount, open_amount, invoice_date, due_date, disputed)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO receivables (customer_id, invoice_id, amount, open_amount, returned, invoice_date, due_date, disputed)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(customer_id, invoice_id) DO UPDATE SET amount = excluded.amount, open_amount = excluded.open_amount,
-                  due_date = excluded.due_date, disputed = excluded.disputed
-                """).execute(arguments: [customerId, row.invoiceId, format(row.amount), format(row.openAmount),
+                  returned = excluded.returned, due_date = excluded.due_date, disputed = excluded.disputed
+                """).execute(arguments: [customerId, row.invoiceId, format(row.amount), format(row.openAmount), format(row.returned),
                                          row.invoiceDate.description, row.dueDate.description, row.disputed])
         }
     }
@@ -198,6 +205,17 @@ public enum CollectionHistory {
             """).execute(arguments: [date.description, customerId])
     }
 
+    static let creditMigrationName = "2026-12-02-01-receivable-credit-notes"
+
+    /// Tells credit notes from cash in the movements (`credit`), from what the row last stored
+    /// (`returned`). Movements written before stay cash: their kind is not known.
+    static func migrateCredit(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE receivables ADD COLUMN returned TEXT NOT NULL DEFAULT '0';
+            ALTER TABLE receivable_movements ADD COLUMN credit INTEGER NOT NULL DEFAULT 0;
+            """)
+    }
+
     static let saleMigrationName = "2026-12-01-04-receivable-sales"
 
     /// Marks the movements that are more goods invoiced on an invoice (a sale of their own date).
@@ -220,13 +238,13 @@ public enum CollectionHistory {
         // Keyed by the pair, not a joined string: a book has a million invoices.
         var movements: [InvoiceKey: [ReceivableMovement]] = [:]
         var added: [InvoiceKey: DecimalAmount] = [:]
-        let movementRows = try Row.fetchCursor(db, sql: "SELECT customer_id, invoice_id, date, delta, sale FROM receivable_movements\(only)",
+        let movementRows = try Row.fetchCursor(db, sql: "SELECT customer_id, invoice_id, date, delta, sale, credit FROM receivable_movements\(only)",
                                                arguments: arguments)
         while let row = try movementRows.next() {
             guard let date = LocalDate(row[2] as String), let delta = DecimalAmount(text: row[3]) else { continue }
             let key = InvoiceKey(customerId: row[0], invoiceId: row[1])
             let sale: Bool = row[4]
-            movements[key, default: []].append(ReceivableMovement(date: date, delta: delta, sale: sale))
+            movements[key, default: []].append(ReceivableMovement(date: date, delta: delta, sale: sale, credit: row[5]))
             if sale { added[key, default: .zero] += delta }
         }
         // Sized once: growing an array of a million invoices by doubling copies it twenty times.
