@@ -131,14 +131,24 @@ struct BatchSegment {
             var applied = Applied()
             applied.newCustomer = lane.state.firstSeen == nil
             let levelBefore = lane.state.dunningLevel
-            // Only a late event can fold the ledger again and move what it did not name.
-            let before = lane.state.lastEventTime.map { item.event.time < $0 } == true ? lane.state.ledger : nil
+            // Only a late event can fold the ledger again and move what it did not name: the
+            // invoices within the re-fold's reach, as they were before it.
+            let late = lane.state.lastEventTime.map { item.event.time < $0 } == true
+            var reachBefore: [String: Invoice?] = [:]
+            if late {
+                for id in CollectionHistory.refoldReach(after: item.event.time, journal: lane.state.journal) {
+                    reachBefore[id] = lane.state.ledger.invoices[id]
+                }
+            }
             applied.outputs = CreditEngine.apply(item.event, to: &lane.state, context: item.context)
             let ledger = lane.state.ledger
             let touched = CollectionHistory.touchedInvoices(item.event.payload, ledger: ledger)
             applied.invoices = CollectionHistory.invoiceRows(ledger, invoiceIds: touched)
-            if let before, let latest = lane.state.lastEventTime {
-                let moved = CollectionHistory.changedInvoices(from: before, to: ledger).subtracting(touched)
+            if late, let latest = lane.state.lastEventTime {
+                var moved = CollectionHistory.refoldReach(after: item.event.time, journal: lane.state.journal)
+                    .filter { reachBefore.index(forKey: $0) == nil }
+                for (id, invoice) in reachBefore where ledger.invoices[id] != invoice { moved.insert(id) }
+                moved.subtract(touched)
                 if !moved.isEmpty {
                     applied.refolded = CollectionHistory.invoiceRows(ledger, invoiceIds: moved)
                     applied.refoldedOn = latest.utcDate

@@ -77,13 +77,25 @@ public enum CollectionHistory {
         }
     }
 
-    /// The invoices that differ between two ledgers of one customer (before and after a late
-    /// event folded it again): what `touchedInvoices` cannot name.
-    public static func changedInvoices(from before: Ledger, to after: Ledger) -> Set<String> {
-        var changed: Set<String> = []
-        for (id, invoice) in after.invoices where before.invoices[id] != invoice { changed.insert(id) }
-        for id in before.invoices.keys where after.invoices[id] == nil { changed.insert(id) }
-        return changed
+    /// The invoices a late event's re-fold can change besides its own: those that the entries
+    /// after it (business time later than `time`) name or paid, as `journal` has them. Asked
+    /// before the event and again after it, the two answers cover every invoice the re-fold
+    /// moved (a payment folded again may pay other invoices than it did), without copying the
+    /// customer's ledger: a busy account has thousands of invoices, and a copy held across the
+    /// event made every write to its dictionaries copy them whole.
+    public static func refoldReach(after time: Timestamp, journal: LedgerJournal) -> Set<String> {
+        var ids: Set<String> = []
+        let ledger = journal.current
+        for entry in journal.entries.reversed() {
+            guard entry.key.time > time else { break }
+            ids.formUnion(touchedInvoices(entry.payload, ledger: ledger))
+            switch entry.payload {
+            case .paymentReceived(let event): ids.formUnion(ledger.payments[event.paymentId]?.pendingInvoiceIds ?? [])
+            case .paymentReversed(let event): ids.formUnion(ledger.payments[event.paymentId]?.pendingInvoiceIds ?? [])
+            default: break
+            }
+        }
+        return ids
     }
 
     /// An issued invoice as `receivables` stores it, taken from the ledger right after an event.
