@@ -18,4 +18,25 @@ import Testing
         status.policyInForce(version: "v2")
         #expect(status.summary(eventsPerSecond: 0).contains("policy v2"))
     }
+
+    /// A publishing problem stands while inputs are still consumed: only the relay, publishing
+    /// again, clears it; the consumer's progress clears the consumer's own problem only.
+    @Test func aPublishingProblemOutlivesConsumedBatches() {
+        let status = DaemonStatus(policyVersion: "v1")
+        status.assigned([TopicPartition(topic: "orders", partition: 0)])
+        status.brokerProblem("no delivery report for 15 seconds")
+        status.applied(500)
+        status.assigned([TopicPartition(topic: "orders", partition: 1)])
+        #expect(status.brokerProblemText == "publishing: no delivery report for 15 seconds")
+        #expect(status.summary(eventsPerSecond: 0).hasSuffix("; broker: publishing: no delivery report for 15 seconds"))
+        status.brokerProblem("Local: Broker transport failure", fromConsumer: true)
+        #expect(status.brokerProblemText == "publishing: no delivery report for 15 seconds; consuming: Local: Broker transport failure")
+        status.applied(1)
+        #expect(status.consumerBrokerProblem == nil)
+        status.brokerProblem(nil)
+        #expect(status.brokerProblemText == nil)
+        status.brokerProblem("Local: Broker transport failure", fromConsumer: true)
+        #expect(status.clearBrokerProblem(ifStill: "Local: Broker transport failure"))
+        #expect(status.brokerProblemText == nil)
+    }
 }

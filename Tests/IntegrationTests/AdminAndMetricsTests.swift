@@ -116,6 +116,17 @@ import Testing
         }
         #expect(metrics.contains("creditd_collection{figure=\"dso\"}"))
         #expect(metrics.contains("creditd_receivables_aging{bucket=\"total\"}"))
+
+        // GET /v1/customers/{id} answers as of the daemon's today (the event clock's watermark,
+        // 2026-10-01 here), as `customer show` does: a temporary limit until 2026-11-15 is in
+        // force in both, though the wall clock has passed that day.
+        let temporary = try daemon.creditctl(base: base, ["limit", "set", "C-OP", "15000.00", "--until", "2026-11-15", "--reason", "season"])
+        #expect(temporary.status == 0, "\(temporary.stderr)")
+        let shown = try run("/usr/bin/curl", ["-s", "-H", "Authorization: Bearer \(token)", "\(base)/v1/customers/C-OP"])
+        let overHTTP = try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any]
+        let local = try JSONSerialization.jsonObject(with: Data(try daemon.creditctl(["customer", "show", "C-OP", "--json"]).stdout.utf8)) as? [String: Any]
+        #expect(overHTTP?["credit_limit"] as? String == "15000.00", "\(shown.stdout)")
+        #expect(local?["credit_limit"] as? String == "15000.00")
         #expect(try await daemon.stop() == 0)
 
         // Every change is in the audit trail with who did it and why, and the chain verifies.

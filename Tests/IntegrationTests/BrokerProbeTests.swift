@@ -63,6 +63,6 @@ import Testing
         failing.cancel()
         relayProbe.cancel()
         #expect(unreachable.brokerProblemText == "1/1 brokers are down")
-        #expect(relayStuck.brokerProblemText == "no delivery report for 30 s")
+        #expect(relayStuck.brokerProblemText == "publishing: no delivery report for 30 s")
     }
 }

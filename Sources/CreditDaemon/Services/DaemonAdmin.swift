@@ -106,10 +106,22 @@ struct DaemonAdmin: AdminBackend {
         actions.reserveCapacity(reports.count)
         for (index, report) in reports.enumerated() {
             let field = "reports[\(index)]"
-            guard case .success(let limit) = DecimalAmount.parse(report.recommendedLimit),
-                  let currency = Currency(code: report.currency), let asOf = LocalDate(report.asOf) else {
-                return .failure(AdminError(status: 400, code: "invalid_field", message: "\(field): recommended_limit, currency or as_of is not valid",
-                                           field: field))
+            // Numbered from 1, as the engine's refusals of an item are.
+            let item = reports.count > 1 ? "item \(index + 1) of \(reports.count) (\(report.customerID))" : report.customerID
+            guard case .success(let limit) = DecimalAmount.parse(report.recommendedLimit) else {
+                return .failure(AdminError(status: 400, code: "invalid_field",
+                                           message: "\(item): recommended_limit \(report.recommendedLimit) is not a decimal amount; nothing was changed",
+                                           field: "\(field).recommended_limit"))
+            }
+            guard let asOf = LocalDate(report.asOf) else {
+                return .failure(AdminError(status: 400, code: "invalid_field",
+                                           message: "\(item): as_of \(report.asOf) is not a date (YYYY-MM-DD); nothing was changed",
+                                           field: "\(field).as_of"))
+            }
+            guard let currency = Currency(code: report.currency) else {
+                return .failure(AdminError(status: 422, code: "unknown_currency",
+                                           message: "\(item): \(report.currency) is not an ISO 4217 currency code; nothing was changed",
+                                           field: "\(field).currency"))
             }
             let model = CreditCore.BureauReport(score: report.score, recommendedLimit: limit, currency: currency,
                                                 derogatory: report.derogatory, asOf: asOf, source: "import:\(by)")
@@ -158,10 +170,14 @@ struct DaemonAdmin: AdminBackend {
 
     private func showCustomer(_ id: String) -> AdminResult {
         do {
-            guard let state = try processor.database.read({ db in try StateCodec.load(db, id: id) }) else {
+            // Today as the daemon decides (the watermark under the event clock), as `export state` has it.
+            let loaded = try processor.database.read { db in
+                (try StateCodec.load(db, id: id), try processor.nowOutsideTheStream(db, wallNow: Timestamp.wallClockNow()))
+            }
+            guard let state = loaded.0 else {
                 return .failure(AdminError(status: 404, code: "not_found", message: "no customer \(id) is known"))
             }
-            let today = Timestamp.wallClockNow().utcDate
+            let today = loaded.1.utcDate
             return .success(body: StateExport.customer(state, policy: processor.currentPolicy, asOf: today).serialized())
         } catch {
             return .failure(AdminError(status: 503, code: "unavailable", message: "\(error)"))

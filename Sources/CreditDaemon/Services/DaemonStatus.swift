@@ -9,10 +9,12 @@ public final class DaemonStatus: Sendable {
     struct State {
         var assigned: Set<TopicPartition> = []
         var joined = false
-        var brokerProblem: String?
-        /// Set by the consumer (not the relay): only such a problem is cleared by the consumer's
-        /// own proof that the broker answers.
-        var brokerProblemFromConsumer = false
+        /// What the consumer found wrong with the broker; cleared by its own proof that the
+        /// broker answers (a batch, an assignment, the probe).
+        var consumerProblem: String?
+        /// What the relay found wrong publishing; cleared only when the relay publishes again,
+        /// so that inputs still arriving do not hide an outage of the outputs.
+        var relayProblem: String?
         var eventsApplied = 0
         var batches = 0
         var lastProgress = ContinuousClock.now
@@ -35,7 +37,7 @@ public final class DaemonStatus: Sendable {
         state.withLock {
             $0.assigned.formUnion(partitions)
             $0.joined = true
-            $0.brokerProblem = nil
+            $0.consumerProblem = nil
         }
     }
 
@@ -47,24 +49,23 @@ public final class DaemonStatus: Sendable {
         }
     }
 
+    /// Sets (or with nil clears) the consumer's or the relay's problem; each side clears only its own.
     func brokerProblem(_ text: String?, fromConsumer: Bool = false) {
         state.withLock {
-            $0.brokerProblem = text
-            $0.brokerProblemFromConsumer = text != nil && fromConsumer
+            if fromConsumer { $0.consumerProblem = text } else { $0.relayProblem = text }
         }
     }
 
-    /// The problem the consumer reported, if that is the one standing.
+    /// The problem the consumer reported, if one stands.
     var consumerBrokerProblem: String? {
-        state.withLock { $0.brokerProblemFromConsumer ? $0.brokerProblem : nil }
+        state.withLock { $0.consumerProblem }
     }
 
-    /// Clears the broker problem unless a newer one replaced it meanwhile; true when cleared.
+    /// Clears the consumer's problem unless a newer one replaced it meanwhile; true when cleared.
     func clearBrokerProblem(ifStill problem: String) -> Bool {
         state.withLock {
-            guard $0.brokerProblemFromConsumer, $0.brokerProblem == problem else { return false }
-            $0.brokerProblem = nil
-            $0.brokerProblemFromConsumer = false
+            guard $0.consumerProblem == problem else { return false }
+            $0.consumerProblem = nil
             return true
         }
     }
@@ -74,7 +75,7 @@ public final class DaemonStatus: Sendable {
             $0.eventsApplied += events
             $0.batches += 1
             $0.lastProgress = .now
-            $0.brokerProblem = nil
+            $0.consumerProblem = nil
         }
     }
 
@@ -112,7 +113,17 @@ public final class DaemonStatus: Sendable {
     public var databaseWritable: Bool { state.withLock { $0.databaseWritable } }
     public var isJoined: Bool { state.withLock { $0.joined } }
     public var assignedPartitions: [TopicPartition] { state.withLock { $0.assigned.sorted() } }
-    public var brokerProblemText: String? { state.withLock { $0.brokerProblem } }
+    /// Both sides' problems, publishing first (the one inputs arriving cannot show).
+    public var brokerProblemText: String? { state.withLock { Self.problemText($0) } }
+
+    private static func problemText(_ state: State) -> String? {
+        switch (state.relayProblem, state.consumerProblem) {
+        case (let relay?, let consumer?): "publishing: \(relay); consuming: \(consumer)"
+        case (let relay?, nil): "publishing: \(relay)"
+        case (nil, let consumer?): consumer
+        case (nil, nil): nil
+        }
+    }
     public var eventsApplied: Int { state.withLock { $0.eventsApplied } }
 
     /// The last time the loop did work, or nil while it idles healthily.
@@ -125,7 +136,7 @@ public final class DaemonStatus: Sendable {
         state.withLock { s in
             let lag = s.lag.values.reduce(0, +)
             var line = "\(s.assigned.count) partitions, \(Int(eventsPerSecond.rounded())) events/s, lag \(lag), outbox \(s.outboxBacklog), policy \(s.policyVersion)"
-            if let problem = s.brokerProblem { line += "; broker: \(problem)" }
+            if let problem = Self.problemText(s) { line += "; broker: \(problem)" }
             if s.outboxRefused > 0 { line += "; \(s.outboxRefused) refused by the broker (creditctl outbox refused)" }
             return line
         }

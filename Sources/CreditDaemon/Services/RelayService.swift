@@ -99,9 +99,9 @@ public final class RelayService: Service, Sendable {
                 let action: RelayAction
                 switch outcome {
                 case .published:
-                    // The relay recovered: lift the broker problem it reported (the consumer
-                    // reports its own again if it still has one).
-                    if health.consecutiveFailures > 0 || health.replacements > 0 { status.brokerProblem(nil) }
+                    // Publishing works: lift the problem the relay reported, if any (the
+                    // consumer's own stands apart).
+                    status.brokerProblem(nil)
                     action = health.recordSuccess()
                 case .failed(let failure, let leftover):
                     action = health.recordFailure(failure)

@@ -46,8 +46,18 @@ struct JSONObjectReader {
     }
 
     /// Free text that must be there and not blank; returned trimmed.
+    /// A missing or blank `note` or `reason` is refused with the code the engine gives it
+    /// (`note_required`, `reason_required`: the documented codes a script branches on).
     func requiredText(_ key: String) throws(AdminError) -> String {
-        guard let text = try optionalText(key) else { throw AdminError.missingField(fieldPath(key)) }
+        guard let text = try optionalText(key) else {
+            switch key {
+            case "note", "reason":
+                throw AdminError(status: 400, code: "\(key)_required",
+                                 message: "\(fieldPath(key)) is required: say why, for the audit trail", field: fieldPath(key))
+            default:
+                throw AdminError.missingField(fieldPath(key))
+            }
+        }
         return text
     }
 
