@@ -77,6 +77,9 @@ struct RefoldReachTests {
                 for (id, invoice) in after.invoices where invoice.issued && before.invoices[id] != invoice {
                     if !touched.contains(id) { moved += 1 }
                     #expect(named.contains(id), "invoice \(id) changed outside the reach of entry e\(index) (\(entry.payload))")
+                    // Without a re-fold (the entry commuted) nothing but what it names can move:
+                    // the daemon does not ask the reach then.
+                    #expect(journal.lastRecordRefolded || touched.contains(id), "entry e\(index) commuted but moved \(id)")
                 }
             }
         }

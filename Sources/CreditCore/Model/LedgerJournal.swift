@@ -34,6 +34,9 @@ public struct LedgerJournal: Sendable, Codable, Equatable {
     public private(set) var hasWindow: Bool
     /// Undo records of the newest entries of a large ledger (see `record`); not stored.
     var rewind = RewindLog()
+    /// True when the last entry recorded was late and did not commute, so the window was folded
+    /// again: only then can items that entry does not name have changed.
+    public var lastRecordRefolded: Bool { rewind.lastRefolded }
     /// Items in which `base` may differ from `current` besides those either ledger changed since
     /// the last save (`Ledger.unsaved`): what the stored window named. Together they cover
     /// every difference, which is what `storedWindow` relies on.
@@ -130,6 +133,7 @@ public struct LedgerJournal: Sendable, Codable, Equatable {
             baseKey = oldest.key
             if rewind.records.count > entries.count { rewind.records.removeFirst() }
         }
+        rewind.lastRefolded = refolded
         return refolded
     }
 
@@ -252,6 +256,9 @@ public struct LedgerJournal: Sendable, Codable, Equatable {
 /// journals compare by their entries and ledgers alone.
 struct RewindLog: Sendable, Equatable {
     var records: [LedgerUndo] = []
+    /// Whether the last `record` folded the window again (what it returned), for a caller that
+    /// learns of the entry only through the engine.
+    var lastRefolded = false
 
     static func == (lhs: RewindLog, rhs: RewindLog) -> Bool { true }
 }

@@ -144,7 +144,8 @@ struct BatchSegment {
             let ledger = lane.state.ledger
             let touched = CollectionHistory.touchedInvoices(item.event.payload, ledger: ledger)
             applied.invoices = CollectionHistory.invoiceRows(ledger, invoiceIds: touched)
-            if late, let latest = lane.state.lastEventTime {
+            // A late entry that commuted was folded at the end: it changed only what it names.
+            if late, lane.state.journal.lastRecordRefolded, let latest = lane.state.lastEventTime {
                 var moved = CollectionHistory.refoldReach(after: item.event.time, journal: lane.state.journal)
                     .filter { reachBefore.index(forKey: $0) == nil }
                 for (id, invoice) in reachBefore where ledger.invoices[id] != invoice { moved.insert(id) }

@@ -88,14 +88,28 @@ public enum CollectionHistory {
         let ledger = journal.current
         for entry in journal.entries.reversed() {
             guard entry.key.time > time else { break }
-            ids.formUnion(touchedInvoices(entry.payload, ledger: ledger))
             switch entry.payload {
-            case .paymentReceived(let event): ids.formUnion(ledger.payments[event.paymentId]?.pendingInvoiceIds ?? [])
-            case .paymentReversed(let event): ids.formUnion(ledger.payments[event.paymentId]?.pendingInvoiceIds ?? [])
-            default: break
+            case .shipmentShipped(let event): ids.insert(event.invoiceId)
+            case .shipmentReturned(let event): ids.insert(event.invoiceId)
+            case .disputeOpened(let event): ids.insert(event.invoiceId)
+            case .disputeResolved(let event): ids.insert(event.invoiceId)
+            case .paymentReceived(let event):
+                for allocation in event.allocations { ids.insert(allocation.invoiceId) }
+                insertPaid(by: event.paymentId, ledger: ledger, into: &ids)
+            case .paymentReversed(let event):
+                insertPaid(by: event.paymentId, ledger: ledger, into: &ids)
+            case .orderCreated, .orderAmended, .orderCancelled:
+                continue
             }
         }
         return ids
+    }
+
+    /// The invoices a payment paid or waits on (one payment's entries in a window share them).
+    private static func insertPaid(by paymentId: String, ledger: Ledger, into ids: inout Set<String>) {
+        guard let payment = ledger.payments[paymentId] else { return }
+        for application in payment.applications { ids.insert(application.invoiceId) }
+        for invoiceId in payment.pendingInvoiceIds { ids.insert(invoiceId) }
     }
 
     /// An issued invoice as `receivables` stores it, taken from the ledger right after an event.
