@@ -129,7 +129,7 @@ let package = Package(
         // Test helpers shared by several suites (a real unix datagram socket, as systemd holds it).
         .target(name: "CreditTestSupport", dependencies: [.product(name: "Logging", package: "swift-log")], path: "Tests/CreditTestSupport",
                 swiftSettings: strict),
-        .testTarget(name: "CreditCoreTests", dependencies: ["CreditCore"], swiftSettings: strict),
+        .testTarget(name: "CreditCoreTests", dependencies: ["CreditCore", "CreditTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "CreditKafkaTests",
             dependencies: ["CreditKafka", "CreditTestSupport", .product(name: "Logging", package: "swift-log")],
@@ -140,7 +140,7 @@ let package = Package(
             dependencies: ["CreditSystemd", "journal-probe", "CreditTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
-        .testTarget(name: "CreditStoreTests", dependencies: ["CreditStore"], swiftSettings: strict),
+        .testTarget(name: "CreditStoreTests", dependencies: ["CreditStore", "CreditTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "CreditHTTPTests",
             dependencies: [

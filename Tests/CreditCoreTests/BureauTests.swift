@@ -1,5 +1,6 @@
 import Testing
 @testable import CreditCore
+import CreditTestSupport
 
 /// The bureau connector's pure parts: breaker, back-off, budget, the endpoint's body, the CSV import.
 @Suite("Bureau")
@@ -42,18 +43,6 @@ struct BureauTests {
 
     // MARK: Back-off
 
-    /// SplitMix64: a seeded generator so runs are repeatable.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test("back-off ceilings double up to the maximum", arguments: [
         (1, Int64(500_000)), (2, 1_000_000), (3, 2_000_000), (4, 4_000_000), (5, 8_000_000), (6, 10_000_000), (40, 10_000_000),
     ])
@@ -64,7 +53,7 @@ struct BureauTests {
 
     @Test func jitteredDelaysStayWithinHalfAndAllOfTheCeiling() {
         let backoff = RetryBackoff(initial: .milliseconds(500), maximum: .seconds(10))
-        var random = SeededGenerator(state: 42)
+        var random = SplitMix64(seed: 42)
         for attempt in 1...8 {
             let ceiling = backoff.ceilingMicroseconds(attempt: attempt)
             var seen: Set<Int64> = []
@@ -75,8 +64,8 @@ struct BureauTests {
             }
             #expect(seen.count > 100, "jittered, not a constant")
         }
-        var again = SeededGenerator(state: 42)
-        var first = SeededGenerator(state: 42)
+        var again = SplitMix64(seed: 42)
+        var first = SplitMix64(seed: 42)
         #expect(backoff.delay(attempt: 3, using: &again) == backoff.delay(attempt: 3, using: &first), "the random source decides")
     }
 
@@ -254,7 +243,7 @@ struct BureauTests {
     func retries(attempt: Int, outcome: BureauResponse.Outcome, retried: Bool) {
         var policy = BureauPolicy(enabled: true)
         policy.retries = 2
-        var random = SeededGenerator(state: 7)
+        var random = SplitMix64(seed: 7)
         let delay = policy.retryDelay(afterAttempt: attempt, outcome: outcome, using: &random)
         #expect((delay != nil) == retried)
         if let delay {

@@ -1,5 +1,6 @@
 import Testing
 @testable import CreditCore
+import CreditTestSupport
 
 /// Shorthands for building collection books by hand.
 enum Book {

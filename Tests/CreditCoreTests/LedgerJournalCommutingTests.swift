@@ -1,5 +1,6 @@
 import Testing
 @testable import CreditCore
+import CreditTestSupport
 
 /// A late entry folded straight into `current` (because it commutes with the entries after it)
 /// must leave the journal exactly as a full re-fold from `base` would: every random history

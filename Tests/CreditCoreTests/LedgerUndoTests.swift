@@ -1,5 +1,6 @@
 import Testing
 @testable import CreditCore
+import CreditTestSupport
 
 /// An undo record must take an entry back exactly: every item, the totals, the credit notes and
 /// the open sets. Random histories (the commuting tests' generator, every kind of entry, ids that

@@ -1,5 +1,6 @@
 @testable import CreditCore
 import Testing
+import CreditTestSupport
 
 /// The open-invoice index, kept change by change, must equal one built afresh from the invoices,
 /// in the order payments take invoices (due date, then id byte by byte, undated last).

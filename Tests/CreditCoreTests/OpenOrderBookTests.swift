@@ -1,5 +1,6 @@
 import Testing
 @testable import CreditCore
+import CreditTestSupport
 
 /// The engine reads exposure and the held orders through `OpenOrderBook`, kept current event by
 /// event. `Harness.send` checks after every event that the book equals one built afresh and that

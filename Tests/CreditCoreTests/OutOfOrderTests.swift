@@ -1,5 +1,6 @@
 import Testing
 @testable import CreditCore
+import CreditTestSupport
 
 /// The receivables ledger must not depend on arrival order: it is the fold of the customer's
 /// events in business-time order.
@@ -170,19 +171,6 @@ struct OutOfOrderTests {
         let text = try JSONEncoderShim.encode(h.state)
         let decoded = try JSONEncoderShim.decode(CustomerState.self, from: text)
         #expect(decoded == h.state)
-    }
-}
-
-/// A small seeded generator so shuffles are reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import CreditCore
+import CreditTestSupport
 
 @Suite("Performance sanity")
 struct PerformanceTests {

@@ -1,4 +1,5 @@
 import CreditCore
+import CreditTestSupport
 import Testing
 @testable import CreditStore
 
@@ -8,23 +9,7 @@ import Testing
 /// shuffled order, are compared with a full copy of the ledger diffed item by item.
 @Suite("Collection history: the reach of a re-fold")
 struct RefoldReachTests {
-    /// A small deterministic generator (SplitMix64), so that a failure can be replayed.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func pick(_ options: [String]) -> String { options[Int(next() % UInt64(options.count))] }
-        mutating func amount() -> ConvertedAmount {
-            ConvertedAmount(DecimalAmount(mantissa: Int128(1 + next() % 40) * 500, scale: 2), currency: "EUR")
-        }
-    }
-
-    static func payload(_ random: inout Random) -> InputPayload {
+    static func payload(_ random: inout SplitMix64) -> InputPayload {
         let orders = ["O1", "O2", "O3"]
         let invoices = ["I1", "I2", "I3", "I4", "I5", "I6"]
         let payments = ["P1", "P2", "P3"]
@@ -48,7 +33,7 @@ struct RefoldReachTests {
 
     @Test(arguments: [0, LedgerJournal.rewindThreshold])
     func theReachNamesEveryInvoiceAReFoldMoved(rewindingFrom threshold: Int) {
-        var random = Random(state: UInt64(threshold) &+ 17)
+        var random = SplitMix64(seed: UInt64(threshold) &+ 17)
         let start = Timestamp(rfc3339: "2026-03-01T00:00:00Z")!
         var lateEntries = 0
         var moved = 0
@@ -86,5 +71,13 @@ struct RefoldReachTests {
         // The histories must exercise the case: late entries that moved invoices they did not name.
         #expect(lateEntries > 1_000)
         #expect(moved > 50, "only \(moved) invoices moved by re-folds")
+    }
+}
+
+/// Picks for the histories above.
+private extension SplitMix64 {
+    mutating func pick(_ options: [String]) -> String { options[Int(next() % UInt64(options.count))] }
+    mutating func amount() -> ConvertedAmount {
+        ConvertedAmount(DecimalAmount(mantissa: Int128(1 + next() % 40) * 500, scale: 2), currency: "EUR")
     }
 }

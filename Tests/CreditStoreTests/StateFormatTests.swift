@@ -2,6 +2,7 @@ import CreditCore
 import Foundation
 import Testing
 @testable import CreditStore
+import CreditTestSupport
 
 @Suite("Hand-written state format (C5 02)")
 struct StateFormatTests {
@@ -44,7 +45,7 @@ struct StateFormatTests {
 
     @Test(arguments: 0..<200)
     func roundTripsRandomStates(seed: Int) throws {
-        var random = SeededRandom(seed: UInt64(seed) &+ 1)
+        var random = SplitMix64(seed: UInt64(seed) &+ 1)
         let state = RandomState.make(&random)
         for itemsApart in [true, false] {
             let decoded = try Self.roundTrip(state, itemsApart: itemsApart)
@@ -113,7 +114,7 @@ struct StateFormatTests {
     /// other field intact and no payment date, whichever version wrote the other half.
     @Test(arguments: 0..<50)
     func readsVersionOneRows(seed: Int) throws {
-        var random = SeededRandom(seed: UInt64(seed) &+ 1)
+        var random = SplitMix64(seed: UInt64(seed) &+ 1)
         let state = RandomState.make(&random)
         let window = StateFormat.encodeWindow(state.journal, version: 1)
         #expect(window[2] == 1)
@@ -233,22 +234,9 @@ struct StateFormatTests {
     static func fields(of value: Any) -> [String] { Mirror(reflecting: value).children.compactMap(\.label) }
 }
 
-/// A small deterministic generator (SplitMix64) so that a failing seed can be re-run.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Random values for every stored field, optionals present or absent, extreme decimals included.
 enum RandomState {
-    static func make(_ r: inout SeededRandom) -> CustomerState {
+    static func make(_ r: inout SplitMix64) -> CustomerState {
         var state = CustomerState(customerId: string(&r))
         state.name = maybe(&r) { string(&$0) }
         state.temporaryLimit = maybe(&r) { TemporaryLimit(amount: decimal(&$0), expiresOn: date(&$0), setBy: string(&$0)) }
@@ -288,7 +276,7 @@ enum RandomState {
         return state
     }
 
-    static func ledger(_ r: inout SeededRandom) -> Ledger {
+    static func ledger(_ r: inout SplitMix64) -> Ledger {
         var orders: [String: LedgerOrder] = [:]
         for _ in 0..<Int.random(in: 0...5, using: &r) {
             var order = LedgerOrder(orderId: string(&r))
@@ -338,7 +326,7 @@ enum RandomState {
                       openReceivables: decimal(&r), unappliedCash: decimal(&r))
     }
 
-    static func entry(_ r: inout SeededRandom) -> LedgerEntry {
+    static func entry(_ r: inout SplitMix64) -> LedgerEntry {
         let payload: InputPayload
         switch Int.random(in: 0..<9, using: &r) {
         case 0: payload = .orderCreated(OrderCreated(orderId: string(&r), amount: converted(&r), paymentTermsDays: maybe(&r) { int(&$0) },
@@ -358,27 +346,27 @@ enum RandomState {
                            customerTermsDays: int(&r), payload: payload)
     }
 
-    static func converted(_ r: inout SeededRandom) -> ConvertedAmount {
+    static func converted(_ r: inout SplitMix64) -> ConvertedAmount {
         ConvertedAmount(amount: decimal(&r), original: decimal(&r), originalCurrency: string(&r))
     }
 
-    static func maybe<T>(_ r: inout SeededRandom, _ make: (inout SeededRandom) -> T) -> T? {
+    static func maybe<T>(_ r: inout SplitMix64, _ make: (inout SplitMix64) -> T) -> T? {
         Bool.random(using: &r) ? make(&r) : nil
     }
 
-    static func list<T>(_ r: inout SeededRandom, _ make: (inout SeededRandom) -> T) -> [T] {
+    static func list<T>(_ r: inout SplitMix64, _ make: (inout SplitMix64) -> T) -> [T] {
         (0..<Int.random(in: 0...3, using: &r)).map { _ in make(&r) }
     }
 
     /// Short ASCII, empty, or with multi-byte characters.
-    static func string(_ r: inout SeededRandom) -> String {
+    static func string(_ r: inout SplitMix64) -> String {
         let pieces = ["", "O-1", "Zoë & Co", "請求書", "a\"b\\c", "x y", String(repeating: "k", count: 200), "🙂"]
         return (0..<Int.random(in: 1...2, using: &r)).map { _ in pieces.randomElement(using: &r)! }.joined()
     }
 
     /// Small mantissas and ones past 64 bits (as large as the engine can compare: up to about
     /// 1e20, every scale up to 18), negative, trailing zeros kept.
-    static func decimal(_ r: inout SeededRandom) -> DecimalAmount {
+    static func decimal(_ r: inout SplitMix64) -> DecimalAmount {
         let mantissa: Int128
         switch Int.random(in: 0..<4, using: &r) {
         case 0: mantissa = Int128(Int.random(in: -1000...1000, using: &r))
@@ -389,14 +377,14 @@ enum RandomState {
         return DecimalAmount(mantissa: mantissa, scale: Int.random(in: 0...DecimalAmount.maxScale, using: &r))
     }
 
-    static func int(_ r: inout SeededRandom) -> Int {
+    static func int(_ r: inout SplitMix64) -> Int {
         [0, 1, -1, 30, Int.max, Int.min, Int.random(in: -100_000...100_000, using: &r)].randomElement(using: &r)!
     }
 
-    static func date(_ r: inout SeededRandom) -> LocalDate { LocalDate(daysSinceEpoch: Int.random(in: -20_000...100_000, using: &r)) }
+    static func date(_ r: inout SplitMix64) -> LocalDate { LocalDate(daysSinceEpoch: Int.random(in: -20_000...100_000, using: &r)) }
 
     /// Times between 1906 and 2223, to the microsecond (their JSON text is compared too).
-    static func timestamp(_ r: inout SeededRandom) -> Timestamp {
+    static func timestamp(_ r: inout SplitMix64) -> Timestamp {
         Timestamp(microsecondsSinceEpoch: Int64.random(in: -2_000_000_000_000_000 ... 8_000_000_000_000_000, using: &r))
     }
 }

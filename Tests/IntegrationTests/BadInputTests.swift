@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import CreditTestSupport
 
 /// Generated bad input mixed into a valid stream, through the real daemon: every bad message lands
 /// in the dead-letter topic with the code the contract gives it, every good one is applied, the
@@ -16,7 +17,7 @@ import Testing
     }
 
     /// One bad message of each kind, varied by `n` and the generator.
-    static func bad(_ n: Int, _ rng: inout SeededGenerator, valid: String) -> [Bad] {
+    static func bad(_ n: Int, _ rng: inout SplitMix64, valid: String) -> [Bad] {
         let c = "C-\(n % 7)"
         func order(_ amount: String, currency: String = "\"EUR\"", extra: String = "") -> String {
             #"{"order_id":"B-\#(n)","customer_id":"\#(c)","amount":\#(amount),"currency":\#(currency)\#(extra)}"#
@@ -61,7 +62,7 @@ import Testing
         try daemon.start()
         try await daemon.waitUntilReady()
         let topic = daemon.topics["orders"]!
-        var rng = SeededGenerator(seed: 8)
+        var rng = SplitMix64(seed: 8)
         var events = Events()
         events.source = "oms-fuzz-good"
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import CreditTestSupport
 
 /// `kill -9` at 20 random moments over a 50,000-event stream, restarting each time: the final
 /// state equals an uninterrupted run's (`creditd replay` of the same events), every expected
@@ -14,7 +15,7 @@ import Testing
     @Test func twentyKillsOverFiftyThousandEventsLoseNothingAndDoubleNothing() async throws {
         let started = ContinuousClock.now
         let seed = ProcessInfo.processInfo.environment["CREDITD_KILL_SEED"].flatMap { UInt64($0) } ?? 20_261_129
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         // The shipped policy without its scorecard: this test is about effects under kills, and
         // rescoring every event in a debug build triples its runtime; CrashAndReplayTests and
         // ScoringAndBureauTests kill and check with scoring on.

@@ -132,12 +132,11 @@ struct ConfigReader {
     /// other `CREDITD_` variables belong to the tools around the daemon (`CREDITD_ADMIN_TOKEN`).
     mutating func reportUnknownEnvironment() {
         let known = Set(consumed.map(Self.environmentName))
-        let sections = Set(consumed.compactMap { path in path.split(separator: ".", maxSplits: 1).count > 1 ? String(path.split(separator: ".")[0]) : nil })
-        let sectionPrefixes = sections.map { Self.environmentName($0) + "_" }
+        let sectionPrefixes = Set(consumed.filter { $0.contains(".") }.map { Self.environmentName(String($0.prefix { $0 != "." })) + "_" })
         for name in environment.keys.sorted() where sectionPrefixes.contains(where: name.hasPrefix) {
             if known.contains(name) || mapPrefixes.contains(where: name.hasPrefix) { continue }
-            let nearest = known.min { Self.distance($0, name) < Self.distance($1, name) }
-            let hint = nearest.map { Self.distance($0, name) <= 3 ? " (did you mean \($0)?)" : "" } ?? ""
+            let nearest = known.map { (name: $0, distance: Self.distance($0, name)) }.min { $0.distance < $1.distance }
+            let hint = nearest.map { $0.distance <= 3 ? " (did you mean \($0.name)?)" : "" } ?? ""
             problems.append("environment variable \(name) names no setting\(hint): an override is CREDITD_ and the key path in upper case with _")
         }
     }
@@ -145,8 +144,9 @@ struct ConfigReader {
     /// Edit distance, for the suggestion above; names are short.
     static func distance(_ a: String, _ b: String) -> Int {
         let a = Array(a.utf8), b = Array(b.utf8)
+        guard !a.isEmpty else { return b.count }
         var row = Array(0...b.count)
-        for i in 1...max(a.count, 1) where !a.isEmpty {
+        for i in 1...a.count {
             var previous = row[0]
             row[0] = i
             for j in stride(from: 1, through: b.count, by: 1) {
@@ -155,6 +155,6 @@ struct ConfigReader {
                 previous = current
             }
         }
-        return a.isEmpty ? b.count : row[b.count]
+        return row[b.count]
     }
 }

@@ -61,20 +61,31 @@ public enum CollectionHistory {
 
     /// Invoices an event can have changed (what it names, and what a payment was applied to).
     public static func touchedInvoices(_ payload: InputPayload, ledger: Ledger) -> Set<String> {
+        var ids: Set<String> = []
+        insertTouched(payload, ledger: ledger, waiting: false, into: &ids)
+        return ids
+    }
+
+    /// What `touchedInvoices` names, into one set; `waiting` adds the invoices a payment waits on
+    /// (not issued yet, so not rows of their own, but a re-fold may issue them).
+    private static func insertTouched(_ payload: InputPayload, ledger: Ledger, waiting: Bool, into ids: inout Set<String>) {
+        let paymentId: String
         switch payload {
-        case .shipmentShipped(let event): return [event.invoiceId]
-        case .shipmentReturned(let event): return [event.invoiceId]
-        case .disputeOpened(let event): return [event.invoiceId]
-        case .disputeResolved(let event): return [event.invoiceId]
+        case .shipmentShipped(let event): ids.insert(event.invoiceId); return
+        case .shipmentReturned(let event): ids.insert(event.invoiceId); return
+        case .disputeOpened(let event): ids.insert(event.invoiceId); return
+        case .disputeResolved(let event): ids.insert(event.invoiceId); return
         case .paymentReceived(let event):
-            var ids = Set(event.allocations.map(\.invoiceId))
-            for application in ledger.payments[event.paymentId]?.applications ?? [] { ids.insert(application.invoiceId) }
-            return ids
+            for allocation in event.allocations { ids.insert(allocation.invoiceId) }
+            paymentId = event.paymentId
         case .paymentReversed(let event):
-            return Set((ledger.payments[event.paymentId]?.applications ?? []).map(\.invoiceId))
+            paymentId = event.paymentId
         case .orderCreated, .orderAmended, .orderCancelled:
-            return []
+            return
         }
+        guard let payment = ledger.payments[paymentId] else { return }
+        for application in payment.applications { ids.insert(application.invoiceId) }
+        if waiting { for invoiceId in payment.pendingInvoiceIds { ids.insert(invoiceId) } }
     }
 
     /// The invoices a late event's re-fold can change besides its own: those that the entries
@@ -85,31 +96,11 @@ public enum CollectionHistory {
     /// event made every write to its dictionaries copy them whole.
     public static func refoldReach(after time: Timestamp, journal: LedgerJournal) -> Set<String> {
         var ids: Set<String> = []
-        let ledger = journal.current
         for entry in journal.entries.reversed() {
             guard entry.key.time > time else { break }
-            switch entry.payload {
-            case .shipmentShipped(let event): ids.insert(event.invoiceId)
-            case .shipmentReturned(let event): ids.insert(event.invoiceId)
-            case .disputeOpened(let event): ids.insert(event.invoiceId)
-            case .disputeResolved(let event): ids.insert(event.invoiceId)
-            case .paymentReceived(let event):
-                for allocation in event.allocations { ids.insert(allocation.invoiceId) }
-                insertPaid(by: event.paymentId, ledger: ledger, into: &ids)
-            case .paymentReversed(let event):
-                insertPaid(by: event.paymentId, ledger: ledger, into: &ids)
-            case .orderCreated, .orderAmended, .orderCancelled:
-                continue
-            }
+            insertTouched(entry.payload, ledger: journal.current, waiting: true, into: &ids)
         }
         return ids
-    }
-
-    /// The invoices a payment paid or waits on (one payment's entries in a window share them).
-    private static func insertPaid(by paymentId: String, ledger: Ledger, into ids: inout Set<String>) {
-        guard let payment = ledger.payments[paymentId] else { return }
-        for application in payment.applications { ids.insert(application.invoiceId) }
-        for invoiceId in payment.pendingInvoiceIds { ids.insert(invoiceId) }
     }
 
     /// An issued invoice as `receivables` stores it, taken from the ledger right after an event.

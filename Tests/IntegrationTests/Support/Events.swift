@@ -1,4 +1,5 @@
 import Foundation
+import CreditTestSupport
 
 /// Builds input CloudEvents as JSON lines, the way an order-management system would publish them.
 struct Events {
@@ -57,7 +58,7 @@ struct Events {
     /// A deterministic mixed stream over `customers` customers: orders, shipments of them, payments
     /// of the invoices, some late, some over the limit.
     static func stream(count: Int, customers: Int, seed: UInt64) -> [String] {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var events = Events()
         var lines: [String] = []
         var openOrders: [(customer: String, order: String, amount: Int)] = []
@@ -91,15 +92,3 @@ struct Events {
     }
 }
 
-/// SplitMix64: a small seeded generator so streams are the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
