@@ -41,8 +41,7 @@ struct AuditCommand: ParsableCommand {
             let filter = try AuditCommand.filter(customer: customer, since: since)
             let entries = try database.read { db in try AuditLog.entries(db, filter, limit: limit) }
             if options.json {
-                print(AuditExport.render(entries, as: .jsonl), terminator: "")
-                return
+                return printJSON(AuditExport.document(entries))
             }
             print(AuditExport.table(entries), terminator: "")
             print("\(entries.count) audit entries")

@@ -61,6 +61,28 @@ import Testing
         }
     }
 
+    @Test func showAsJSONIsOneDocumentWithTheBodyParsed() throws {
+        let (db, dir, entries) = try sealed()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let text = AuditExport.document(try db.read { try AuditLog.entries($0) }).serialized()
+        let document = try JSONParser.parse(text).get()
+        guard case .array(let shown)? = document["entries"] else {
+            Issue.record("no entries array in \(String(decoding: text, as: UTF8.self))")
+            return
+        }
+        #expect(shown.count == entries.count)
+        for (object, entry) in zip(shown, entries) {
+            #expect(object["sequence"] == .number(String(entry.sequence)))
+            #expect(object["actor"] == .string(entry.actor))
+            #expect(object["hash"] == .string(entry.hash))
+            #expect(object["body"] == entry.bodyValue)
+            #expect(object["body"]?["reasons"] != nil)
+        }
+        #expect(shown[1]["body"]?["inputs"]?["note"] == .string("tab\there, bell\u{07}, slash / back\\slash, € ✓"))
+        // No entries is still one document.
+        #expect(AuditExport.document([]).serialized() == Array(#"{"entries":[]}"#.utf8))
+    }
+
     @Test func theTableIsOneLinePerEntryWithReasons() throws {
         let (db, dir, entries) = try sealed()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -132,13 +132,15 @@ import Testing
         // Every change is in the audit trail with who did it and why, and the chain verifies.
         let audit = try daemon.creditctl(["audit", "show", "--customer", "C-OP", "--json"])
         #expect(audit.status == 0, "\(audit.stderr)")
-        let entries = audit.stdout.split(separator: "\n").compactMap {
-            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
-        }
+        let document = try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any]
+        let entries = try #require(document?["entries"] as? [[String: Any]])
         let byAlice = entries.filter { $0["actor"] as? String == "alice" }
         #expect(Set(byAlice.compactMap { $0["kind"] as? String })
             .isSuperset(of: ["order.released", "limit.changed", "customer.blocked", "customer.unblocked"]))
-        #expect(byAlice.contains { ($0["body"] as? String ?? "").contains("CFO approved, prepayment received") })
+        #expect(byAlice.contains { entry in
+            guard let body = entry["body"] as? [String: Any], let text = try? JSONSerialization.data(withJSONObject: body) else { return false }
+            return String(decoding: text, as: UTF8.self).contains("CFO approved, prepayment received")
+        })
         let verify = try daemon.creditctl(["audit", "verify"])
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
     }

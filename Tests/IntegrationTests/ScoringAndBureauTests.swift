@@ -198,9 +198,8 @@ import Testing
 
     func auditEntries(_ daemon: TestDaemon, customer: String) throws -> [[String: Any]] {
         let shown = try run(TestDaemon.creditctl, ["audit", "show", "--customer", customer, "--json", "--database", daemon.databasePath])
-        return shown.stdout.split(separator: "\n").compactMap {
-            (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
-        }
+        let document = try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any]
+        return try #require(document?["entries"] as? [[String: Any]], "\(shown.stdout)\(shown.stderr)")
     }
 
     @Test func bureauImportRescoreAndReviewThroughCreditctl() async throws {
@@ -284,7 +283,7 @@ import Testing
         #expect(actions.allSatisfy { ($0["actor"] as? String) == "alice" })
         // Each with its reason or note and the figures at that moment (credit-model.md, audit trail).
         let reviewed = try #require(actions.last)
-        let reviewBody = (try? JSONSerialization.jsonObject(with: Data((reviewed["body"] as? String ?? "").utf8))) as? [String: Any] ?? [:]
+        let reviewBody = reviewed["body"] as? [String: Any] ?? [:]
         #expect((reviewBody["reasons"] as? [String])?.first?.contains("annual review: financials fine") == true, "\(reviewed)")
         let inputs = reviewBody["inputs"] as? [String: Any] ?? [:]
         #expect(inputs["exposure"] != nil && inputs["credit_limit"] as? String == "35000.00" && inputs["risk_class"] as? String == "B", "\(reviewBody)")

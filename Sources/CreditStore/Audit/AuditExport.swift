@@ -47,6 +47,30 @@ public enum AuditExport {
         return object.jsonText
     }
 
+    // MARK: - One document (`audit show --json`)
+
+    /// The entries as one JSON document, `{"entries": [...]}`, as the other `--json` outputs are
+    /// one document. Each entry has the export's members, but `body` parsed into its object so a
+    /// script can read the figures without parsing twice; `audit export` keeps the exact text
+    /// the hash covers.
+    public static func document(_ entries: [AuditEntry]) -> JSONValue {
+        .object([JSONMember("entries", .array(entries.map { entry in
+            .object([
+                JSONMember("sequence", .number(String(entry.sequence))),
+                JSONMember("time", .string(entry.storedTime)),
+                JSONMember("customer_id", .string(entry.customerId)),
+                JSONMember("kind", .string(entry.kind.rawValue)),
+                JSONMember("actor", .string(entry.actor)),
+                JSONMember("causation_id", .string(entry.causationId)),
+                JSONMember("policy_version", .string(entry.policyVersion)),
+                // Only an altered row holds a body that is not JSON: shown as its text.
+                JSONMember("body", entry.bodyValue ?? .string(entry.body)),
+                JSONMember("prev_hash", .string(entry.previousHash)),
+                JSONMember("hash", .string(entry.hash)),
+            ])
+        }))])
+    }
+
     // MARK: - CSV (RFC 4180)
 
     /// The header line, CRLF-terminated.
