@@ -158,6 +158,39 @@ struct EventDecoderTests {
         #expect(a.canonicalHash != respelled.canonicalHash)
     }
 
+    /// "é" as one scalar (NFC) and as "e" + a combining acute (NFD): equal as Swift strings,
+    /// different as bytes in SQLite and Kafka keys. Ids in another form than NFC are refused;
+    /// free text (a reason) and NFC ids, ASCII or not, are taken as sent.
+    @Test func idsMustBeInNormalFormC() throws {
+        let nfc = "Caf\u{E9}", nfd = "Cafe\u{301}"
+        #expect(nfc == nfd && Array(nfc.utf8) != Array(nfd.utf8))
+        func order(customer: String, id: String = "e-1", source: String = "oms-eu-1") -> String {
+            Self.envelope(data: #"{"order_id":"O-1","customer_id":"\#(customer)","amount":"1.00","currency":"EUR"}"#)
+                .replacingFirst(#""id":"e-1""#, with: #""id":"\#(id)""#)
+                .replacingFirst(#""source":"oms-eu-1""#, with: #""source":"\#(source)""#)
+        }
+        let accepted = try decode(order(customer: nfc, id: "e-\(nfc)", source: "oms-\(nfc)")).get().event
+        #expect(Array(accepted.customerId.utf8) == Array(nfc.utf8))
+        #expect(Array(accepted.id.utf8) == Array("e-\(nfc)".utf8))
+        for (text, code, detail) in [
+            (order(customer: nfd), DeadLetterCode.invalidField, "data.customer_id"),
+            (order(customer: nfc, id: "e-\(nfd)"), .invalidEnvelope, "id"),
+            (order(customer: nfc, source: "oms-\(nfd)"), .invalidEnvelope, "source"),
+            (Self.envelope(type: "payment.received",
+                           data: #"{"payment_id":"P-1","customer_id":"C-1","amount":"1.00","currency":"EUR","allocations":[{"invoice_id":"\#(nfd)","amount":"1.00"}]}"#),
+             .invalidField, "data.allocations[0].invoice_id"),
+        ] {
+            let result = decode(text)
+            #expect(result.failureCode == code, "\(result)")
+            if case .failure(let error) = result {
+                #expect(error.detail.hasPrefix(detail) && error.detail.contains("normal form C"), "\(error.detail)")
+            }
+        }
+        // A reversal's reason is text, not an id.
+        let reversal = Self.envelope(type: "payment.reversed", data: #"{"payment_id":"P-1","customer_id":"C-1","reason":"\#(nfd)"}"#)
+        #expect(try decode(reversal).get().event.type == .paymentReversed)
+    }
+
     @Test func everyCodeIsTheContractsString() {
         #expect(DeadLetterCode.allCases.map(\.rawValue) == [
             "too_large", "invalid_json", "invalid_envelope", "unknown_type", "missing_field", "invalid_field",

@@ -100,7 +100,7 @@ struct DataReader {
             try requireFields(["payment_id", "customer_id", "reason"])
             let paymentId = try identifier("payment_id")
             let customerId = try identifier("customer_id")
-            let reason = try identifier("reason")
+            let reason = try requiredText("reason")
             try checkSubject(customerId)
             return (customerId, .paymentReversed(PaymentReversed(paymentId: paymentId, reason: reason)))
 
@@ -156,12 +156,25 @@ struct DataReader {
 
     // MARK: - invalid_field
 
-    /// A required, non-empty string.
+    /// A required, non-empty id in Unicode NFC (`NormalForm`).
     func identifier(_ key: String) throws(EventError) -> String {
         try DataReader.identifier(key, in: members, path: "data.\(key)")
     }
 
     static func identifier(_ key: String, in members: [JSONMember], path: String) throws(EventError) -> String {
+        let text = try requiredText(key, in: members, path: path)
+        guard NormalForm.isNFC(text) else {
+            throw EventError(code: .invalidField, detail: "\(path) \(EventError.quote(text)) is not in Unicode normal form C (NFC); send ids in NFC")
+        }
+        return text
+    }
+
+    /// A required, non-empty string (free text, in any normal form).
+    func requiredText(_ key: String) throws(EventError) -> String {
+        try DataReader.requiredText(key, in: members, path: "data.\(key)")
+    }
+
+    static func requiredText(_ key: String, in members: [JSONMember], path: String) throws(EventError) -> String {
         guard let value = lookup(key, in: members) else {
             throw EventError(code: .missingField, detail: "\(path) is missing")
         }

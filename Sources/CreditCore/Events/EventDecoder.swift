@@ -80,6 +80,11 @@ public struct EventDecoder: Sendable {
         }
         let id = try envelopeString("id")
         let source = try envelopeString("source")
+        // Together the dedup key: compared as bytes in SQLite, by canonical equivalence in memory.
+        guard NormalForm.isNFC(id), NormalForm.isNFC(source) else {
+            let (key, text) = NormalForm.isNFC(id) ? ("source", source) : ("id", id)
+            throw EventError(code: .invalidEnvelope, detail: "\(key) \(EventError.quote(text)) is not in Unicode normal form C (NFC); send ids in NFC")
+        }
         // A URI-reference never holds one; creditd's own causes are marked with one (`Cause`).
         guard !source.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
             throw EventError(code: .invalidEnvelope, detail: "source \(EventError.quote(source)) must not contain control characters")
