@@ -40,9 +40,11 @@ struct CheckConfig: ParsableCommand {
     func run() throws {
         var problems: [String] = []
         var policyFile: String?
+        var databasePath: String?
         do {
             let loaded = try DaemonConfig.load(file: config)
             policyFile = loaded.policyFile
+            databasePath = loaded.databasePath
             if let tokenFile = loaded.adminTokenFile, !FileManager.default.isReadableFile(atPath: tokenFile) {
                 // Not a problem of the file's content: under systemd the credential exists only
                 // inside the service. `creditd run` refuses to start without it.
@@ -61,6 +63,11 @@ struct CheckConfig: ParsableCommand {
         if let policyFile {
             do {
                 let policy = try PolicyLoader.load(file: policyFile)
+                if let databasePath {
+                    let checked = BatchProcessor.databaseProblems(databasePath, policy: policy, policyFile: policyFile)
+                    problems += checked.problems
+                    for note in checked.notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
+                }
                 if problems.isEmpty {
                     print("\(config): ok (policy \(policyFile) version \(policy.version), currency \(policy.currency))")
                 }

@@ -24,9 +24,19 @@ struct Run: AsyncParsableCommand {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(2)
         }
-        let level = logLevel.flatMap(Logger.Level.init(rawValue:))
-            ?? ProcessInfo.processInfo.environment["CREDITD_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
-            ?? .info
+        let level: Logger.Level
+        switch (logLevel, ProcessInfo.processInfo.environment["CREDITD_LOG_LEVEL"]) {
+        case (let text?, _), (nil, let text?):
+            guard let parsed = Logger.Level(rawValue: text) else {
+                let source = logLevel != nil ? "--log-level" : "CREDITD_LOG_LEVEL"
+                let names = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+                FileHandle.standardError.write(Data("creditd: \(source): unknown log level \(text); use one of \(names)\n".utf8))
+                throw ExitCode(2)
+            }
+            level = parsed
+        case (nil, nil):
+            level = .info
+        }
         CreditLogging.bootstrap(level: level)
         let logger = Logger(label: "creditd")
         logger.info("allocator set up", metadata: ["malloc": "\(AllocatorTuning.summary)"])

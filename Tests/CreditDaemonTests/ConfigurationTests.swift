@@ -99,6 +99,23 @@ import Testing
         }
     }
 
+    /// An output topic that is also an input topic would feed creditd its own outputs (a dead
+    /// letter dead-lettered again, for ever). Inputs may share a topic, and so may outputs.
+    @Test func anOutputTopicMustNotBeAnInputTopic() throws {
+        let shared = try parse("kafka: {topics: {orders: in, shipments: in, payments: in, decisions: out, dunning: out, alerts: out}}")
+        #expect(shared.topics.inputs == ["in"])
+        do {
+            _ = try parse("kafka: {topics: {orders: in, shipments: in, payments: pay, alerts: pay}}",
+                          environment: ["CREDITD_KAFKA_TOPICS_DEAD_LETTER": "in"])
+            Issue.record("an output on an input topic must be refused")
+        } catch let error as DaemonConfig.Problems {
+            #expect(error.problems == [
+                "kafka.topics.alerts: pay is also the input topic kafka.topics.payments; creditd would consume its own output: give it a topic of its own",
+                "kafka.topics.dead_letter: in is also the input topic kafka.topics.orders; creditd would consume its own output: give it a topic of its own (set by CREDITD_KAFKA_TOPICS_DEAD_LETTER)",
+            ])
+        }
+    }
+
     /// A key the reader would not find is never taken for a default in silence: a flat dotted
     /// key, a plain value where a section belongs, an empty override.
     @Test func keysTheReaderCannotFindAreProblems() throws {

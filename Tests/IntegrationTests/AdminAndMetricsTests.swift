@@ -59,7 +59,10 @@ import Testing
         let reasons = (after.last?.data["reasons"] as? [[String: Any]])?.compactMap { $0["code"] as? String }
         #expect(after.last?.type == "credit.order.held")
         #expect(reasons == ["CUSTOMER_BLOCKED"])
-        #expect(daemon.log.contains("operator action applied"))
+        // Each action on one customer is in that customer's story with who did it.
+        let applied = daemon.log.split(separator: "\n").filter { $0.contains("operator action applied") }
+        #expect(applied.count >= 3, "\(applied)")
+        #expect(applied.allSatisfy { $0.contains(" customer_id=C-OP") && $0.contains(" by=alice") }, "\(applied)")
 
         // Clearing the operator's limit: the policy default applies again, published and audited.
         let clear = try daemon.creditctl(base: base, ["limit", "clear", "C-OP", "--reason", "back to the policy default"])

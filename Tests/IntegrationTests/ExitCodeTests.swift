@@ -43,6 +43,25 @@ import Testing
         #expect(result.stderr.contains("\(policy): currency"), "\(result.stderr)")
     }
 
+    /// A misspelt log level is bad usage, not a silent `info`, from the flag or the environment.
+    @Test func anUnknownLogLevelExitsTwo() throws {
+        let fixture = try ReplayFixture("exit-level")
+        defer { fixture.remove() }
+        try """
+            database: {path: \(fixture.folder.path)/live.sqlite}
+            http: {admin_token_file: null}
+            policy: {file: \(repositoryRoot)/config/policy.yaml}
+
+            """.write(toFile: fixture.config, atomically: true, encoding: .utf8)
+        let flag = try run(TestDaemon.creditd, ["run", "--config", fixture.config, "--log-level", "verbose"], environment: [:])
+        #expect(flag.status == 2, "\(flag.stderr)")
+        #expect(flag.stderr.contains("--log-level: unknown log level verbose") && flag.stderr.contains("debug"), "\(flag.stderr)")
+        let variable = try run(TestDaemon.creditd, ["run", "--config", fixture.config], environment: ["CREDITD_LOG_LEVEL": "loud"])
+        #expect(variable.status == 2, "\(variable.stderr)")
+        #expect(variable.stderr.contains("CREDITD_LOG_LEVEL: unknown log level loud"), "\(variable.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "\(fixture.folder.path)/live.sqlite"), "refused before the database is opened")
+    }
+
     /// What only `run` can find out about the configuration is still a configuration error: an
     /// admin token file it cannot read (check-config, run outside the service, notes it only).
     @Test func runWithAnUnreadableTokenFileExitsTwo() throws {
@@ -131,7 +150,8 @@ import Testing
     }
 
     /// A database's amounts are in the credit currency they were decided in: `run` under a
-    /// policy in another one is a configuration error, found before anything is read.
+    /// policy in another one is a configuration error, found before anything is read, and
+    /// `check-config` finds it first (an operator checks before a restart).
     @Test func runWithAPolicyInAnotherCurrencyExitsTwo() throws {
         let fixture = try ReplayFixture("exit-currency")
         defer { fixture.remove() }
@@ -149,7 +169,21 @@ import Testing
             policy: {file: \(policy)}
 
             """.write(toFile: fixture.config, atomically: true, encoding: .utf8)
-        #expect(try run(TestDaemon.creditd, ["check-config", "--config", fixture.config], environment: [:]).status == 0, "a valid policy")
+        let checked = try run(TestDaemon.creditd, ["check-config", "--config", fixture.config], environment: [:])
+        #expect(checked.status == 2, "\(checked.stdout)\(checked.stderr)")
+        #expect(checked.stderr.contains("usd.yaml: currency: the policy's currency USD differs from EUR") && checked.stderr.contains(database),
+                "\(checked.stderr)")
+        // The same policy on a new database is fine: nothing is recorded in another currency yet.
+        let fresh = fixture.folder.appendingPathComponent("fresh.yaml").path
+        try """
+            database: {path: \(fixture.folder.path)/new.sqlite}
+            http: {admin_token_file: null}
+            policy: {file: \(policy)}
+
+            """.write(toFile: fresh, atomically: true, encoding: .utf8)
+        let freshCheck = try run(TestDaemon.creditd, ["check-config", "--config", fresh], environment: [:])
+        #expect(freshCheck.status == 0, "\(freshCheck.stderr)")
+        #expect(freshCheck.stdout.contains("ok (policy"), "\(freshCheck.stdout)")
         let started = try run(TestDaemon.creditd, ["run", "--config", fixture.config], environment: [:])
         #expect(started.status == 2, "\(started.stderr)")
         #expect(started.stderr.contains("currency USD differs from EUR") && started.stderr.contains(database), "\(started.stderr)")

@@ -97,6 +97,15 @@ public struct DaemonConfig: Sendable, Equatable {
         config.topics.dunning = reader.string("kafka.topics.dunning") ?? config.topics.dunning
         config.topics.alerts = reader.string("kafka.topics.alerts") ?? config.topics.alerts
         config.topics.deadLetter = reader.string("kafka.topics.dead_letter") ?? config.topics.deadLetter
+        // An output on an input topic would come back as input: decisions as malformed events,
+        // dead letters dead-lettered again, for ever.
+        for (key, topic) in [("decisions", config.topics.decisions), ("dunning", config.topics.dunning),
+                             ("alerts", config.topics.alerts), ("dead_letter", config.topics.deadLetter)] {
+            if let input = [("orders", config.topics.orders), ("shipments", config.topics.shipments),
+                            ("payments", config.topics.payments)].first(where: { $0.1 == topic }) {
+                reader.problem("kafka.topics.\(key)", "\(topic) is also the input topic kafka.topics.\(input.0); creditd would consume its own output: give it a topic of its own")
+            }
+        }
         config.maxMessageBytes = reader.int("kafka.max_message_bytes", range: 1024...100_000_000) ?? config.maxMessageBytes
         config.batchMaxMessages = reader.int("kafka.batch_max_messages", range: 1...100_000) ?? config.batchMaxMessages
         config.alignWaitMs = reader.int("kafka.align_wait_ms", range: 0...60_000) ?? config.alignWaitMs

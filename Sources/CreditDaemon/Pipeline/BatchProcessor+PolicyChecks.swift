@@ -23,13 +23,41 @@ extension BatchProcessor {
     /// The refusal for `policy` when its credit currency differs from the recorded policy's and
     /// the database holds customers; nil when the policy may come into force.
     public func currencyChange(to policy: Policy) throws -> CreditCurrencyChanged? {
-        try database.read { db in
-            guard let recorded = try Self.recordedCurrency(db), recorded != policy.currency.code else { return nil }
-            let customers = try Int.fetchOne(db, sql: "SELECT count(*) FROM customers") ?? 0
-            guard customers > 0 else { return nil }
-            return CreditCurrencyChanged(recorded: recorded, proposed: policy.currency.code, customers: customers,
-                                         databasePath: config.databasePath)
+        try database.read { db in try Self.currencyChange(db, to: policy, databasePath: config.databasePath) }
+    }
+
+    /// The same question for `creditd check-config`, on the database file read-only: nil when
+    /// there is no file yet (nothing recorded, any currency may come into force).
+    public static func currencyChange(databasePath: String, to policy: Policy) throws -> CreditCurrencyChanged? {
+        guard FileManager.default.fileExists(atPath: databasePath) else { return nil }
+        let database = try CreditDatabase(readOnlyPath: databasePath)
+        return try database.read { db in try currencyChange(db, to: policy, databasePath: databasePath) }
+    }
+
+    /// What `creditd run` would refuse in the database a configuration names, for `check-config`:
+    /// a policy whose credit currency is not the one the stored customers are kept in. A file or
+    /// folder this user cannot see gives a note, not a problem: under systemd the service
+    /// creates and owns it.
+    public static func databaseProblems(_ path: String, policy: Policy, policyFile: String) -> (problems: [String], notes: [String]) {
+        let folder = (path as NSString).deletingLastPathComponent
+        guard FileManager.default.fileExists(atPath: path) else {
+            guard !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) else { return ([], []) }
+            return ([], ["database.path \(path): the folder \(folder) does not exist here; `creditd run` needs it (StateDirectory= creates it under systemd)"])
         }
+        do {
+            guard let refusal = try currencyChange(databasePath: path, to: policy) else { return ([], []) }
+            return (["\(policyFile): currency: \(refusal)"], [])
+        } catch {
+            return ([], ["database.path \(path) cannot be read here (\(error)); its currency was not checked"])
+        }
+    }
+
+    static func currencyChange(_ db: Database, to policy: Policy, databasePath: String) throws -> CreditCurrencyChanged? {
+        guard let recorded = try recordedCurrency(db), recorded != policy.currency.code else { return nil }
+        let customers = try Int.fetchOne(db, sql: "SELECT count(*) FROM customers") ?? 0
+        guard customers > 0 else { return nil }
+        return CreditCurrencyChanged(recorded: recorded, proposed: policy.currency.code, customers: customers,
+                                     databasePath: databasePath)
     }
 
     /// True when `source` differs from the policy text recorded last but carries the same

@@ -76,11 +76,15 @@ struct DaemonAdmin: AdminBackend {
                 return .failure(AdminError(status: failure.status, code: failure.code, message: failure.message))
             case .success(let (outputs, customers)):
                 doorbell.ring()
-                logger.notice("operator action applied", metadata: [
+                let ids = customers.compactMap { $0["customer_id"]?.stringValue }
+                var metadata: Logger.Metadata = [
                     "action": "\(command.name)", "by": "\(by)", "reason": "\(reason)", "request_id": "\(requestId)",
-                    // Not `customer_id`: a journal search by one customer finds the entries below.
-                    "customers": "\(customers.compactMap { $0["customer_id"]?.stringValue }.prefix(5).joined(separator: ","))",
-                    "decisions": "\(outputs.map(\.type.rawValue).joined(separator: ","))"])
+                    "customers": "\(ids.prefix(5).joined(separator: ","))",
+                    "decisions": "\(outputs.map(\.type.rawValue).joined(separator: ","))"]
+                // An action on one customer is part of its story (`journalctl CUSTOMER_ID=`), even one
+                // that published nothing (a review without a hold, a rescore that moved nothing).
+                if ids.count == 1 { metadata["customer_id"] = "\(ids[0])" }
+                logger.notice("operator action applied", metadata: metadata)
                 DecisionLog(logger: logger).record(outputs)
                 for output in outputs { metrics?.decision(type: output.type.rawValue) }
                 var members = [
