@@ -60,7 +60,12 @@ public final class CreditDatabase: Sendable {
             try pool.read { db in try Self.refuseNewerSchema(db, path: path, program: "creditd") }
             try Schema.migrator.migrate(pool)
             writer = pool
-            checkpointer = checkpoints == .automatic ? nil : try Checkpointer(path: path, synchronous: synchronous)
+            if case .background(let pages) = checkpoints {
+                // Twice the writer's fallback: the WAL got there only if the fallback kept missing.
+                checkpointer = try Checkpointer(path: path, synchronous: synchronous, restartAbovePages: 2 * max(pages, 1))
+            } else {
+                checkpointer = nil
+            }
         } catch let error as StoreError {
             throw error
         } catch {
