@@ -224,7 +224,15 @@ struct OrderLifecycleTests {
         h.ship("O-1", invoice: "I-1", "100.00", at: "2026-11-01T10:00:00Z")
         #expect(h.state.ledger.invoices["I-1"]?.dueDate == LocalDate("2026-12-16"))
         var blocked = Harness(customerId: "C-2", policy: policy)
-        #expect(blocked.order("O-1", "1.00").types.first == "credit.order.held")
+        // The seed's block is announced with the customer's first event, then decides it.
+        let first = blocked.order("O-1", "1.00")
+        #expect(Array(first.types.prefix(2)) == ["credit.customer.blocked", "credit.order.held"])
+        guard case .array(let reasons)? = first.data(.customerBlocked)?["reasons"] else {
+            Issue.record("no block reasons in \(first)")
+            return
+        }
+        #expect(reasons.first?["code"] == .string("OPERATOR_BLOCK"))
+        #expect(!blocked.order("O-2", "1.00").types.contains("credit.customer.blocked"), "announced once")
     }
 
     @Test func reseedRespectsOperatorChanges() {
@@ -300,6 +308,57 @@ struct OrderLifecycleTests {
         policy.customers.overrides = [CustomerOverride(customerId: "C-1", limit: DecimalAmount("90000.00"))]
         #expect(CreditEngine.applyOverrides(&h.state, cause: cause, context: DecisionContext(policy: policy, now: context.now, instance: "t", arrivalSequence: 0)).isEmpty)
         #expect(h.state.permanentLimit == DecimalAmount("7000.00"))
+    }
+
+    /// A reload that relaxes the check itself, not the limit: the held order is released at
+    /// once, under the policy's cause, without waiting for the customer's next event.
+    @Test func aReloadThatRelaxesTheCheckReleasesHeldOrders() {
+        var policy = Fixtures.policy()
+        policy.creditCheck.maxOrderValue = ["default": DecimalAmount("1000.00")]
+        var h = Harness(policy: policy)
+        #expect(h.order("O-1", "5000.00").types.first == "credit.order.held")
+        let cause = Cause.policy(version: "2", change: 1)
+        let context = DecisionContext(policy: policy, now: Fixtures.time("2026-11-05T00:00:00Z"), instance: "t", arrivalSequence: 0)
+        #expect(CreditEngine.recheckUnderReloadedPolicy(&h.state, cause: cause, context: context).isEmpty, "the same rules cure nothing")
+
+        policy.version = "2"
+        policy.creditCheck.maxOrderValue = [:]
+        let relaxed = DecisionContext(policy: policy, now: context.now, instance: "t", arrivalSequence: 0)
+        let outputs = CreditEngine.recheckUnderReloadedPolicy(&h.state, cause: cause, context: relaxed)
+        #expect(outputs.types == ["credit.order.released"])
+        #expect(outputs.allSatisfy { $0.causationId == "policy:2" })
+        #expect(h.state.orderDecisions["O-1"]?.status == .released)
+        // Its own cause beside the reload's: no id meets one `applyOverrides` gives under `cause`.
+        var twin = Harness(policy: policy)
+        twin.state.permanentLimit = DecimalAmount("1.00")
+        let seeded = CreditEngine.applyOverrides(&twin.state, cause: cause, context: relaxed)
+        #expect(Set(seeded.map(\.id)).isDisjoint(with: outputs.map(\.id)))
+    }
+
+    /// A change that releases orders or moves the limit rescores the customer, as an event does:
+    /// utilization is a scoring factor. An operator's unblock, and a seed's new limit at a reload.
+    @Test func releasesAndSeededLimitsRescore() throws {
+        var policy = ScoringFixtures.policy(factors: [ScoringFixtures.factor(.utilization, [("50", 100), ("80", 75), ("100", 40), (nil, 0)])])
+        policy.customers.overrides = [CustomerOverride(customerId: "C-1", blocked: true)]
+        let context = DecisionContext(policy: policy, now: Fixtures.time("2026-11-02T00:00:00Z"), instance: "t", arrivalSequence: 0)
+        var h = Harness(policy: policy)
+        #expect(h.order("O-1", "9000.00").types.contains("credit.order.held"))
+        let before = h.state.riskClass
+        let unblocked = try CreditEngine.setBlocked(false, reason: "paid in advance", by: "maria", requestId: "r1", in: &h.state, context: context).get()
+        // The release, its utilization alerts, then the score it moved (and the class's fall).
+        #expect(Array(unblocked.types.prefix(2)) == ["credit.customer.unblocked", "credit.order.released"], "\(unblocked.types)")
+        #expect(unblocked.types.firstIndex(of: "credit.score.changed").map { $0 > 1 } == true, "\(unblocked.types)")
+        #expect(h.state.riskClass != before, "90 % utilization after the release")
+        #expect(h.state.riskClass == "D")
+
+        // The seed raises the limit tenfold: utilization falls to 9 %, the class with it.
+        policy.version = "2"
+        policy.customers.overrides = [CustomerOverride(customerId: "C-1", limit: DecimalAmount("100000.00"))]
+        let reloaded = CreditEngine.applyOverrides(&h.state, cause: .policy(version: "2", change: 1),
+                                                   context: DecisionContext(policy: policy, now: context.now, instance: "t", arrivalSequence: 0))
+        #expect(reloaded.types.first == "credit.limit.changed")
+        #expect(reloaded.types.contains("credit.score.changed"), "\(reloaded.types)")
+        #expect(h.state.riskClass == "A")
     }
 
     @Test func cancellationBeforeTheOrderArrivesTakesEffectWhenItDoes() {

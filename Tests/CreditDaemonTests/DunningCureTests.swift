@@ -77,4 +77,20 @@ struct DunningCureTests {
         }
         #expect(rows == ["160000.00 2026-01-01T10:00:00Z 2026-01-10T10:00:00Z auto"], "\(rows)")
     }
+    /// The value a hold keeps from shipping is the order's open amount: of an order partly
+    /// shipped and then raised past the limit, only what is left to ship.
+    @Test func aHoldIsWorthWhatIsLeftToShip() throws {
+        var fixture = try EventClockFixture()
+        defer { fixture.remove() }
+        let processor = fixture.processor
+        fixture.add("order.created", "o", "2026-01-01T10:00:00Z", #"{"order_id":"O-P","customer_id":"C-1","amount":"1000.00","currency":"EUR"}"#)
+        fixture.add("shipment.shipped", "s", "2026-01-02T10:00:00Z",
+                    #"{"shipment_id":"S-P","order_id":"O-P","customer_id":"C-1","invoice_id":"I-P","amount":"800.00","currency":"EUR"}"#)
+        fixture.add("order.amended", "a", "2026-01-03T10:00:00Z", #"{"order_id":"O-P","customer_id":"C-1","amount":"200000.00","currency":"EUR"}"#)
+        let outcome = try processor.process(fixture.messages, wallNow: Timestamp(microsecondsSinceEpoch: 0))
+        let held = try #require(outcome.outputs.first { $0.type == .orderHeld })
+        #expect(held.data["amount"] == .string("200000.00") && held.data["open_amount"] == .string("199200.00"))
+        let value = try processor.database.read { db in try String.fetchOne(db, sql: "SELECT value FROM holds WHERE order_id = 'O-P'") }
+        #expect(value == "199200.00")
+    }
 }

@@ -135,4 +135,37 @@ struct PolicyOverridesTests {
         let state = try CreditDatabase(readOnlyPath: path).read { db in try StateCodec.load(db, id: "C-1") }
         #expect(try #require(state).paymentTermsDays == 60)
     }
+    /// A new policy that relaxes the check itself (here `max_order_value`, not the limit or a
+    /// seed) releases the held orders it cures with its first transaction, under its own cause,
+    /// and stores the customer so; the same policy again releases nothing.
+    @Test func aNewPolicyThatRelaxesTheCheckReleasesHeldOrdersAnywhereInTheBook() throws {
+        let dir = Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent("c.sqlite").path
+        var strict = Self.policy(version: "1", overrideLimit: nil)
+        strict.customers.defaultLimit = DecimalAmount("10000.00")
+        strict.creditCheck.maxOrderValue = ["default": DecimalAmount("100.00")]
+        let messages = (1...3).map { n in
+            let json = #"{"specversion":"1.0","id":"o\#(n)","source":"t","type":"order.created","time":"2026-02-27T10:00:00Z","data":{"order_id":"O-\#(n)","customer_id":"C-\#(n)","amount":"\#(n == 3 ? "50.00" : "500.00")","currency":"EUR"}}"#
+            return IncomingMessage(topic: "in", partition: 0, offset: Int64(n), key: nil, value: Array(json.utf8))
+        }
+        let first = try Self.processor(path, strict, source: "version 1").process(messages, wallNow: Self.now)
+        #expect(first.outputs.filter { $0.type.topic == .decisions }.map(\.type) == [.orderHeld, .orderHeld, .orderApproved])
+
+        var relaxed = strict
+        relaxed.version = "2"
+        relaxed.creditCheck.maxOrderValue = ["default": DecimalAmount("1000.00")]
+        let second = try Self.processor(path, relaxed, source: "version 2").process([], wallNow: Self.now)
+        let released = second.outputs.filter { $0.type == .orderReleased }
+        #expect(released.compactMap { $0.data["order_id"]?.stringValue } == ["O-1", "O-2"])
+        #expect(released.allSatisfy { $0.causationId == "policy:2" && $0.data["released_by"] == .string("auto") })
+        let stored = try CreditDatabase(readOnlyPath: path).read { db in
+            (try StateCodec.load(db, id: "C-1"), try CustomerStore.ids(db, filter: .init(held: true)))
+        }
+        #expect(try #require(stored.0).orderDecisions["O-1"]?.status == .released)
+        #expect(stored.1.isEmpty, "no customer is flagged with held orders any more")
+        let third = try Self.processor(path, relaxed, source: "version 2").process([], wallNow: Self.now)
+        #expect(third.outputs.isEmpty)
+    }
 }

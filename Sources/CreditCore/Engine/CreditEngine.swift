@@ -34,8 +34,9 @@ public enum CreditEngine {
     }
 
     /// `reseed` for a customer already known when a new policy comes into force, publishing what
-    /// moved: `credit.limit.changed` for the limit in force, a block or unblock, and the releases
-    /// of held orders the new limit or the lifted block allows.
+    /// moved: `credit.limit.changed` for the limit in force, a block or unblock, the releases
+    /// of held orders the new limit or the lifted block allows, and the rescore both call for
+    /// (the limit is in the utilization factor, and so is every order released).
     public static func applyOverrides(_ state: inout CustomerState, cause: Cause, context: DecisionContext) -> [OutputEvent] {
         let policy = context.policy
         guard policy.customers.override(for: state.customerId) != nil else { return [] }
@@ -59,6 +60,21 @@ public enum CreditEngine {
         }
         recheckHeldOrders(state: &state, out: &out)
         checkUtilization(state: &state, out: &out)
+        rescore(state: &state, out: &out)
+        return out.events
+    }
+
+    /// A reloaded policy may have relaxed the credit check (`hold_risk_classes`, `max_order_value`,
+    /// `max_days_past_due`, `max_overdue_amount`, the scorecard): a customer's held orders are
+    /// checked again under it, as after any other change that may cure them, and the customer is
+    /// rescored under the new scorecard (a better class re-checks them once more). Under a cause
+    /// of its own beside `cause` (same `causationid`), so the ids never meet `applyOverrides`'.
+    public static func recheckUnderReloadedPolicy(_ state: inout CustomerState, cause: Cause, context: DecisionContext) -> [OutputEvent] {
+        var out = OutputBuilder(cause: Cause(source: Cause.internalSource("recheck:\(cause.source)"), id: cause.id, causationId: cause.causationId),
+                                context: context, customerId: state.customerId)
+        recheckHeldOrders(state: &state, out: &out)
+        checkUtilization(state: &state, out: &out)
+        rescore(state: &state, out: &out)
         return out.events
     }
 
@@ -70,6 +86,13 @@ public enum CreditEngine {
         // and the event is then decided under the new limit.
         let followed = followPolicy(&state, cause: .event(event), context: context)
         var out = OutputBuilder(cause: .event(event), context: context, customerId: state.customerId)
+        // A customer its seed blocks from the start: the block is announced with its first event,
+        // as a seed's block of a known customer is when the policy comes into force.
+        if state.firstSeen == nil, state.operatorBlock?.by == seedSetBy {
+            out.emit(.customerBlocked, [JSONMember("reasons", OutputBuilder.blockReasonsJSON([
+                (code: "OPERATOR_BLOCK", message: "Blocked by customers.overrides of policy \(policy.version)."),
+            ]))])
+        }
         // The earliest activity, whatever the order of arrival (tenure counts from it).
         if state.firstSeen.map({ event.time < $0 }) ?? true { state.firstSeen = event.time }
         if state.lastEventTime.map({ $0 < event.time }) ?? true { state.lastEventTime = event.time }
@@ -235,6 +258,8 @@ public enum CreditEngine {
             }
             recheckHeldOrders(state: &state, out: &out)
             checkUtilization(state: &state, out: &out)
+            // Each order released is exposure now: utilization, a scoring factor, moved with it.
+            rescore(state: &state, out: &out)
         }
         return .success(out.events)
     }

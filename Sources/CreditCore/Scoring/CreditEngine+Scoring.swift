@@ -39,6 +39,8 @@ extension CreditEngine {
         state.reviewAlertedFor = nil
         recheckHeldOrders(state: &state, out: &out)
         checkUtilization(state: &state, out: &out)
+        // The orders it released moved utilization, a scoring factor.
+        rescore(state: &state, out: &out)
         return .success(out.events)
     }
 

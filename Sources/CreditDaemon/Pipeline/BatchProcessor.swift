@@ -258,11 +258,25 @@ public final class BatchProcessor: @unchecked Sendable {
         let change = try Meta.int(db, "policy_changes") ?? 0
         let cause = Cause.policy(version: policy.version, change: Int(change))
         let context = DecisionContext(policy: policy, now: now, instance: config.instance, arrivalSequence: 0)
-        for id in Set(policy.customers.overrides.map(\.customerId)).sorted() where try stateCache.contains(db, id) {
+        let seeded = Set(policy.customers.overrides.map(\.customerId))
+        for id in seeded.sorted() where try stateCache.contains(db, id) {
+            try follow(db, id) { state in
+                CreditEngine.followPolicy(&state, cause: cause, context: context)
+                    + CreditEngine.applyOverrides(&state, cause: cause, context: context)
+            }
+        }
+        // The new rules may cure held orders anywhere in the book, not only where a seed moved.
+        for id in try CustomerStore.ids(db, filter: .init(held: true)) where !seeded.contains(id) {
+            try follow(db, id) { state in
+                CreditEngine.followPolicy(&state, cause: cause, context: context)
+                    + CreditEngine.recheckUnderReloadedPolicy(&state, cause: cause, context: context)
+            }
+        }
+
+        func follow(_ db: Database, _ id: String, _ change: (inout CustomerState) -> [OutputEvent]) throws {
             var state = try stateCache.state(db, id, policy: policy, withWindow: false)
             let before = state
-            let outputs = CreditEngine.followPolicy(&state, cause: cause, context: context)
-                + CreditEngine.applyOverrides(&state, cause: cause, context: context)
+            let outputs = change(&state)
             if state == before { stateCache.putBack(state) } else { stateCache.update(state) }
             try record(db, outputs, state: state, today: context.today, policy: policy, stamp: stamp)
             outcome.keep(outputs, whole: keepsWholeOutputs)

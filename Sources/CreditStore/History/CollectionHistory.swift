@@ -179,7 +179,10 @@ public enum CollectionHistory {
         for output in outputs {
             switch output.type {
             case .orderHeld:
-                guard let order = output.data["order_id"]?.stringValue, let value = output.data["amount"]?.stringValue else { continue }
+                // The value held is what the hold keeps from shipping: the order's open amount (of
+                // an order partly shipped and then raised, only the rest is held), not its total.
+                guard let order = output.data["order_id"]?.stringValue,
+                      let value = (output.data["open_amount"] ?? output.data["amount"])?.stringValue else { continue }
                 // An order held again while still held (a raising amendment) is the same hold, now
                 // for the new value: one hold in the figures, timed from when it began.
                 try db.cachedStatement(sql: """
