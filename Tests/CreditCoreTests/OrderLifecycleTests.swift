@@ -233,6 +233,11 @@ struct OrderLifecycleTests {
         }
         #expect(reasons.first?["code"] == .string("OPERATOR_BLOCK"))
         #expect(!blocked.order("O-2", "1.00").types.contains("credit.customer.blocked"), "announced once")
+        // Under a cause of its own: the event's decision keeps the id it has without a seed.
+        var unseeded = Harness(customerId: "C-2", policy: Fixtures.policy())
+        unseeded.state.operatorBlock = OperatorBlock(reason: "x", by: "maria", at: Fixtures.time("2026-10-01T00:00:00Z"))
+        let plain = unseeded.order("O-1", "1.00")
+        #expect(first.first { $0.type == .orderHeld }?.id == plain.first { $0.type == .orderHeld }?.id)
     }
 
     @Test func reseedRespectsOperatorChanges() {
@@ -329,10 +334,14 @@ struct OrderLifecycleTests {
         #expect(outputs.allSatisfy { $0.causationId == "policy:2" })
         #expect(h.state.orderDecisions["O-1"]?.status == .released)
         // Its own cause beside the reload's: no id meets one `applyOverrides` gives under `cause`.
-        var twin = Harness(policy: policy)
-        twin.state.permanentLimit = DecimalAmount("1.00")
-        let seeded = CreditEngine.applyOverrides(&twin.state, cause: cause, context: relaxed)
-        #expect(Set(seeded.map(\.id)).isDisjoint(with: outputs.map(\.id)))
+        var seedingPolicy = policy
+        seedingPolicy.customers.overrides = [CustomerOverride(customerId: "C-1", limit: DecimalAmount("20000.00"))]
+        var twin = Harness(policy: Fixtures.policy())
+        #expect(twin.order("O-1", "15000.00").types.first == "credit.order.held")
+        let seeded = CreditEngine.applyOverrides(&twin.state, cause: cause,
+                                                 context: DecisionContext(policy: seedingPolicy, now: context.now, instance: "t", arrivalSequence: 0))
+        #expect(Array(seeded.types.prefix(2)) == ["credit.limit.changed", "credit.order.released"])
+        #expect(Set(seeded.map(\.id)).isDisjoint(with: outputs.map(\.id)), "\(seeded.map(\.id)) \(outputs.map(\.id))")
     }
 
     /// A change that releases orders or moves the limit rescores the customer, as an event does:

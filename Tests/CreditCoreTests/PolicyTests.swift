@@ -147,6 +147,7 @@ struct PolicyTests {
         (["customers", "overrides", "0", "limit"], .quoted("abc"), "customers.overrides[0].limit: \"abc\" is not a decimal number"),
         (["customers", "overrides", "0", "customer_id"], nil, "customers.overrides[0].customer_id: is required"),
         (["customers", "overrides", "0", "credit"], .quoted("1"), "customers.overrides[0].credit: unknown key"),
+        (["customers", "overrides", "0", "customer_id"], .quoted("Cafe\u{301}"), "customers.overrides[0].customer_id: Cafe\u{301} is not in Unicode normal form C (NFC)"),
         (["currency"], .plain("EURO"), "currency: EURO is not an ISO 4217 currency code"),
         (["version"], nil, "version: is required"),
         (["fx_rates", "USD"], .plain("0.92"), "fx_rates.USD: must be a quoted decimal string"),

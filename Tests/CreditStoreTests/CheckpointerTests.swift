@@ -1,4 +1,4 @@
-import CreditStore
+@testable import CreditStore
 import Foundation
 import GRDB
 import Testing
@@ -63,6 +63,25 @@ import Testing
         // seen beside a busy build), so the bound is the one that tells the two apart.
         #expect(fileSize(database.path + "-wal") < 2400 * 4200, "the WAL grew past six times the fallback size")
         #expect(try database.read { try Meta.get($0, "fill-r19-99") }?.count == 4096 * 3)
+    }
+
+    /// The periodic loop stands aside for `pause` once a checkpoint finds the WAL past twice the
+    /// writer's fallback (so the writer's own checkpoint runs uncontested), then resumes.
+    @Test func thePeriodicLoopStandsAsideWhenTheWALRanAway() {
+        var pacing = CheckpointPacing(fallbackPages: 400, pause: .seconds(1))
+        let start = ContinuousClock.now
+        #expect(pacing.next(at: start) == .checkpoint)
+        pacing.observed(walFrames: 800, at: start)
+        #expect(pacing.next(at: start + .milliseconds(5)) == .checkpoint, "at twice the fallback it keeps going")
+        pacing.observed(walFrames: 801, at: start + .milliseconds(5))
+        #expect(pacing.next(at: start + .milliseconds(10)) == .standAside)
+        #expect(pacing.next(at: start + .milliseconds(1004)) == .standAside)
+        #expect(pacing.next(at: start + .milliseconds(1005)) == .checkpoint)
+        pacing.observed(walFrames: 50, at: start + .milliseconds(1005))
+        #expect(pacing.next(at: start + .milliseconds(1010)) == .checkpoint)
+        var never = CheckpointPacing(fallbackPages: nil)
+        never.observed(walFrames: 1_000_000, at: start)
+        #expect(never.next(at: start) == .checkpoint)
     }
 
     /// The end of a run while the checkpointer's connection is still open (so no close of the

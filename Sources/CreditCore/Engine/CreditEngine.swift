@@ -85,14 +85,8 @@ public enum CreditEngine {
         // A reload changed the default limit since this customer was last seen: announced first,
         // and the event is then decided under the new limit.
         let followed = followPolicy(&state, cause: .event(event), context: context)
+        let announced = announceSeededBlock(state, event: event, context: context)
         var out = OutputBuilder(cause: .event(event), context: context, customerId: state.customerId)
-        // A customer its seed blocks from the start: the block is announced with its first event,
-        // as a seed's block of a known customer is when the policy comes into force.
-        if state.firstSeen == nil, state.operatorBlock?.by == seedSetBy {
-            out.emit(.customerBlocked, [JSONMember("reasons", OutputBuilder.blockReasonsJSON([
-                (code: "OPERATOR_BLOCK", message: "Blocked by customers.overrides of policy \(policy.version)."),
-            ]))])
-        }
         // The earliest activity, whatever the order of arrival (tenure counts from it).
         if state.firstSeen.map({ event.time < $0 }) ?? true { state.firstSeen = event.time }
         if state.lastEventTime.map({ $0 < event.time }) ?? true { state.lastEventTime = event.time }
@@ -158,7 +152,22 @@ public enum CreditEngine {
         if !addsExposure { recheckHeldOrders(state: &state, out: &out) }
         checkUtilization(state: &state, out: &out)
         // The event may have moved a scoring factor: rescore under the event's own scoring cause.
-        return followed + out.events + rescore(&state, cause: Cause.event(event).scoring, context: context)
+        return announced + followed + out.events + rescore(&state, cause: Cause.event(event).scoring, context: context)
+    }
+
+    /// A customer its seed blocks from the start: the block is announced with its first event,
+    /// as a seed's block of a known customer is when the policy comes into force. Under a cause
+    /// of its own beside the event's (same `causationid`), so the event's own outputs keep the
+    /// ids they had before this announcement existed.
+    static func announceSeededBlock(_ state: CustomerState, event: InputEvent, context: DecisionContext) -> [OutputEvent] {
+        guard state.firstSeen == nil, state.operatorBlock?.by == seedSetBy else { return [] }
+        let cause = Cause.event(event)
+        var out = OutputBuilder(cause: Cause(source: Cause.internalSource("seed-block:\(cause.source)"), id: cause.id, causationId: cause.causationId),
+                                context: context, customerId: state.customerId)
+        out.emit(.customerBlocked, [JSONMember("reasons", OutputBuilder.blockReasonsJSON([
+            (code: "OPERATOR_BLOCK", message: "Blocked by customers.overrides of policy \(context.policy.version)."),
+        ]))])
+        return out.events
     }
 
     /// `SHIPPED_WHILE_HELD` for one shipment of a held order: goods left the warehouse against a

@@ -250,6 +250,12 @@ struct PolicyReader {
                     continue
                 }
                 guard let customerId = string(idNode, "\(path).customer_id") else { continue }
+                // As on the wire (`NormalForm`): another form would match the customer in memory
+                // and miss it in the database.
+                guard NormalForm.isNFC(customerId) else {
+                    problem("\(path).customer_id", "\(customerId) is not in Unicode normal form C (NFC); write ids in NFC")
+                    continue
+                }
                 if !seen.insert(customerId).inserted {
                     problem("\(path).customer_id", "\(customerId) is listed twice")
                     continue

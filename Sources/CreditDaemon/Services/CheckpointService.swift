@@ -26,7 +26,7 @@ public final class CheckpointService: Service, Sendable {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
             do {
-                try await checkpointer.checkpoint()
+                try await checkpointer.periodicCheckpoint()
                 if failing {
                     logger.notice("WAL checkpoints work again", metadata: ["database": "\(database.path)"])
                     failing = false

@@ -1,4 +1,5 @@
 import GRDB
+import Synchronization
 
 /// Copies committed pages from the WAL into the database file on a connection of its own, so the
 /// writer rarely does it inside a commit.
@@ -14,20 +15,13 @@ import GRDB
 /// already copied. Under a steady stream of commits a background checkpoint seldom finishes between
 /// two of them, so the writer keeps a higher automatic threshold (`CreditDatabase.Checkpoints`):
 /// when the WAL reaches it, the writer's own checkpoint finds nearly everything copied, syncs, and
-/// the WAL starts again. The copying has moved off the writer's path.
-///
-/// That fallback is passive too, and gives up when this connection holds the checkpoint lock: a
-/// writer whose every fallback met a checkpoint in progress would let the WAL grow for as long
-/// as the commits keep coming (33 MB in a test of 6,000 pages with a fallback of 400). So when the
-/// WAL has grown past `restartAbovePages` this connection finishes the job itself with a
-/// restarting checkpoint: it waits for the writer's transaction, copies the few frames the
-/// passive pass left, and the next write starts the WAL again. The writer waits that long (its
-/// busy timeout covers it), which happens only when the WAL has already run away.
+/// the WAL starts again. The copying has moved off the writer's path; the WAL stays bounded,
+/// because the periodic loop stands aside whenever that fallback was crowded out
+/// (`CheckpointPacing`).
 public final class Checkpointer: Sendable {
     private let queue: DatabaseQueue
     public let path: String
-    /// Past this many WAL frames a checkpoint restarts the WAL (nil: never).
-    let restartAbovePages: Int?
+    private let pacing: Mutex<CheckpointPacing>
 
     /// What one checkpoint found and did, in WAL frames (one page each).
     public struct Progress: Sendable, Equatable {
@@ -39,9 +33,9 @@ public final class Checkpointer: Sendable {
         public var isComplete: Bool { copiedFrames >= walFrames }
     }
 
-    init(path: String, synchronous: String, restartAbovePages: Int? = nil) throws {
+    init(path: String, synchronous: String, fallbackPages: Int? = nil) throws {
         self.path = path
-        self.restartAbovePages = restartAbovePages
+        pacing = Mutex(CheckpointPacing(fallbackPages: fallbackPages))
         var config = Configuration()
         config.label = "creditd-checkpoint"
         // Passive checkpoints never wait; the final truncating one waits this long for readers
@@ -58,21 +52,21 @@ public final class Checkpointer: Sendable {
     @discardableResult
     public func checkpoint() async throws(StoreError) -> Progress {
         do {
-            let limit = restartAbovePages
-            let result = try await queue.writeWithoutTransaction { db in
-                let passive = try db.checkpoint(.passive)
-                guard let limit, passive.walFrameCount > limit else { return passive }
-                // It holds the writer's lock while it waits for readers: a long reader (a report on
-                // the live file) must not stall the writer for the whole 2 s, so it gives up after
-                // 100 ms (busy, ignored: the next round tries again).
-                try db.execute(sql: "PRAGMA busy_timeout = 100")
-                defer { try? db.execute(sql: "PRAGMA busy_timeout = 2000") }
-                return try db.checkpoint(.restart)
-            }
+            let result = try await queue.writeWithoutTransaction { db in try db.checkpoint(.passive) }
             return Progress(walFrames: result.walFrameCount, copiedFrames: result.checkpointedFrameCount)
         } catch {
             throw StoreError.wrap(error, "cannot copy the WAL into \(path)")
         }
+    }
+
+    /// One round of a periodic loop: a passive checkpoint, or nil while standing aside for the
+    /// writer's own (`CheckpointPacing`).
+    @discardableResult
+    public func periodicCheckpoint() async throws(StoreError) -> Progress? {
+        guard pacing.withLock({ $0.next(at: .now) }) == .checkpoint else { return nil }
+        let progress = try await checkpoint()
+        pacing.withLock { $0.observed(walFrames: progress.walFrames, at: .now) }
+        return progress
     }
 
     /// Copies everything and empties the WAL, waiting for readers (the end of a run; see
@@ -94,7 +88,7 @@ public final class Checkpointer: Sendable {
         Task.detached { [self] in
             while true {
                 do { try await Task.sleep(for: interval) } catch { return }
-                _ = try? await checkpoint()
+                _ = try? await periodicCheckpoint()
             }
         }
     }

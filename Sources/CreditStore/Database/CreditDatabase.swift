@@ -61,8 +61,7 @@ public final class CreditDatabase: Sendable {
             try Schema.migrator.migrate(pool)
             writer = pool
             if case .background(let pages) = checkpoints {
-                // Twice the writer's fallback: the WAL got there only if the fallback kept missing.
-                checkpointer = try Checkpointer(path: path, synchronous: synchronous, restartAbovePages: 2 * max(pages, 1))
+                checkpointer = try Checkpointer(path: path, synchronous: synchronous, fallbackPages: pages)
             } else {
                 checkpointer = nil
             }
