@@ -58,9 +58,7 @@ public enum CreditEngine {
                 (code: "OPERATOR_UNBLOCK", message: "Unblocked by \(source)."),
             ]))])
         }
-        recheckHeldOrders(state: &state, out: &out)
-        checkUtilization(state: &state, out: &out)
-        rescore(state: &state, out: &out)
+        recheckThenRescore(state: &state, out: &out)
         return out.events
     }
 
@@ -72,9 +70,7 @@ public enum CreditEngine {
     public static func recheckUnderReloadedPolicy(_ state: inout CustomerState, cause: Cause, context: DecisionContext) -> [OutputEvent] {
         var out = OutputBuilder(cause: Cause(source: Cause.internalSource("recheck:\(cause.source)"), id: cause.id, causationId: cause.causationId),
                                 context: context, customerId: state.customerId)
-        recheckHeldOrders(state: &state, out: &out)
-        checkUtilization(state: &state, out: &out)
-        rescore(state: &state, out: &out)
+        recheckThenRescore(state: &state, out: &out)
         return out.events
     }
 
@@ -265,10 +261,7 @@ public enum CreditEngine {
                     (code: "OPERATOR_UNBLOCK", message: "Unblocked by \(operatorName): \(reason)"),
                 ]))])
             }
-            recheckHeldOrders(state: &state, out: &out)
-            checkUtilization(state: &state, out: &out)
-            // Each order released is exposure now: utilization, a scoring factor, moved with it.
-            rescore(state: &state, out: &out)
+            recheckThenRescore(state: &state, out: &out)
         }
         return .success(out.events)
     }
@@ -301,6 +294,16 @@ public enum CreditEngine {
                          reason: reason, out: &out)
         afterLimitChange(state: &state, out: &out)
         return .success(out.events)
+    }
+
+    /// After a change that may cure held orders without adding exposure (an unblock, a finished
+    /// review, a reload): the re-check, its utilization alerts, then a rescore, since each order
+    /// released is exposure now and utilization is a scoring factor (a better class re-checks
+    /// once more). The same order as after an input event.
+    static func recheckThenRescore(state: inout CustomerState, out: inout OutputBuilder) {
+        recheckHeldOrders(state: &state, out: &out)
+        checkUtilization(state: &state, out: &out)
+        rescore(state: &state, out: &out)
     }
 
     /// Re-checks held orders after a change made outside this engine's event path (a scheduler

@@ -37,10 +37,7 @@ extension CreditEngine {
         var out = OutputBuilder(cause: .operatorRequest(requestId), context: context, customerId: state.customerId)
         state.reviewDate = state.riskClass.flatMap { context.policy.scoring.reviewCycleDays[$0] }.map { context.today.adding(days: $0) }
         state.reviewAlertedFor = nil
-        recheckHeldOrders(state: &state, out: &out)
-        checkUtilization(state: &state, out: &out)
-        // The orders it released moved utilization, a scoring factor.
-        rescore(state: &state, out: &out)
+        recheckThenRescore(state: &state, out: &out)
         return .success(out.events)
     }
 

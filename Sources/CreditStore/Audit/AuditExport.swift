@@ -32,7 +32,12 @@ public enum AuditExport {
 
     /// One compact JSON object, members in column order, no newline.
     public static func jsonLine(_ entry: AuditEntry) -> String {
-        let object: JSONValue = .object([
+        JSONValue.object(members(entry, body: .string(entry.body))).jsonText
+    }
+
+    /// The stored columns in column order, with `body` as given (its exact text, or parsed).
+    static func members(_ entry: AuditEntry, body: JSONValue) -> [JSONMember] {
+        [
             JSONMember("sequence", .number(String(entry.sequence))),
             JSONMember("time", .string(entry.storedTime)),
             JSONMember("customer_id", .string(entry.customerId)),
@@ -40,11 +45,10 @@ public enum AuditExport {
             JSONMember("actor", .string(entry.actor)),
             JSONMember("causation_id", .string(entry.causationId)),
             JSONMember("policy_version", .string(entry.policyVersion)),
-            JSONMember("body", .string(entry.body)),
+            JSONMember("body", body),
             JSONMember("prev_hash", .string(entry.previousHash)),
             JSONMember("hash", .string(entry.hash)),
-        ])
-        return object.jsonText
+        ]
     }
 
     // MARK: - One document (`audit show --json`)
@@ -54,21 +58,8 @@ public enum AuditExport {
     /// script can read the figures without parsing twice; `audit export` keeps the exact text
     /// the hash covers.
     public static func document(_ entries: [AuditEntry]) -> JSONValue {
-        .object([JSONMember("entries", .array(entries.map { entry in
-            .object([
-                JSONMember("sequence", .number(String(entry.sequence))),
-                JSONMember("time", .string(entry.storedTime)),
-                JSONMember("customer_id", .string(entry.customerId)),
-                JSONMember("kind", .string(entry.kind.rawValue)),
-                JSONMember("actor", .string(entry.actor)),
-                JSONMember("causation_id", .string(entry.causationId)),
-                JSONMember("policy_version", .string(entry.policyVersion)),
-                // Only an altered row holds a body that is not JSON: shown as its text.
-                JSONMember("body", entry.bodyValue ?? .string(entry.body)),
-                JSONMember("prev_hash", .string(entry.previousHash)),
-                JSONMember("hash", .string(entry.hash)),
-            ])
-        }))])
+        // Only an altered row holds a body that is not JSON: shown as its text.
+        .object([JSONMember("entries", .array(entries.map { .object(members($0, body: $0.bodyValue ?? .string($0.body))) }))])
     }
 
     // MARK: - CSV (RFC 4180)
