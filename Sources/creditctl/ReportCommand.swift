@@ -26,7 +26,9 @@ struct ReportCommand: ParsableCommand {
         let reader = try options.reader()
         let policy = reader.policy
         let book = try reader.database.read { db in
-            try CollectionHistory.book(db, currency: policy.currency, dunningLevels: policy.dunning.levels.map(\.level), customer: customer)
+            // Before the daemon's today, the top-risk table takes the figures kept for that day.
+            try CollectionHistory.book(db, currency: policy.currency, dunningLevels: policy.dunning.levels.map(\.level), customer: customer,
+                                       figuresAsOf: reader.asOf < reader.today ? reader.asOf : nil)
         }
         let (report, trend) = CollectionAnalytics.reportWithTrend(book, asOf: reader.asOf, periodDays: periodDays, customer: customer)
         if let html {

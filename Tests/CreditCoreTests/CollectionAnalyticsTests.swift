@@ -184,6 +184,39 @@ struct CollectionAnalyticsTests {
         #expect(TopRiskCustomer.of(invoices: invoices, customers: customers, asOf: asOf, limit: 2).map(\.customerId) == ["C-2", "C-1"])
     }
 
+    /// A dispute counts from the day it was opened to the day it was resolved, as of each date:
+    /// in the top-risk overdue amounts and nowhere else (the aging keeps disputed receivables).
+    @Test func disputesCountAsOfTheirDates() {
+        let disputes = [DisputeChange(date: Book.date("2026-10-10"), disputed: true),
+                        DisputeChange(date: Book.date("2026-10-20"), disputed: false),
+                        // Opened and resolved on one day: the last recorded decides that day.
+                        DisputeChange(date: Book.date("2026-11-05"), disputed: true),
+                        DisputeChange(date: Book.date("2026-11-05"), disputed: false),
+                        DisputeChange(date: Book.date("2026-11-20"), disputed: true)]
+        let invoice = ReceivableHistory(invoiceId: "I1", customerId: "C-1", amount: Book.money("700.00"), invoiceDate: Book.date("2026-09-01"),
+                                        dueDate: Book.date("2026-10-01"), disputes: disputes)
+        let expected: [(String, Bool)] = [("2026-10-09", false), ("2026-10-10", true), ("2026-10-19", true), ("2026-10-20", false),
+                                          ("2026-11-05", false), ("2026-11-19", false), ("2026-11-20", true), ("2026-12-31", true)]
+        for (day, disputed) in expected {
+            #expect(invoice.isDisputed(asOf: Book.date(day)) == disputed, "\(day)")
+            let report = CollectionAnalytics.report(CollectionBook(currency: Book.eur, invoices: [invoice], holds: [], notices: [], customers: [],
+                                                                   dunningLevels: []), asOf: Book.date(day), periodDays: 30)
+            #expect(report.topRisk.first?.overdue == (disputed ? nil : Book.money("700.00")), "\(day)")
+            #expect(report.aging.total == Book.money("700.00"), "\(day)")
+            #expect(TopRiskCustomer.of(invoices: [invoice], customers: [], asOf: Book.date(day), limit: 5).isEmpty == disputed, "\(day)")
+        }
+        // Recorded out of date order (a late event): the latest date decides, not the last row.
+        let late = ReceivableHistory(invoiceId: "I2", customerId: "C-1", amount: Book.money("1.00"), invoiceDate: Book.date("2026-09-01"),
+                                     dueDate: Book.date("2026-10-01"),
+                                     disputes: [DisputeChange(date: Book.date("2026-10-15"), disputed: false),
+                                                DisputeChange(date: Book.date("2026-10-10"), disputed: true)])
+        #expect(late.isDisputed(asOf: Book.date("2026-10-12")))
+        #expect(!late.isDisputed(asOf: Book.date("2026-10-15")))
+        // The shorthand: disputed since the invoice date.
+        #expect(Book.invoice("I3", "1.00", issued: "2026-09-01", due: "2026-10-01", disputed: true).isDisputed(asOf: Book.date("2026-09-01")))
+        #expect(!Book.invoice("I3", "1.00", issued: "2026-09-01", due: "2026-10-01", disputed: true).isDisputed(asOf: Book.date("2026-08-31")))
+    }
+
     /// The selection that ranks without sorting the book gives the full sort's first rows, on
     /// random books full of ties (equal overdue amounts, equal utilizations, no limit, negative
     /// exposure, overdue customers without a profile) for every table size.

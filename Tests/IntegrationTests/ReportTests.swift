@@ -127,4 +127,62 @@ import Testing
         #expect(dom.stdout.components(separatedBy: "<svg").count - 1 >= 4, "the aging, trend, hold and dunning charts")
         #expect(dom.stdout.contains("<rect") && (dom.stdout.contains("<polyline") || dom.stdout.contains("<path")))
     }
+
+    /// The top-risk table as of a past date ranks by that day's figures: the exposure, limit and
+    /// class the customer had then and the disputes open then, not today's.
+    @Test func topRiskAsOfAPastDateUsesThatDaysFigures() throws {
+        var events = Events(start: "2026-01-05T08:00:00Z")
+        events.source = "oms-r"
+        func day(_ n: Int) -> Int { n * 1440 }
+        let lines = [
+            events.order("C-A", "O-1", "6000.00", at: day(0)),                         // 01-05: approved, exposure 6000
+            events.ship("C-A", "O-1", invoice: "I-1", "6000.00", at: day(1)),          // 01-06: due 02-05
+            events.event("dispute.opened", "C-A", at: day(46), ["invoice_id": "I-1"]), // 02-20
+            events.event("dispute.resolved", "C-A", at: day(64), ["invoice_id": "I-1"]), // 03-10
+            events.pay("C-A", "P-1", "6000.00", at: day(86), allocations: [("I-1", "6000.00")]), // 04-01: exposure 0
+            events.order("C-B", "O-2", "100.00", at: day(87)),                         // 04-02
+        ]
+        let fixture = try ReplayFixture("report-as-of")
+        defer { fixture.remove() }
+        let (replay, database) = try fixture.replay(lines)
+        #expect(replay.status == 0, "\(replay.stderr)")
+        // C-A's class at the end of a day: the last score change published by then.
+        let scores = replay.stdout.split(separator: "\n").compactMap { line -> (time: String, newClass: String?)? in
+            guard let event = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  event["type"] as? String == "credit.score.changed", event["subject"] as? String == "C-A",
+                  let time = event["time"] as? String, let data = event["data"] as? [String: Any] else { return nil }
+            return (time, data["new_class"] as? String)
+        }
+        func classAtEnd(of date: String) -> String? { scores.last { String($0.time.prefix(10)) <= date }?.newClass }
+
+        func topRisk(_ extra: [String]) throws -> [String: [String: Any]] {
+            let result = try run(TestDaemon.creditctl, ["report", "--database", database, "--json"] + extra)
+            #expect(result.status == 0, "\(result.stderr)")
+            let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+            let rows = report?["top_risk"] as? [[String: Any]] ?? []
+            return Dictionary(rows.map { ($0["customer_id"] as? String ?? "", $0) }, uniquingKeysWith: { a, _ in a })
+        }
+        // Overdue and undisputed, 6000 of the 10,000 limit drawn.
+        let february = try topRisk(["--as-of", "2026-02-15"])
+        #expect(february["C-A"]?["overdue"] as? String == "6000.00")
+        #expect(february["C-A"]?["utilization"] as? Double == 0.6)
+        #expect(classAtEnd(of: "2026-02-15") != nil)
+        #expect(february["C-A"]?["risk_class"] as? String == classAtEnd(of: "2026-02-15"))
+        #expect(february["C-B"] == nil, "C-B is not a customer yet")
+        // Disputed on that day: nothing overdue, the exposure still there.
+        let march = try topRisk(["--as-of", "2026-03-01"])
+        #expect(march["C-A"]?["overdue"] as? String == "0.00")
+        #expect(march["C-A"]?["utilization"] as? Double == 0.6)
+        // The class moved in between (the dispute took the overdue share out of the score).
+        #expect(classAtEnd(of: "2026-03-01") != classAtEnd(of: "2026-02-15"))
+        #expect(march["C-A"]?["risk_class"] as? String == classAtEnd(of: "2026-03-01"))
+        // Resolved: overdue again; the class is that day's.
+        let later = try topRisk(["--as-of", "2026-03-15", "--customer", "C-A"])
+        #expect(later["C-A"]?["overdue"] as? String == "6000.00")
+        #expect(later["C-A"]?["risk_class"] as? String == classAtEnd(of: "2026-03-15"))
+        // Today (the replay's last day): paid, no exposure, not a risk; C-B is.
+        let today = try topRisk([])
+        #expect(today["C-A"] == nil)
+        #expect(today["C-B"]?["utilization"] as? Double == 0.01)
+    }
 }

@@ -24,7 +24,7 @@ public enum CollectionAnalytics {
             let open = invoice.openAmount(asOf: asOf)
             let daysPastDue = asOf.days(since: invoice.dueDate)
             if !open.isZero { aging.add(open, daysPastDue: daysPastDue) }
-            if open.isPositive && daysPastDue > 0 && !invoice.disputed {
+            if open.isPositive && daysPastDue > 0 && !invoice.isDisputed(asOf: asOf) {
                 overdue[invoice.customerId, default: .zero] += open
             }
             if !open.isPositive, let paidOn = invoice.paidDate(asOf: asOf), paidOn > periodStart {

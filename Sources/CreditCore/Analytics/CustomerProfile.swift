@@ -1,4 +1,5 @@
-/// What the report needs to know of a customer today: for the top-risk table.
+/// What the top-risk table needs to know of a customer as of the report's date: its exposure,
+/// limit and class then (the daemon keeps them by day), and its name.
 public struct CustomerProfile: Sendable, Equatable {
     public var customerId: String
     /// Shown next to the id when known; free text from master data, so always escaped on output.

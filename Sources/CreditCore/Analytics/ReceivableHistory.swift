@@ -19,6 +19,18 @@ public struct ReceivableMovement: Sendable, Equatable {
     }
 }
 
+/// A dispute opened (`disputed` true) or resolved on an invoice, dated by the business date of
+/// the event.
+public struct DisputeChange: Sendable, Equatable {
+    public var date: LocalDate
+    public var disputed: Bool
+
+    public init(date: LocalDate, disputed: Bool) {
+        self.date = date
+        self.disputed = disputed
+    }
+}
+
 /// An issued invoice with the history of its open amount, so that the open amount and the paid
 /// date can be derived as of any date (the daemon's history table, not the live state).
 public struct ReceivableHistory: Sendable, Equatable {
@@ -31,18 +43,30 @@ public struct ReceivableHistory: Sendable, Equatable {
     public var dueDate: LocalDate
     /// Movements in any order; movements dated before the invoice date count on the invoice date.
     public var movements: [ReceivableMovement]
-    /// Disputed invoices stay in the aging (they are receivables) but are not overdue for top-risk.
-    public var disputed: Bool
+    /// Disputes opened and resolved, in the order they were recorded. A disputed invoice stays in
+    /// the aging (it is a receivable) but is not overdue for the top-risk table.
+    public var disputes: [DisputeChange]
 
+    /// `disputed` is shorthand for one dispute opened on the invoice date and never resolved.
     public init(invoiceId: String, customerId: String, amount: DecimalAmount, invoiceDate: LocalDate,
-                dueDate: LocalDate, movements: [ReceivableMovement] = [], disputed: Bool = false) {
+                dueDate: LocalDate, movements: [ReceivableMovement] = [], disputed: Bool = false, disputes: [DisputeChange] = []) {
         self.invoiceId = invoiceId
         self.customerId = customerId
         self.amount = amount
         self.invoiceDate = invoiceDate
         self.dueDate = dueDate
         self.movements = movements
-        self.disputed = disputed
+        self.disputes = disputed && disputes.isEmpty ? [DisputeChange(date: invoiceDate, disputed: true)] : disputes
+    }
+
+    /// Whether the invoice was in dispute at the end of `date`: the latest change dated then or
+    /// before decides (of one day's changes, the last recorded); none, not disputed.
+    public func isDisputed(asOf date: LocalDate) -> Bool {
+        var latest: DisputeChange?
+        for change in disputes where change.date <= date {
+            if latest == nil || change.date >= latest!.date { latest = change }
+        }
+        return latest?.disputed ?? false
     }
 
     /// What was invoiced by the end of `date`: the first amount and the shipments added since.

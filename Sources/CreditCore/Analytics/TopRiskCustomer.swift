@@ -4,7 +4,7 @@ public struct TopRiskCustomer: Sendable, Equatable {
     public var name: String?
     /// Undisputed open receivables past due on as_of (disputed amounts are not dunned).
     public var overdue: DecimalAmount
-    /// Exposure ÷ credit limit today (a fraction, can pass 1).
+    /// Exposure ÷ credit limit at the end of as_of (a fraction, can pass 1).
     public var utilization: Double
     public var riskClass: String?
 
@@ -32,10 +32,11 @@ public struct TopRiskCustomer: Sendable, Equatable {
         return customerId < other.customerId
     }
 
-    /// Overdue amounts per customer (from `invoices` as of `asOf`) joined with the profiles.
+    /// Overdue amounts per customer (from `invoices` as of `asOf`) joined with the profiles (which
+    /// must be the customers' figures as of the same date).
     public static func of(invoices: [ReceivableHistory], customers: [CustomerProfile], asOf: LocalDate, limit: Int) -> [TopRiskCustomer] {
         var overdue: [String: DecimalAmount] = [:]
-        for invoice in invoices where !invoice.disputed && invoice.dueDate < asOf {
+        for invoice in invoices where invoice.dueDate < asOf && !invoice.isDisputed(asOf: asOf) {
             let open = invoice.openAmount(asOf: asOf)
             if open.isPositive { overdue[invoice.customerId, default: .zero] += open }
         }

@@ -128,7 +128,8 @@ public enum StateCodec {
         .init(hasHeldOrders: state.hasHeldOrders, blocked: state.isBlocked, overdue: state.overdue(on: today).count > 0,
               attentionOn: attentionOn(state, policy: policy, today: today), name: state.name,
               exposure: policy.format(state.exposure().total),
-              creditLimit: state.creditLimit(policy: policy, today: today).map(policy.format), riskClass: state.riskClass)
+              creditLimit: state.creditLimit(policy: policy, today: today).map(policy.format), riskClass: state.riskClass,
+              figuresOn: today)
     }
 
     /// The first date on which a scheduler tick can change the customer: the next possible

@@ -19,8 +19,10 @@ public enum CollectionReporting {
     public static func compute(database: CreditDatabase, policy: Policy, clock: DaemonConfig.Clock, asOf: LocalDate?,
                                periodDays: Int, customer: String?) throws -> (report: CollectionReport, trend: [CollectionTrendPoint]) {
         let (book, date) = try database.read { db in
-            (try CollectionHistory.book(db, currency: policy.currency, dunningLevels: policy.dunning.levels.map(\.level), customer: customer),
-             try asOf ?? today(db, clock: clock))
+            let today = try today(db, clock: clock)
+            let date = asOf ?? today
+            return (try CollectionHistory.book(db, currency: policy.currency, dunningLevels: policy.dunning.levels.map(\.level),
+                                               customer: customer, figuresAsOf: date < today ? date : nil), date)
         }
         return CollectionAnalytics.reportWithTrend(book, asOf: date, periodDays: periodDays, customer: customer)
     }

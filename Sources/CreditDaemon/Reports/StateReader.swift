@@ -9,6 +9,9 @@ public struct StateReader {
     public let database: CreditDatabase
     public let policy: Policy
     public let asOf: LocalDate
+    /// The daemon's today: the event watermark's date for a database written with `clock: event`,
+    /// else the wall clock's (`asOf` unless overridden).
+    public let today: LocalDate
 
     public struct Failure: Error, CustomStringConvertible, Sendable {
         public let message: String
@@ -26,13 +29,12 @@ public struct StateReader {
             throw Failure(message: "the database \(databasePath) holds no decisions yet (no policy recorded); has the daemon processed any event?")
         }
         policy = try PolicyLoader.parse(source, file: "\(databasePath) (recorded policy)")
-        if let asOf {
-            self.asOf = asOf
-        } else if clock == "event", let watermark = watermark.flatMap(Timestamp.init(rfc3339:)) {
-            self.asOf = watermark.utcDate
+        if clock == "event", let watermark = watermark.flatMap(Timestamp.init(rfc3339:)) {
+            self.today = watermark.utcDate
         } else {
-            self.asOf = today
+            self.today = today
         }
+        self.asOf = asOf ?? self.today
     }
 
     public func customers(filter: CustomerStore.Filter = .init()) throws -> [CustomerState] {

@@ -16,8 +16,12 @@ public enum CustomerStore {
         public var exposure: String?
         public var creditLimit: String?
         public var riskClass: String?
+        /// The business date the figures are of: when they differ from the last kept, they are
+        /// kept for that date in `customer_figures` (see `CollectionHistory.migrateFigures`).
+        public var figuresOn: LocalDate?
         public init(hasHeldOrders: Bool, blocked: Bool, overdue: Bool, attentionOn: LocalDate? = nil,
-                    name: String? = nil, exposure: String? = nil, creditLimit: String? = nil, riskClass: String? = nil) {
+                    name: String? = nil, exposure: String? = nil, creditLimit: String? = nil, riskClass: String? = nil,
+                    figuresOn: LocalDate? = nil) {
             self.hasHeldOrders = hasHeldOrders
             self.blocked = blocked
             self.overdue = overdue
@@ -26,6 +30,7 @@ public enum CustomerStore {
             self.exposure = exposure
             self.creditLimit = creditLimit
             self.riskClass = riskClass
+            self.figuresOn = figuresOn
         }
     }
 
@@ -49,16 +54,16 @@ public enum CustomerStore {
     public static func save(_ db: Database, id: String, state: [UInt8], journal: [UInt8]? = nil, flags: Flags, updatedAt: String) throws {
         try db.cachedStatement(sql: """
             INSERT INTO customers (customer_id, state, has_held_orders, blocked, overdue, attention_on, updated_at,
-                                   name, exposure, credit_limit, risk_class)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                   name, exposure, credit_limit, risk_class, figures_on)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(customer_id) DO UPDATE SET state = excluded.state,
               has_held_orders = excluded.has_held_orders, blocked = excluded.blocked,
               overdue = excluded.overdue, attention_on = excluded.attention_on, updated_at = excluded.updated_at,
               name = excluded.name, exposure = excluded.exposure, credit_limit = excluded.credit_limit,
-              risk_class = excluded.risk_class
+              risk_class = excluded.risk_class, figures_on = excluded.figures_on
             """).execute(arguments: [id, Data(state), flags.hasHeldOrders, flags.blocked, flags.overdue,
                                      flags.attentionOn?.description, updatedAt,
-                                     flags.name, flags.exposure, flags.creditLimit, flags.riskClass])
+                                     flags.name, flags.exposure, flags.creditLimit, flags.riskClass, flags.figuresOn?.description])
         if let journal {
             try db.cachedStatement(sql: """
                 INSERT INTO customer_journals (customer_id, journal) VALUES (?, ?)

@@ -125,6 +125,7 @@ enum Schema {
         migrator.registerMigration(CollectionHistory.closedMigrationName, migrate: CollectionHistory.migrateClosed)
         migrator.registerMigration(CollectionHistory.saleMigrationName, migrate: CollectionHistory.migrateSale)
         migrator.registerMigration(CollectionHistory.creditMigrationName, migrate: CollectionHistory.migrateCredit)
+        migrator.registerMigration(CollectionHistory.figuresMigrationName, migrate: CollectionHistory.migrateFigures)
         return migrator
     }
 }

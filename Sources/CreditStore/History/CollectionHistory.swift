@@ -140,8 +140,14 @@ public enum CollectionHistory {
                                       date: LocalDate, format: (DecimalAmount) -> String) throws {
         for row in rows {
             let stored = try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT amount, open_amount, returned FROM receivables WHERE customer_id = ? AND invoice_id = ?
+                SELECT amount, open_amount, returned, disputed FROM receivables WHERE customer_id = ? AND invoice_id = ?
                 """), arguments: [customerId, row.invoiceId])
+            let wasDisputed: Bool = stored.map { $0[3] } ?? false
+            if row.disputed != wasDisputed {
+                try db.cachedStatement(sql: """
+                    INSERT INTO receivable_disputes (customer_id, invoice_id, date, disputed) VALUES (?, ?, ?, ?)
+                    """).execute(arguments: [customerId, row.invoiceId, date.description, row.disputed])
+            }
             let settledBefore: DecimalAmount
             var returnedBefore = DecimalAmount.zero
             if let stored, let amount = DecimalAmount(text: stored[0]), let open = DecimalAmount(text: stored[1]) {
@@ -236,6 +242,55 @@ public enum CollectionHistory {
             """)
     }
 
+    static let figuresMigrationName = "2026-12-02-02-figures-by-day"
+
+    /// Keeps what the top-risk table needs as of past dates: each customer's exposure, limit and
+    /// class at the end of every business day they changed (`customer_figures`, written by
+    /// triggers whenever a save changes them, dated by the save's `figures_on`), and every dispute
+    /// opened or resolved (`receivable_disputes`, written by `recordInvoices`). What the database
+    /// held before is kept as known since before the history began: figures dated 0001-01-01,
+    /// open disputes dated by their invoice.
+    static func migrateFigures(_ db: Database) throws {
+        let keep = """
+            INSERT INTO customer_figures (customer_id, date, exposure, credit_limit, risk_class)
+            VALUES (NEW.customer_id, NEW.figures_on, NEW.exposure, NEW.credit_limit, NEW.risk_class)
+            ON CONFLICT (customer_id, date) DO UPDATE SET exposure = excluded.exposure,
+              credit_limit = excluded.credit_limit, risk_class = excluded.risk_class;
+            """
+        try db.execute(sql: """
+            ALTER TABLE customers ADD COLUMN figures_on TEXT;
+            CREATE TABLE customer_figures (
+                customer_id TEXT NOT NULL,
+                date TEXT NOT NULL,
+                exposure TEXT NOT NULL,
+                credit_limit TEXT,
+                risk_class TEXT,
+                PRIMARY KEY (customer_id, date)
+            ) WITHOUT ROWID;
+            INSERT INTO customer_figures (customer_id, date, exposure, credit_limit, risk_class)
+            SELECT customer_id, '\(figuresBeforeHistory)', exposure, credit_limit, risk_class FROM customers WHERE exposure IS NOT NULL;
+            CREATE TRIGGER customer_figures_new AFTER INSERT ON customers
+            WHEN NEW.figures_on IS NOT NULL AND NEW.exposure IS NOT NULL
+            BEGIN \(keep) END;
+            CREATE TRIGGER customer_figures_changed AFTER UPDATE OF exposure, credit_limit, risk_class, figures_on ON customers
+            WHEN NEW.figures_on IS NOT NULL AND NEW.exposure IS NOT NULL
+              AND (OLD.exposure IS NOT NEW.exposure OR OLD.credit_limit IS NOT NEW.credit_limit OR OLD.risk_class IS NOT NEW.risk_class)
+            BEGIN \(keep) END;
+            CREATE TABLE receivable_disputes (
+                customer_id TEXT NOT NULL,
+                invoice_id TEXT NOT NULL,
+                date TEXT NOT NULL,
+                disputed INTEGER NOT NULL
+            );
+            INSERT INTO receivable_disputes (customer_id, invoice_id, date, disputed)
+            SELECT customer_id, invoice_id, invoice_date, 1 FROM receivables WHERE disputed = 1;
+            """)
+    }
+
+    /// The date of the figures a database held when `customer_figures` began: they are all that is
+    /// known of any earlier day.
+    static let figuresBeforeHistory = "0001-01-01"
+
     static let saleMigrationName = "2026-12-01-04-receivable-sales"
 
     /// Marks the movements that are more goods invoiced on an invoice (a sale of their own date).
@@ -251,8 +306,11 @@ public enum CollectionHistory {
 
     // MARK: Reading
 
-    /// The whole book (or one customer's), ready for `CollectionAnalytics`.
-    public static func book(_ db: Database, currency: Currency, dunningLevels: [Int], customer: String? = nil) throws -> CollectionBook {
+    /// The whole book (or one customer's), ready for `CollectionAnalytics`. The customers'
+    /// exposure, limit and class are the latest, or with `figuresAsOf` those kept for the end of
+    /// that day (`customer_figures`): a report as of a past date ranks its top risks by them.
+    public static func book(_ db: Database, currency: Currency, dunningLevels: [Int], customer: String? = nil,
+                            figuresAsOf: LocalDate? = nil) throws -> CollectionBook {
         let only = customer == nil ? "" : " WHERE customer_id = ?"
         let arguments: StatementArguments = customer.map { StatementArguments([$0]) } ?? StatementArguments()
         // Keyed by the pair, not a joined string: a book has a million invoices.
@@ -267,11 +325,18 @@ public enum CollectionHistory {
             movements[key, default: []].append(ReceivableMovement(date: date, delta: delta, sale: sale, credit: row[5]))
             if sale { added[key, default: .zero] += delta }
         }
+        var disputes: [InvoiceKey: [DisputeChange]] = [:]
+        let disputeRows = try Row.fetchCursor(db, sql: "SELECT customer_id, invoice_id, date, disputed FROM receivable_disputes\(only) ORDER BY rowid",
+                                              arguments: arguments)
+        while let row = try disputeRows.next() {
+            guard let date = LocalDate(row[2] as String) else { continue }
+            disputes[InvoiceKey(customerId: row[0], invoiceId: row[1]), default: []].append(DisputeChange(date: date, disputed: row[3]))
+        }
         // Sized once: growing an array of a million invoices by doubling copies it twenty times.
         var invoices: [ReceivableHistory] = []
         invoices.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM receivables\(only)", arguments: arguments) ?? 0)
         let invoiceRows = try Row.fetchCursor(db, sql: """
-            SELECT customer_id, invoice_id, amount, invoice_date, due_date, disputed FROM receivables\(only)
+            SELECT customer_id, invoice_id, amount, invoice_date, due_date FROM receivables\(only)
             """, arguments: arguments)
         while let row = try invoiceRows.next() {
             let customerId: String = row[0]
@@ -283,7 +348,7 @@ public enum CollectionHistory {
             // The row holds what is invoiced now; the history starts from the first shipment's part.
             let first = added.isEmpty ? amount : amount - (added[key] ?? .zero)
             invoices.append(ReceivableHistory(invoiceId: invoiceId, customerId: customerId, amount: first, invoiceDate: invoiceDate,
-                                              dueDate: dueDate, movements: moved, disputed: row[5]))
+                                              dueDate: dueDate, movements: moved, disputes: disputes.isEmpty ? [] : disputes[key] ?? []))
         }
         var holds: [HoldRecord] = []
         let holdRows = try Row.fetchCursor(db, sql: "SELECT customer_id, order_id, value, held_at, released_at, released_by FROM holds\(only)",
@@ -302,9 +367,22 @@ public enum CollectionHistory {
             notices.append(DunningNoticeRecord(customerId: row[0], level: row[1], date: date, curedOn: (row[3] as String?).flatMap { LocalDate($0) }))
         }
         var profiles: [CustomerProfile] = []
-        let profileRows = try Row.fetchCursor(db, sql: """
-            SELECT customer_id, name, exposure, credit_limit, risk_class FROM customers\(only.isEmpty ? " WHERE" : only + " AND") exposure IS NOT NULL
-            """, arguments: arguments)
+        let profileRows: RowCursor
+        if let figuresAsOf {
+            // Of each customer's rows dated by then, the latest (SQLite takes the bare columns
+            // from the row where max() is found); names are master data, always today's.
+            profileRows = try Row.fetchCursor(db, sql: """
+                SELECT f.customer_id, c.name, f.exposure, f.credit_limit, f.risk_class
+                FROM (SELECT customer_id, max(date), exposure, credit_limit, risk_class FROM customer_figures
+                      WHERE date <= ?\(customer == nil ? "" : " AND customer_id = ?") GROUP BY customer_id) AS f
+                LEFT JOIN customers AS c ON c.customer_id = f.customer_id
+                ORDER BY f.customer_id
+                """, arguments: StatementArguments([figuresAsOf.description]) + arguments)
+        } else {
+            profileRows = try Row.fetchCursor(db, sql: """
+                SELECT customer_id, name, exposure, credit_limit, risk_class FROM customers\(only.isEmpty ? " WHERE" : only + " AND") exposure IS NOT NULL
+                """, arguments: arguments)
+        }
         while let row = try profileRows.next() {
             guard let exposure = DecimalAmount(text: row[2]) else { continue }
             profiles.append(CustomerProfile(customerId: row[0], name: row[1], creditLimit: (row[3] as String?).flatMap { DecimalAmount(text: $0) } ?? .zero,
