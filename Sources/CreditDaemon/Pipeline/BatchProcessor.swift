@@ -194,20 +194,20 @@ public final class BatchProcessor: @unchecked Sendable {
                         outcome.ticksSkipped.append(SkippedTicks(count: plan.skipped, resumedAt: first, topic: message.topic,
                                                                  partition: message.partition, offset: message.offset))
                     }
-                    // A business day ends: the states are written dated by it, so that what a
-                    // customer's figures were at the end of each day is kept (`customer_figures`)
-                    // whatever the batches; likewise after each tick, dated by the tick.
+                    // A business day ends: the changed customers' figures are kept dated by it,
+                    // so that what they were at the end of each day (`customer_figures`) does
+                    // not depend on where batches end; likewise after each tick, dated by it.
                     let dayEnded = watermark.map { event.time.utcDate > $0.utcDate } ?? false
                     if !due.isEmpty || dayEnded {
                         try store(segment.apply(policy: policy), db, policy: policy, stamp: stamp, into: &outcome)
                     }
                     if dayEnded, let watermark {
-                        try stateCache.flush(db, updatedAt: stamp, today: watermark.utcDate, policy: policy)
+                        try stateCache.keepFigures(db, on: watermark.utcDate, updatedAt: stamp, policy: policy)
                     }
                     for tick in due {
                         try runWholeTick(db, tick: tick, policy: policy, stamp: stamp, into: &outcome)
                         lastTick = tick
-                        try stateCache.flush(db, updatedAt: stamp, today: tick.utcDate, policy: policy)
+                        try stateCache.keepFigures(db, on: tick.utcDate, updatedAt: stamp, policy: policy)
                     }
                 }
                 if watermark == nil || event.time > watermark! { watermark = event.time }

@@ -14,6 +14,8 @@ struct CustomerCache {
     private var dirty: Set<String> = []
     /// Changed states whose stored attention date may be out of date (see `syncAttention`).
     private var attentionStale: Set<String> = []
+    /// Changed states whose stored figures may be out of date (see `keepFigures`).
+    private var figuresStale: Set<String> = []
     private var generation: UInt64 = 0
     let capacity: Int
     /// See `StateCodec.itemsApartFrom` (tests lower it).
@@ -97,6 +99,31 @@ struct CustomerCache {
         states[state.customerId] = Entry(state: state, lastUsed: generation)
         dirty.insert(state.customerId)
         attentionStale.insert(state.customerId)
+        figuresStale.insert(state.customerId)
+    }
+
+    /// Writes the top-risk figures (exposure, limit, class) of the states changed since they
+    /// were last written, dated `day`, and not the states themselves: when a business day ends
+    /// inside a batch, the day's figures are kept (`customer_figures`) at the cost of a column
+    /// update, and the states are written once, at the batch's flush. A state that has no row
+    /// yet is written whole.
+    mutating func keepFigures(_ db: Database, on day: LocalDate, updatedAt: String, policy: Policy) throws {
+        var notInHand: Set<String> = []
+        for id in figuresStale.sorted() {
+            guard let entry = states[id], entry.state != nil else {
+                notInHand.insert(id)
+                continue
+            }
+            let flags = StateCodec.figures(entry.state!, today: day, policy: policy)
+            try CustomerStore.setFigures(db, id: id, exposure: flags.exposure, creditLimit: flags.creditLimit,
+                                         riskClass: flags.riskClass, on: day)
+            if db.changesCount == 0 {
+                try StateCodec.save(db, &entry.state!, today: day, policy: policy, updatedAt: updatedAt, itemsApartFrom: itemsApartFrom)
+                dirty.remove(id)
+                attentionStale.remove(id)
+            }
+        }
+        figuresStale = notInHand
     }
 
     /// Writes the attention dates of the states changed since the last flush or sync, and not
@@ -128,6 +155,7 @@ struct CustomerCache {
         }
         dirty.removeAll()
         attentionStale.removeAll()
+        figuresStale.removeAll()
         generation += 1
         trim()
     }
@@ -137,6 +165,7 @@ struct CustomerCache {
         states.removeAll()
         dirty.removeAll()
         attentionStale.removeAll()
+        figuresStale.removeAll()
     }
 
     private mutating func trim() {

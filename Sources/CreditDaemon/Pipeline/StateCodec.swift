@@ -125,9 +125,18 @@ public enum StateCodec {
     }
 
     public static func flags(_ state: CustomerState, today: LocalDate, policy: Policy) -> CustomerStore.Flags {
-        .init(hasHeldOrders: state.hasHeldOrders, blocked: state.isBlocked, overdue: state.overdue(on: today).count > 0,
-              attentionOn: attentionOn(state, policy: policy, today: today), name: state.name,
-              exposure: policy.format(state.exposure().total),
+        var flags = figures(state, today: today, policy: policy)
+        flags.hasHeldOrders = state.hasHeldOrders
+        flags.blocked = state.isBlocked
+        flags.overdue = state.overdue(on: today).count > 0
+        flags.attentionOn = attentionOn(state, policy: policy, today: today)
+        flags.name = state.name
+        return flags
+    }
+
+    /// The top-risk figures of `flags` alone (exposure, limit, class, dated `today`).
+    static func figures(_ state: CustomerState, today: LocalDate, policy: Policy) -> CustomerStore.Flags {
+        .init(hasHeldOrders: false, blocked: false, overdue: false, exposure: policy.format(state.exposure().total),
               creditLimit: state.creditLimit(policy: policy, today: today).map(policy.format), riskClass: state.riskClass,
               figuresOn: today)
     }
