@@ -196,18 +196,21 @@ public final class BatchProcessor: @unchecked Sendable {
                     }
                     // A business day ends: the changed customers' figures are kept dated by it,
                     // so that what they were at the end of each day (`customer_figures`) does
-                    // not depend on where batches end; likewise after each tick, dated by it.
+                    // not depend on where batches end; likewise after each tick but the last, dated by it.
                     let dayEnded = watermark.map { event.time.utcDate > $0.utcDate } ?? false
                     if !due.isEmpty || dayEnded {
                         try store(segment.apply(policy: policy), db, policy: policy, stamp: stamp, into: &outcome)
                     }
                     if dayEnded, let watermark {
-                        try stateCache.keepFigures(db, on: watermark.utcDate, updatedAt: stamp, policy: policy)
+                        try stateCache.keepFigures(db, on: watermark.utcDate, policy: policy)
                     }
                     for tick in due {
                         try runWholeTick(db, tick: tick, policy: policy, stamp: stamp, into: &outcome)
                         lastTick = tick
-                        try stateCache.keepFigures(db, on: tick.utcDate, updatedAt: stamp, policy: policy)
+                        // The last tick's day goes on with this event, and its end keeps them.
+                        if tick != due.last {
+                            try stateCache.keepFigures(db, on: tick.utcDate, policy: policy)
+                        }
                     }
                 }
                 if watermark == nil || event.time > watermark! { watermark = event.time }

@@ -102,26 +102,20 @@ struct CustomerCache {
         figuresStale.insert(state.customerId)
     }
 
-    /// Writes the top-risk figures (exposure, limit, class) of the states changed since they
-    /// were last written, dated `day`, and not the states themselves: when a business day ends
-    /// inside a batch, the day's figures are kept (`customer_figures`) at the cost of a column
-    /// update, and the states are written once, at the batch's flush. A state that has no row
-    /// yet is written whole.
-    mutating func keepFigures(_ db: Database, on day: LocalDate, updatedAt: String, policy: Policy) throws {
+    /// Keeps the top-risk figures (exposure, limit, class) of the states changed since they were
+    /// last kept, dated `day` (`customer_figures`), without writing the states: when a business
+    /// day ends inside a batch, what the day ended with is kept at the cost of a small row per
+    /// customer whose figures moved, and the states are written once, at the batch's flush.
+    mutating func keepFigures(_ db: Database, on day: LocalDate, policy: Policy) throws {
         var notInHand: Set<String> = []
         for id in figuresStale.sorted() {
-            guard let entry = states[id], entry.state != nil else {
+            guard let entry = states[id], let state = entry.state else {
                 notInHand.insert(id)
                 continue
             }
-            let flags = StateCodec.figures(entry.state!, today: day, policy: policy)
-            try CustomerStore.setFigures(db, id: id, exposure: flags.exposure, creditLimit: flags.creditLimit,
-                                         riskClass: flags.riskClass, on: day)
-            if db.changesCount == 0 {
-                try StateCodec.save(db, &entry.state!, today: day, policy: policy, updatedAt: updatedAt, itemsApartFrom: itemsApartFrom)
-                dirty.remove(id)
-                attentionStale.remove(id)
-            }
+            let figures = StateCodec.figures(state, today: day, policy: policy)
+            try CollectionHistory.keepFigures(db, customerId: id, exposure: figures.exposure ?? "0", creditLimit: figures.creditLimit,
+                                              riskClass: figures.riskClass, on: day)
         }
         figuresStale = notInHand
     }

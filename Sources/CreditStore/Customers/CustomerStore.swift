@@ -72,15 +72,6 @@ public enum CustomerStore {
         }
     }
 
-    /// Updates the top-risk figures alone (the state row stays as it is); the triggers keep them
-    /// for `day` when they changed. No row changes when the customer has none yet.
-    public static func setFigures(_ db: Database, id: String, exposure: String?, creditLimit: String?, riskClass: String?,
-                                  on day: LocalDate) throws {
-        try db.cachedStatement(sql: """
-            UPDATE customers SET exposure = ?, credit_limit = ?, risk_class = ?, figures_on = ? WHERE customer_id = ?
-            """).execute(arguments: [exposure, creditLimit, riskClass, day.description, id])
-    }
-
     /// The customer's item rows (decisions and ledger items, see `StateFormat.encodeItem`), in key order.
     public static func loadItems(_ db: Database, id: String) throws -> [(kind: ItemKind, id: String, body: [UInt8])] {
         let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT kind, item_id, item FROM customer_items WHERE customer_id = ? ORDER BY kind, item_id"),

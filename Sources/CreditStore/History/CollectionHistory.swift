@@ -245,18 +245,16 @@ public enum CollectionHistory {
     static let figuresMigrationName = "2026-12-02-02-figures-by-day"
 
     /// Keeps what the top-risk table needs as of past dates: each customer's exposure, limit and
-    /// class at the end of every business day they changed (`customer_figures`, written by
-    /// triggers whenever a save changes them, dated by the save's `figures_on`), and every dispute
-    /// opened or resolved (`receivable_disputes`, written by `recordInvoices`). What the database
-    /// held before is kept as known since before the history began: figures dated 0001-01-01,
-    /// open disputes dated by their invoice.
+    /// class at the end of every business day they changed (`customer_figures`), and every dispute
+    /// opened or resolved (`receivable_disputes`, written by `recordInvoices`). A save keeps its
+    /// figures, dated by its `figures_on`, through the triggers on `customers` (every path that
+    /// saves a customer, at no cost while the three columns stay as they are); the end of a day
+    /// inside a batch keeps them with `keepFigures`. A row is written only when the figures
+    /// differ from the customer's latest. What the database held before is kept as known since
+    /// before the history began: figures dated 0001-01-01, open disputes dated by their invoice.
     static func migrateFigures(_ db: Database) throws {
-        let keep = """
-            INSERT INTO customer_figures (customer_id, date, exposure, credit_limit, risk_class)
-            VALUES (NEW.customer_id, NEW.figures_on, NEW.exposure, NEW.credit_limit, NEW.risk_class)
-            ON CONFLICT (customer_id, date) DO UPDATE SET exposure = excluded.exposure,
-              credit_limit = excluded.credit_limit, risk_class = excluded.risk_class;
-            """
+        let keep = keepFiguresSQL(id: "NEW.customer_id", date: "NEW.figures_on", exposure: "NEW.exposure",
+                                  limit: "NEW.credit_limit", riskClass: "NEW.risk_class")
         try db.execute(sql: """
             ALTER TABLE customers ADD COLUMN figures_on TEXT;
             CREATE TABLE customer_figures (
@@ -271,11 +269,11 @@ public enum CollectionHistory {
             SELECT customer_id, '\(figuresBeforeHistory)', exposure, credit_limit, risk_class FROM customers WHERE exposure IS NOT NULL;
             CREATE TRIGGER customer_figures_new AFTER INSERT ON customers
             WHEN NEW.figures_on IS NOT NULL AND NEW.exposure IS NOT NULL
-            BEGIN \(keep) END;
+            BEGIN \(keep); END;
             CREATE TRIGGER customer_figures_changed AFTER UPDATE OF exposure, credit_limit, risk_class, figures_on ON customers
             WHEN NEW.figures_on IS NOT NULL AND NEW.exposure IS NOT NULL
               AND (OLD.exposure IS NOT NEW.exposure OR OLD.credit_limit IS NOT NEW.credit_limit OR OLD.risk_class IS NOT NEW.risk_class)
-            BEGIN \(keep) END;
+            BEGIN \(keep); END;
             CREATE TABLE receivable_disputes (
                 customer_id TEXT NOT NULL,
                 invoice_id TEXT NOT NULL,
@@ -285,6 +283,28 @@ public enum CollectionHistory {
             INSERT INTO receivable_disputes (customer_id, invoice_id, date, disputed)
             SELECT customer_id, invoice_id, invoice_date, 1 FROM receivables WHERE disputed = 1;
             """)
+    }
+
+    /// The statement that keeps a customer's figures for a date unless its latest row holds the
+    /// same (a second change on one day overwrites that day's row). The triggers and
+    /// `keepFigures` use it with their own operands.
+    static func keepFiguresSQL(id: String, date: String, exposure: String, limit: String, riskClass: String) -> String {
+        """
+        INSERT INTO customer_figures (customer_id, date, exposure, credit_limit, risk_class)
+        SELECT \(id), \(date), \(exposure), \(limit), \(riskClass)
+        WHERE NOT EXISTS (SELECT 1 FROM (SELECT exposure, credit_limit, risk_class FROM customer_figures
+                                         WHERE customer_id = \(id) ORDER BY date DESC LIMIT 1) AS latest
+                          WHERE latest.exposure IS \(exposure) AND latest.credit_limit IS \(limit) AND latest.risk_class IS \(riskClass))
+        ON CONFLICT (customer_id, date) DO UPDATE SET exposure = excluded.exposure,
+          credit_limit = excluded.credit_limit, risk_class = excluded.risk_class
+        """
+    }
+
+    /// Keeps the customer's figures for `day` without writing its row (see `migrateFigures`).
+    public static func keepFigures(_ db: Database, customerId: String, exposure: String, creditLimit: String?, riskClass: String?,
+                                   on day: LocalDate) throws {
+        try db.cachedStatement(sql: keepFiguresSQL(id: "?1", date: "?2", exposure: "?3", limit: "?4", riskClass: "?5"))
+            .execute(arguments: [customerId, day.description, exposure, creditLimit, riskClass])
     }
 
     /// The date of the figures a database held when `customer_figures` began: they are all that is
