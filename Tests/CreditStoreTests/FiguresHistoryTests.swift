@@ -54,6 +54,29 @@ import Testing
         #expect(try read { try Self.profiles($0, asOf: nil) } == ["C-1 250.00 0 D", "C-2 900.00 500.00 B", "C-3 5.00 0 -"])
     }
 
+    /// The end of a day inside a batch keeps figures without writing the customer's row; a save
+    /// that brings back what the row still holds is compared with the latest kept figures, not
+    /// with the row, and kept.
+    @Test func aDaysEndKeepsFiguresApartFromTheRow() throws {
+        let (database, dir) = try temporaryDatabase()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try database.write { db in
+            try Self.save(db, "C-1", exposure: "100.00", on: "2026-03-01")
+            try CollectionHistory.keepFigures(db, customerId: "C-1", exposure: "300.00", creditLimit: "1000.00", riskClass: "B",
+                                              on: LocalDate("2026-03-02")!)
+            try CollectionHistory.keepFigures(db, customerId: "C-1", exposure: "300.00", creditLimit: "1000.00", riskClass: "B",
+                                              on: LocalDate("2026-03-03")!)   // unchanged: no row
+            try Self.save(db, "C-1", exposure: "100.00", on: "2026-03-04")  // the row's own values, changed since
+            // A customer whose first day ends before its row is written.
+            try CollectionHistory.keepFigures(db, customerId: "C-2", exposure: "5.00", creditLimit: nil, riskClass: nil,
+                                              on: LocalDate("2026-03-02")!)
+            try Self.save(db, "C-2", exposure: "5.00", limit: nil, riskClass: nil, on: "2026-03-03")
+        }
+        func read<T>(_ body: (Database) throws -> T) throws -> T { try database.read(body) }
+        #expect(try read { try Self.figures($0, "C-1") } == ["2026-03-01 100.00 1000.00 B", "2026-03-02 300.00 1000.00 B", "2026-03-04 100.00 1000.00 B"])
+        #expect(try read { try Self.figures($0, "C-2") } == ["2026-03-02 5.00 - -"])
+    }
+
     @Test func invoiceRowsKeepEveryDisputeChange() throws {
         let (database, dir) = try temporaryDatabase()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -247,10 +247,11 @@ public enum CollectionHistory {
     /// Keeps what the top-risk table needs as of past dates: each customer's exposure, limit and
     /// class at the end of every business day they changed (`customer_figures`), and every dispute
     /// opened or resolved (`receivable_disputes`, written by `recordInvoices`). A save keeps its
-    /// figures, dated by its `figures_on`, through the triggers on `customers` (every path that
-    /// saves a customer, at no cost while the three columns stay as they are); the end of a day
-    /// inside a batch keeps them with `keepFigures`. A row is written only when the figures
-    /// differ from the customer's latest. What the database held before is kept as known since
+    /// figures, dated by its `figures_on`, through the triggers on `customers` (so every path
+    /// that saves a customer keeps them); the end of a day inside a batch keeps them with
+    /// `keepFigures`, which leaves the customer's row as it is. So the row's columns are not the
+    /// latest kept, and each save compares with the customer's latest kept row instead: a row is
+    /// written only when the figures differ from it. What the database held before is kept as known since
     /// before the history began: figures dated 0001-01-01, open disputes dated by their invoice.
     static func migrateFigures(_ db: Database) throws {
         let keep = keepFiguresSQL(id: "NEW.customer_id", date: "NEW.figures_on", exposure: "NEW.exposure",
@@ -272,7 +273,6 @@ public enum CollectionHistory {
             BEGIN \(keep); END;
             CREATE TRIGGER customer_figures_changed AFTER UPDATE OF exposure, credit_limit, risk_class, figures_on ON customers
             WHEN NEW.figures_on IS NOT NULL AND NEW.exposure IS NOT NULL
-              AND (OLD.exposure IS NOT NEW.exposure OR OLD.credit_limit IS NOT NEW.credit_limit OR OLD.risk_class IS NOT NEW.risk_class)
             BEGIN \(keep); END;
             CREATE TABLE receivable_disputes (
                 customer_id TEXT NOT NULL,
