@@ -114,7 +114,7 @@ struct CustomerCache {
                 continue
             }
             let figures = StateCodec.figures(state, today: day, policy: policy)
-            try CollectionHistory.keepFigures(db, customerId: id, exposure: figures.exposure ?? "0", creditLimit: figures.creditLimit,
+            try CollectionHistory.keepFigures(db, customerId: id, exposure: figures.exposure, creditLimit: figures.creditLimit,
                                               riskClass: figures.riskClass, on: day)
         }
         figuresStale = notInHand

@@ -125,20 +125,15 @@ public enum StateCodec {
     }
 
     public static func flags(_ state: CustomerState, today: LocalDate, policy: Policy) -> CustomerStore.Flags {
-        var flags = figures(state, today: today, policy: policy)
-        flags.hasHeldOrders = state.hasHeldOrders
-        flags.blocked = state.isBlocked
-        flags.overdue = state.overdue(on: today).count > 0
-        flags.attentionOn = attentionOn(state, policy: policy, today: today)
-        flags.name = state.name
-        return flags
+        let (exposure, creditLimit, riskClass) = figures(state, today: today, policy: policy)
+        return .init(hasHeldOrders: state.hasHeldOrders, blocked: state.isBlocked, overdue: state.overdue(on: today).count > 0,
+                     attentionOn: attentionOn(state, policy: policy, today: today), name: state.name,
+                     exposure: exposure, creditLimit: creditLimit, riskClass: riskClass, figuresOn: today)
     }
 
-    /// The top-risk figures of `flags` alone (exposure, limit, class, dated `today`).
-    static func figures(_ state: CustomerState, today: LocalDate, policy: Policy) -> CustomerStore.Flags {
-        .init(hasHeldOrders: false, blocked: false, overdue: false, exposure: policy.format(state.exposure().total),
-              creditLimit: state.creditLimit(policy: policy, today: today).map(policy.format), riskClass: state.riskClass,
-              figuresOn: today)
+    /// The top-risk figures as stored: exposure and limit in the credit currency, and the class.
+    static func figures(_ state: CustomerState, today: LocalDate, policy: Policy) -> (exposure: String, creditLimit: String?, riskClass: String?) {
+        (policy.format(state.exposure().total), state.creditLimit(policy: policy, today: today).map(policy.format), state.riskClass)
     }
 
     /// The first date on which a scheduler tick can change the customer: the next possible
