@@ -7,6 +7,11 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+/// The modules on the event path (decoding, the model, rendering, storage) are optimised in debug
+/// builds too: the test suite drives real daemons through tens of thousands of events, and
+/// unoptimised generic code made them several times slower. Tests still get `-enable-testing`.
+let hot: [SwiftSetting] = strict + [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "creditd",
     platforms: [.macOS(.v15)],
@@ -40,7 +45,7 @@ let package = Package(
         .target(
             name: "CreditCore",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
-            swiftSettings: strict
+            swiftSettings: hot
         ),
         // The only Swift code that calls rd_kafka_*.
         .target(
@@ -58,7 +63,7 @@ let package = Package(
         .target(
             name: "CreditStore",
             dependencies: ["CreditCore", .product(name: "GRDB", package: "GRDB.swift")],
-            swiftSettings: strict
+            swiftSettings: hot
         ),
         // The credit bureau connector: HTTP client and the refresh loop, off the event path.
         .target(
@@ -82,7 +87,7 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
-            swiftSettings: strict
+            swiftSettings: hot
         ),
         // Health, readiness, Prometheus metrics and the admin API. Deliberately independent of the
         // other project modules: the daemon implements its protocols.
