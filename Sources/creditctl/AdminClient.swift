@@ -14,7 +14,7 @@ struct WriteOptions: ParsableArguments {
     @Option(help: "The admin API's base URL (default: from http.listen).") var url: String?
     @Option(help: "A file holding the admin token (default: http.admin_token_file, or $CREDITD_ADMIN_TOKEN).")
     var tokenFile: String?
-    @Option(help: "Who is making the change, for the audit trail (default: $SUDO_USER or $USER).") var by: String?
+    @Option(help: "Who is making the change, for the audit trail (default: $SUDO_USER, else $USER, else creditctl).") var by: String?
     @Flag(help: "Print the daemon's JSON answer.") var json = false
     @Option(help: "A key naming this change (sent as Idempotency-Key): run again with the same key, the change is applied once.")
     var requestId: String?

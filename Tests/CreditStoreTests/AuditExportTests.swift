@@ -102,6 +102,20 @@ import Testing
         #expect(Set(offsets).count == 1)
     }
 
+    /// A downgrade alert's reasons are the score's; the table names the alert before them.
+    @Test func anAlertsCodeLeadsItsReasonsInTheTable() {
+        let alert = AuditEntry(time: AuditFixture.start, customerId: "C-9", kind: .alert, actor: "creditd",
+                               causationId: "e-1", policyVersion: "v1", inputs: [],
+                               reasons: [.object([JSONMember("code", "DAYS_LATE"), JSONMember("message", "paid 40 days late on average")])],
+                               details: .object([JSONMember("code", "RISK_DOWNGRADE"), JSONMember("severity", "warning")]))
+        #expect(AuditExport.reasonSummary(alert) == "RISK_DOWNGRADE; DAYS_LATE: paid 40 days late on average")
+        // Other kinds keep their reasons alone, whatever their data holds.
+        let held = AuditEntry(time: AuditFixture.start, customerId: "C-9", kind: .orderHeld, actor: "creditd",
+                              causationId: "e-2", policyVersion: "v1", inputs: [],
+                              reasons: [.object([JSONMember("code", "OVER_LIMIT")])], details: .object([JSONMember("code", "x")]))
+        #expect(AuditExport.reasonSummary(held) == "OVER_LIMIT")
+    }
+
     /// A minimal RFC 4180 reader, independent of the writer.
     private func parseCSV(_ text: String) -> [[String]] {
         var records: [[String]] = [], record: [String] = [], field = ""

@@ -1,4 +1,5 @@
 import CreditCore
+import CreditKafka
 import CreditStore
 import Foundation
 import Logging
@@ -25,10 +26,16 @@ import Testing
         return ConsumeService(consumer: consumer, processor: processor, status: status, doorbell: RelayDoorbell(), logger: logger)
     }
 
-    @Test func aProblemClearsWhenTheBrokerAnswersAndStaysWhenItDoesNot() async throws {
+    /// Checks the broker first: every test here talks to it.
+    func scratchFolder(_ name: String) throws -> URL {
         try TestBroker.require()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("creditd-probe-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("creditd-\(name)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    @Test func aProblemClearsWhenTheBrokerAnswersAndStaysWhenItDoesNot() async throws {
+        let folder = try scratchFolder("probe")
         defer { try? FileManager.default.removeItem(at: folder) }
 
         let reachable = DaemonStatus(policyVersion: "probe")
@@ -64,5 +71,55 @@ import Testing
         relayProbe.cancel()
         #expect(unreachable.brokerProblemText == "1/1 brokers are down")
         #expect(relayStuck.brokerProblemText == "publishing: no delivery report for 30 s")
+    }
+
+    /// Input topics nobody created: librdkafka reports each as a consumer error and assigns the
+    /// partitions of the others, so the daemon looked ready, or said the broker was down and then
+    /// that it "answers again", while one input was never read. The probe lists the broker's
+    /// topics instead: `/readyz` and the status line name the missing ones until they exist.
+    @Test func missingInputTopicsAreNamedUntilTheyAreCreated() async throws {
+        let folder = try scratchFolder("topics")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let status = DaemonStatus(policyVersion: "probe")
+        let consuming = try service(bootstrap: TestBroker.address, folder: folder, status: status)
+        let topics = consuming.processor.config.topics
+        try TestBroker.createTopics([topics.orders], partitions: 1)
+        let running = Task { try await consuming.run() }
+        let probing = Task { await consuming.probeBrokerWhileFailing(every: .milliseconds(200)) }
+        defer { probing.cancel(); running.cancel() }
+        let readiness = DaemonReadiness(status: status)
+
+        func waitFor(_ what: String, timeout: Duration = .seconds(30), _ condition: () async -> Bool) async throws {
+            let deadline = ContinuousClock.now + timeout
+            while await !condition() {
+                guard ContinuousClock.now < deadline else { throw TestFailure("timed out waiting until \(what)") }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        try await waitFor("the two missing topics are found") { status.missingInputTopics.count == 2 }
+        #expect(status.missingInputTopics == [topics.shipments, topics.payments], "in the configuration's order")
+        let missingText = "input topics missing on the broker: \(topics.shipments), \(topics.payments)"
+        let report = await readiness.readiness()
+        #expect(!report.isReady && report.detail.contains(missingText), "\(report.detail)")
+        #expect(status.summary(eventsPerSecond: 0).contains(missingText))
+        // The consumer's own error about them comes within its first metadata round trips.
+        try await Task.sleep(for: .seconds(2))
+        #expect(status.brokerProblemText == nil, "a missing topic is not the broker's absence: \(status.brokerProblemText ?? "")")
+
+        // The partitions of the topic that exists do not make the daemon ready.
+        let oneTopic = DaemonStatus(policyVersion: "probe")
+        oneTopic.assigned([TopicPartition(topic: topics.orders, partition: 0)])
+        #expect(await DaemonReadiness(status: oneTopic).readiness().isReady, "all topics there, one partition assigned: ready")
+        _ = oneTopic.inputTopicsChecked(missing: [topics.payments])
+        let partly = await DaemonReadiness(status: oneTopic).readiness()
+        #expect(!partly.isReady && !partly.partitionsAssigned && partly.detail.contains(topics.payments), "\(partly)")
+
+        try TestBroker.createTopics([topics.payments, topics.shipments], partitions: 1)
+        try await waitFor("no topic is missing") { status.missingInputTopics.isEmpty }
+        #expect(await !readiness.readiness().detail.contains("missing"), "the detail no longer names them")
+        // Their partitions come with the group's next rebalance (BrokerOutageTests: topics
+        // created again while the daemon runs are consumed).
+        running.cancel()
+        _ = try? await running.value
     }
 }

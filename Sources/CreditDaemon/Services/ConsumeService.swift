@@ -125,9 +125,24 @@ public final class ConsumeService: Service, Sendable {
     /// A consumer error makes `/readyz` report the broker unreachable until the broker is heard
     /// from again. A batch or an assignment says so, but a quiet topic brings neither, so while a
     /// problem stands a metadata round trip checks every `interval` and clears it on an answer.
+    /// The same probe lists the broker's topics at start and while an input topic is missing:
+    /// librdkafka only reports a missing subscribed topic as an error, and the partitions of the
+    /// other topics would otherwise make the daemon look ready while one input is never read.
     func probeBrokerWhileFailing(every interval: Duration = .seconds(5)) async {
         while !Task.isCancelled {
             try? await Task.sleep(for: interval)
+            if status.needsTopicCheck, let info = try? await consumer.checkConnectivity(timeout: interval, listingTopics: true) {
+                let present = Set(info.topics)
+                let change = status.inputTopicsChecked(missing: processor.config.topics.inputs.filter { !present.contains($0) })
+                if !change.vanished.isEmpty {
+                    logger.warning("input topics missing on the broker: nothing is read from them until they are created (docs/operations.md, Topics)",
+                                   metadata: ["topics": "\(change.vanished.joined(separator: ", "))"])
+                }
+                if !change.appeared.isEmpty {
+                    logger.notice("input topics found on the broker; their partitions are assigned at the next metadata refresh",
+                                  metadata: ["topics": "\(change.appeared.joined(separator: ", "))"])
+                }
+            }
             // A relay problem (publishing) is not cured by the consumer reaching the broker.
             guard let problem = status.consumerBrokerProblem else { continue }
             guard (try? await consumer.checkConnectivity(timeout: interval)) != nil else { continue }
@@ -177,11 +192,18 @@ public final class ConsumeService: Service, Sendable {
             guard alignment != nil else { return }
             alignment!.aligner.reachedEnd(partition, at: nextOffset)
             try applyAligned(&alignment!)
+        case .error(let error) where Self.missingTopicCodes.contains(error.code):
+            // Not the broker's absence: the probe finds which topics are missing and says so.
+            status.wantTopicCheck()
+            logger.debug("Kafka consumer reports a missing topic", metadata: ["error.code": "\(error.code)", "error": "\(error.message)"])
         case .error(let error):
             status.brokerProblem(error.message, fromConsumer: true)
             logger.warning("Kafka consumer problem", metadata: ["error.code": "\(error.code)", "error": "\(error.message)"])
         }
     }
+
+    /// librdkafka's names for "this topic does not exist" (a subscribed topic the broker lacks).
+    static let missingTopicCodes: Set<String> = ["UNKNOWN_TOPIC_OR_PART", "_UNKNOWN_TOPIC"]
 
     /// Applies what the aligner releases, a batch at a time, until it holds back the rest.
     private func applyAligned(_ alignment: inout InputAlignment) throws {

@@ -194,11 +194,17 @@ struct DaemonReadiness: ReadinessProbe {
     let status: DaemonStatus
 
     func readiness() async -> ReadinessReport {
-        let partitions = !status.assignedPartitions.isEmpty
+        let missing = status.missingInputTopics
+        let assigned = !status.assignedPartitions.isEmpty
+        // Partitions of the other topics do not make up for one that is not read at all.
+        let partitions = assigned && missing.isEmpty
         let writable = status.databaseWritable
         let broker = status.brokerProblemText == nil
         var detail: [String] = []
-        if !partitions { detail.append("no partitions assigned yet") }
+        if !missing.isEmpty {
+            detail.append("input topics missing on the broker: \(missing.joined(separator: ", ")) (create them; nothing is read from them until then)")
+        }
+        if !assigned { detail.append("no partitions assigned yet") }
         if !writable { detail.append("the database is not writable") }
         if let problem = status.brokerProblemText { detail.append("broker: \(problem)") }
         return ReadinessReport(partitionsAssigned: partitions, databaseWritable: writable, brokerReachable: broker,

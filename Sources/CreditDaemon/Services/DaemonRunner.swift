@@ -61,10 +61,7 @@ public enum DaemonRunner {
             configuration: try HTTPServerConfiguration(listen: config.httpListen, adminToken: token),
             readiness: DaemonReadiness(status: status),
             backend: DaemonAdmin(processor: processor, doorbell: doorbell, logger: logger, metrics: metrics),
-            metrics: metrics, logger: logger,
-            onListening: { address in
-                logger.notice("HTTP listening", metadata: ["address": "\(address.host):\(address.port)"])
-            })
+            metrics: metrics, logger: logger)
 
         var groupConfig = ServiceGroupConfiguration(
             services: ([checkpoints, relay, consume, scheduler, gauges, bureau, http, reload, supervisor] as [any Service]).map { .init(service: $0) },

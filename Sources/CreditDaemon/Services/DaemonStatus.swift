@@ -25,6 +25,12 @@ public final class DaemonStatus: Sendable {
         var lag: [TopicPartition: Int64] = [:]
         var stopping = false
         var databaseWritable = true
+        /// Input topics the broker does not have: a consumer never creates them, and nothing is
+        /// read from them until an operator does.
+        var missingInputTopics: [String] = []
+        /// Asks the consume service's probe to list the broker's topics (at start, and when the
+        /// consumer reports a topic it cannot find).
+        var topicCheckWanted = true
     }
 
     private let state = Mutex(State())
@@ -67,6 +73,26 @@ public final class DaemonStatus: Sendable {
             guard $0.consumerProblem == problem else { return false }
             $0.consumerProblem = nil
             return true
+        }
+    }
+
+    /// The consumer reported a topic it cannot find: the probe lists the broker's topics.
+    func wantTopicCheck() {
+        state.withLock { $0.topicCheckWanted = true }
+    }
+
+    /// A check is due until every input topic has been seen on the broker.
+    var needsTopicCheck: Bool {
+        state.withLock { $0.topicCheckWanted || !$0.missingInputTopics.isEmpty }
+    }
+
+    /// Records what the probe found; returns the topics that went missing and those that came.
+    func inputTopicsChecked(missing: [String]) -> (vanished: [String], appeared: [String]) {
+        state.withLock {
+            let before = $0.missingInputTopics
+            $0.missingInputTopics = missing
+            $0.topicCheckWanted = false
+            return (missing.filter { !before.contains($0) }, before.filter { !missing.contains($0) })
         }
     }
 
@@ -113,6 +139,7 @@ public final class DaemonStatus: Sendable {
     public var databaseWritable: Bool { state.withLock { $0.databaseWritable } }
     public var isJoined: Bool { state.withLock { $0.joined } }
     public var assignedPartitions: [TopicPartition] { state.withLock { $0.assigned.sorted() } }
+    public var missingInputTopics: [String] { state.withLock { $0.missingInputTopics } }
     /// Both sides' problems, publishing first (the one inputs arriving cannot show).
     public var brokerProblemText: String? { state.withLock { Self.problemText($0) } }
 
@@ -137,6 +164,7 @@ public final class DaemonStatus: Sendable {
             let lag = s.lag.values.reduce(0, +)
             var line = "\(s.assigned.count) partitions, \(Int(eventsPerSecond.rounded())) events/s, lag \(lag), outbox \(s.outboxBacklog), policy \(s.policyVersion)"
             if let problem = Self.problemText(s) { line += "; broker: \(problem)" }
+            if !s.missingInputTopics.isEmpty { line += "; input topics missing on the broker: \(s.missingInputTopics.joined(separator: ", "))" }
             if s.outboxRefused > 0 { line += "; \(s.outboxRefused) refused by the broker (creditctl outbox refused)" }
             return line
         }

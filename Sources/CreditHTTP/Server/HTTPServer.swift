@@ -64,7 +64,8 @@ public final class HTTPServer: Service, Sendable {
                     return
                 }
                 let address = HTTPBoundAddress(host: host, port: port)
-                logger.info(
+                // At notice: where the admin API listens is what an operator looks for at start-up.
+                logger.notice(
                     "HTTP listening",
                     metadata: ["address": "\(address)", "admin_api": "\(isAdminEnabled ? "enabled" : "disabled")"]
                 )

@@ -89,11 +89,13 @@ final class KafkaClient: @unchecked Sendable {
     ]
 
     /// Metadata round trip: proves a broker answers, within `timeout` (blocks the calling thread).
-    func clusterInfo(timeout: Duration) -> Result<KafkaClusterInfo, KafkaError> {
+    /// With `listingTopics` the answer names every topic of the cluster (a larger request: a
+    /// consumer never creates its topics, so a missing one can only be found by asking).
+    func clusterInfo(timeout: Duration, listingTopics: Bool = false) -> Result<KafkaClusterInfo, KafkaError> {
         do {
             return try withHandle { handle throws(KafkaError) in
                 var metadata: UnsafePointer<rd_kafka_metadata>?
-                let err = rd_kafka_metadata(handle, 0, nil, &metadata, timeout.kafkaMilliseconds)
+                let err = rd_kafka_metadata(handle, listingTopics ? 1 : 0, nil, &metadata, timeout.kafkaMilliseconds)
                 guard err == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else {
                     let cause = KafkaError(err)
                     guard Self.unreachable.contains(err.rawValue) else {
@@ -114,7 +116,16 @@ final class KafkaClient: @unchecked Sendable {
                     let broker = md.brokers[index]
                     return KafkaBrokerInfo(id: broker.id, host: String(cString: broker.host), port: Int(broker.port))
                 }
-                return .success(KafkaClusterInfo(brokers: brokers, answeredBy: md.orig_broker_id))
+                var info = KafkaClusterInfo(brokers: brokers, answeredBy: md.orig_broker_id)
+                if listingTopics {
+                    // A topic the broker lists with an error (being deleted, no leader) is not usable yet.
+                    info.topics = (0..<Int(md.topic_cnt)).compactMap { index in
+                        let topic = md.topics[index]
+                        guard topic.err == RD_KAFKA_RESP_ERR_NO_ERROR, topic.partition_cnt > 0 else { return nil }
+                        return String(cString: topic.topic)
+                    }.sorted()
+                }
+                return .success(info)
             }
         } catch {
             return .failure(error)

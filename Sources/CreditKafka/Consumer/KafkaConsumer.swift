@@ -218,11 +218,12 @@ public final class KafkaConsumer: Sendable {
         }
     }
 
-    /// A metadata round trip through this consumer's connections (for `/readyz`).
-    public func checkConnectivity(timeout: Duration = .seconds(5)) async throws(KafkaError) -> KafkaClusterInfo {
+    /// A metadata round trip through this consumer's connections (for `/readyz`); with
+    /// `listingTopics`, also the names of the cluster's topics.
+    public func checkConnectivity(timeout: Duration = .seconds(5), listingTopics: Bool = false) async throws(KafkaError) -> KafkaClusterInfo {
         let client = self.client
         return try await BlockingCall.result("connectivity check", timeout: timeout) { () throws(KafkaError) in
-            try client.clusterInfo(timeout: timeout).get()
+            try client.clusterInfo(timeout: timeout, listingTopics: listingTopics).get()
         }
     }
 

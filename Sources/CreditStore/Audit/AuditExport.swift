@@ -111,9 +111,13 @@ public enum AuditExport {
         return out
     }
 
-    /// Reasons as `code: message; …` (or just one of the two when the other is absent).
+    /// Reasons as `code: message; …` (or just one of the two when the other is absent). An
+    /// alert's own code comes first: its reasons are what lies behind it (a downgrade's are the
+    /// score's), and the reader of the table looks for the alert.
     static func reasonSummary(_ entry: AuditEntry) -> String {
-        entry.reasons.map { reason -> String in
+        var items: [String] = []
+        if entry.kind == .alert, let code = entry.bodyValue?["data"]?["code"]?.stringValue { items.append(code) }
+        return (items + entry.reasons.map { reason -> String in
             switch reason {
             case .string(let text): return text
             case .object:
@@ -127,7 +131,7 @@ public enum AuditExport {
                 }
             default: return reason.jsonText
             }
-        }.joined(separator: "; ")
+        }).joined(separator: "; ")
     }
 
     private static func singleLine(_ text: String) -> String {
