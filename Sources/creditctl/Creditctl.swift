@@ -42,7 +42,7 @@ struct ReadOptions: ParsableArguments {
     var config = "/etc/creditd/creditd.yaml"
     @Option(help: "Read this database file instead of the configured one.")
     var database: String?
-    @Option(help: "Compute dates (overdue, limits) as of this day, YYYY-MM-DD.")
+    @Option(help: "The day overdue days, limits and reviews are counted on, YYYY-MM-DD: today or later for the state (the database keeps only the latest), any day for report.")
     var asOf: String?
     @Flag(help: "Machine-readable JSON instead of tables.")
     var json = false
@@ -73,6 +73,26 @@ struct ReadOptions: ParsableArguments {
             FileHandle.standardError.write(Data("creditctl: \(error)\n".utf8))
             throw ExitCode(1)
         }
+    }
+}
+
+extension ReadOptions {
+    /// The reader for the commands that show the customers' state. The database holds only the
+    /// latest state: a past `--as-of` would age today's balances to that day and show figures the
+    /// customer never had, so it is refused with the command that has a past day's figures.
+    func stateReader() throws -> StateReader {
+        let reader = try reader()
+        guard reader.asOf >= reader.today else {
+            FileHandle.standardError.write(Data("""
+                creditctl: --as-of \(reader.asOf.text) is before the database's today (\(reader.today.text)): it keeps only the \
+                latest state, and today's balances aged to a past day are figures the customers never had. \
+                A past day's figures are in `creditctl report --as-of \(reader.asOf.text)`; --as-of here takes today or a later day \
+                (which invoices will be overdue by then).
+
+                """.utf8))
+            throw ExitCode(2)
+        }
+        return reader
     }
 }
 

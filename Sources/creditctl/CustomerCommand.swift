@@ -15,7 +15,7 @@ struct CustomerCommand: AsyncParsableCommand {
         @Argument(help: "The customer id.") var id: String
 
         func run() throws {
-            let reader = try options.reader()
+            let reader = try options.stateReader()
             guard let state = try reader.customer(id) else { throw fail("no customer \(id) in the database") }
             let doc = StateExport.customer(state, policy: reader.policy, asOf: reader.asOf)
             if options.json { return printJSON(doc) }
@@ -74,7 +74,7 @@ struct CustomerCommand: AsyncParsableCommand {
         @Flag(help: "Only customers with overdue invoices.") var overdue = false
 
         func run() throws {
-            let reader = try options.reader()
+            let reader = try options.stateReader()
             var states = try reader.customers(filter: .init(held: held, blocked: blocked))
             if overdue { states = states.filter { $0.overdue(on: reader.asOf).count > 0 } }
             let summaries = states.map { CustomerSummary($0, reader: reader) }

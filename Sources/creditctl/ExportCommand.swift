@@ -13,7 +13,7 @@ struct ExportCommand: ParsableCommand {
         @OptionGroup var options: ReadOptions
 
         func run() throws {
-            let reader = try options.reader()
+            let reader = try options.stateReader()
             let doc = StateExport.document(try reader.customers(), policy: reader.policy, asOf: reader.asOf)
             if options.json { return printJSON(doc) }
             // The readable form: one line per customer and per item, in the same canonical order.

@@ -12,7 +12,7 @@ struct OrdersCommand: ParsableCommand {
         @OptionGroup var options: ReadOptions
 
         func run() throws {
-            let reader = try options.reader()
+            let reader = try options.stateReader()
             let policy = reader.policy
             var rows: [(customer: String, decision: OrderDecision, open: String)] = []
             for state in try reader.customers(filter: .init(held: true)) {

@@ -116,7 +116,7 @@ struct ScoringPolicyTests {
          "scoring.factors[0].bins: must be a non-empty list"),
         (replace(scoring(), "factors", .sequence([factor(("name", .plain("disputes")), ("no_data", .plain("101")), ("bins", goodBins))])),
          "scoring.factors[0].no_data: must not be more than the best bin's 100 points"),
-        (replace(scoring(), "change_step", .plain("-1")), "scoring.change_step: must be a whole number"),
+        (replace(scoring(), "change_step", .plain("-1")), "scoring.change_step: must be 0 or more, not -1"),
         (replace(scoring(), "derogatory_class", .plain("F")), "scoring.derogatory_class: must be a risk class A to E"),
         (replace(scoring(), "review_cycle", map(("A", .plain("12h")))), "scoring.review_cycle.A: must be whole days"),
         (replace(scoring(), "review_cycle", map(("Z", .plain("30d")))), "scoring.review_cycle.Z: unknown key"),

@@ -184,5 +184,18 @@ import Testing
         let today = try topRisk([])
         #expect(today["C-A"] == nil)
         #expect(today["C-B"]?["utilization"] as? Double == 0.01)
+
+        // The state commands hold only the latest state: a past day is refused and sent to the
+        // report, rather than today's balances shown under that day's date.
+        for command in [["customer", "show", "C-A"], ["customer", "list"], ["orders", "held"], ["export", "state"]] {
+            let past = try run(TestDaemon.creditctl, command + ["--database", database, "--as-of", "2026-02-15"])
+            #expect(past.status == 2 && past.stdout.isEmpty, "\(command): \(past.status) \(past.stdout.prefix(200))")
+            #expect(past.stderr.contains("before the database's today (2026-04-02)") && past.stderr.contains("creditctl report --as-of 2026-02-15"),
+                    "\(command): \(past.stderr)")
+        }
+        // Today or later: the latest state, counted on that day.
+        let ahead = try run(TestDaemon.creditctl, ["customer", "show", "C-B", "--database", database, "--as-of", "2026-06-30"])
+        #expect(ahead.status == 0, "\(ahead.stderr)")
+        #expect(ahead.stdout.contains("As of         2026-06-30"), "\(ahead.stdout.prefix(600))")
     }
 }

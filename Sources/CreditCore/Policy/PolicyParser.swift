@@ -65,7 +65,12 @@ struct PolicyReader {
         guard case .scalar(let text, let quoted) = node, !quoted,
               !text.isEmpty, text.count <= 9, text.allSatisfy({ $0 >= "0" && $0 <= "9" }), let value = Int(text)
         else {
-            problem(path, "must be a whole number")
+            // A negative number is a whole number too: say what is wrong with it.
+            if case .scalar(let text, false) = node, text.hasPrefix("-"), text.count > 1, text.dropFirst().allSatisfy({ $0 >= "0" && $0 <= "9" }) {
+                problem(path, "must be \(minimum) or more, not \(text)")
+            } else {
+                problem(path, "must be a whole number")
+            }
             return nil
         }
         guard value >= minimum && value <= maximum else {
@@ -362,6 +367,10 @@ struct PolicyReader {
                         continue
                     }
                     thresholds.append(threshold)
+                }
+                // Fractions (0.8 for 80 %) read as thresholds under 1 % that nearly every order crosses.
+                if !thresholds.isEmpty, thresholds.allSatisfy({ $0 <= DecimalAmount(1) }) {
+                    problem("alerts.utilization_thresholds", "are percentages (80 means 80 %): \(thresholds.map(\.description).joined(separator: ", ")) would alert at or below 1 % of the limit")
                 }
                 result.utilizationThresholds = thresholds
             } else {
