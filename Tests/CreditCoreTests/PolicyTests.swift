@@ -132,7 +132,8 @@ struct PolicyTests {
 
     @Test("each problem is reported with its key path", arguments: [
         (["credit_check", "max_days_pastdue"], N.plain("30"), "credit_check.max_days_pastdue: unknown key"),
-        (["scheduler", "interval"], .plain("24 hours"), "scheduler.interval: must be a duration such as 30d, 12h or 15m"),
+        (["scheduler", "interval"], .plain("24 hours"), "scheduler.interval: must be a duration in whole days, hours or minutes, such as 30d, 12h or 15m (the shortest is 1m)"),
+        (["scheduler", "interval"], .plain("30s"), "scheduler.interval: must be a duration in whole days, hours or minutes"),
         (["scheduler", "interval"], .plain("0h"), "scheduler.interval: must be a duration"),
         (["alerts", "dead_letter_burst", "within"], .plain("5s"), "alerts.dead_letter_burst.within: must be a duration"),
         (["dunning", "levels", "2", "days_past_due"], .plain("15"), "dunning.levels[2].days_past_due: must be greater than levels[1]"),

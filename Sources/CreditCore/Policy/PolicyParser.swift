@@ -141,7 +141,7 @@ struct PolicyReader {
 
     mutating func duration(_ node: ConfigNode, _ path: String) -> PolicyDuration? {
         guard case .scalar(let text, _) = node, let duration = PolicyDuration(text) else {
-            problem(path, "must be a duration such as 30d, 12h or 15m")
+            problem(path, "must be a duration in whole days, hours or minutes, such as 30d, 12h or 15m (the shortest is 1m)")
             return nil
         }
         return duration
