@@ -131,7 +131,10 @@ public final class ConsumeService: Service, Sendable {
     func probeBrokerWhileFailing(every interval: Duration = .seconds(5)) async {
         while !Task.isCancelled {
             try? await Task.sleep(for: interval)
+            // A listing that came back is also the proof that the broker answers.
+            var answered = false
             if status.needsTopicCheck, let info = try? await consumer.checkConnectivity(timeout: interval, listingTopics: true) {
+                answered = true
                 let present = Set(info.topics)
                 let change = status.inputTopicsChecked(missing: processor.config.topics.inputs.filter { !present.contains($0) })
                 if !change.vanished.isEmpty {
@@ -145,7 +148,8 @@ public final class ConsumeService: Service, Sendable {
             }
             // A relay problem (publishing) is not cured by the consumer reaching the broker.
             guard let problem = status.consumerBrokerProblem else { continue }
-            guard (try? await consumer.checkConnectivity(timeout: interval)) != nil else { continue }
+            if !answered { answered = (try? await consumer.checkConnectivity(timeout: interval)) != nil }
+            guard answered else { continue }
             if status.clearBrokerProblem(ifStill: problem) {
                 logger.notice("the broker answers again", metadata: ["was": "\(problem)"])
             }
