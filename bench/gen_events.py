@@ -3,6 +3,8 @@
 
 Mix: 40 % orders, 30 % shipments (of open orders), 30 % payments (of open invoices) over C
 customers with Zipf-skewed activity (a few big customers, a long tail), times increasing.
+Invoices are due after the customers' payment terms (30 days in the example policy); with
+`--days 365` the stream spans a year, so the unpaid ones of quiet customers reach dunning.
 Writes one file per input topic as `key<TAB>value` lines for `kcat -P -K '\t'`, plus
 (optionally) all events in order as plain JSON lines for `creditd replay`.
 """
@@ -14,6 +16,9 @@ def main():
     p.add_argument("--customers", type=int, default=10_000)
     p.add_argument("--zipf", type=float, default=1.1)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--days", type=float, default=None,
+                   help="spread the events over about this many days (default: 1-20 s apart, about "
+                        "2 days per 20,000 events); a year lets invoices fall due and reach dunning")
     p.add_argument("--out", required=True, help="folder for orders.in, shipments.in, payments.in")
     p.add_argument("--jsonl", help="also write all events in order to this file")
     a = p.parse_args()
@@ -39,8 +44,10 @@ def main():
         line = json.dumps(ev, separators=(",", ":"))
         files[topic].write(cust + "\t" + line + "\n")
         if allf: allf.write(line + "\n")
+    # Mean step between events: 10.5 s by default, else the span asked for over the events.
+    scale = 1.0 if a.days is None else a.days * 86400 / max(a.events, 1) / 10.5
     while n < a.events:
-        t += datetime.timedelta(seconds=rng.randint(1, 20))
+        t += datetime.timedelta(seconds=rng.randint(1, 20) * scale)
         r = rng.random()
         c = customer()
         if r < 0.4 or not (open_orders.get(c) or open_invoices.get(c)):

@@ -117,7 +117,8 @@ struct EventDecoderTests {
         (envelope(type: "payment.received", data: #"{"payment_id":"P-1","customer_id":"C-1","amount":"5.00","currency":"EUR","allocations":[{"invoice_id":"I-1","amount":"3"},{"invoice_id":"I-2","amount":"2.01"}]}"#),
          .invalidAmount, "add up to 5.01, more than data.amount 5.00"),
         // unknown_currency
-        (envelope(data: #"{"order_id":"O-1","customer_id":"C-1","amount":"100.00","currency":"XXX"}"#), .unknownCurrency, "not an ISO 4217"),
+        (envelope(data: #"{"order_id":"O-1","customer_id":"C-1","amount":"100.00","currency":"XXX"}"#), .unknownCurrency, "XXX is an ISO 4217 code without a minor unit"),
+        (envelope(data: #"{"order_id":"O-1","customer_id":"C-1","amount":"100.00","currency":"ABC"}"#), .unknownCurrency, "\"ABC\" is not an ISO 4217"),
         (envelope(data: #"{"order_id":"O-1","customer_id":"C-1","amount":"100.00","currency":"eur"}"#), .unknownCurrency, "not an ISO 4217"),
         (envelope(data: #"{"order_id":"O-1","customer_id":"C-1","amount":"100.00","currency":"CHF"}"#), .unknownCurrency, "no rate"),
         // precedence between stages

@@ -153,6 +153,7 @@ struct PolicyTests {
         (["version"], nil, "version: is required"),
         (["fx_rates", "USD"], .plain("0.92"), "fx_rates.USD: must be a quoted decimal string"),
         (["fx_rates", "ZZZ"], .quoted("1"), "fx_rates.ZZZ: ZZZ is not an ISO 4217 currency code"),
+        (["fx_rates", "XAU"], .quoted("1"), "fx_rates.XAU: XAU is an ISO 4217 code without a minor unit (a metal, fund or test code), not a currency to invoice in"),
         (["fx_rates", "USD"], .quoted("0"), "fx_rates.USD: must be greater than 0"),
         (["credit_check", "hold_risk_classes"], .sequence([.plain("F")]), "credit_check.hold_risk_classes[0]: must be a risk class A to E"),
         (["credit_check", "max_order_value", "Z"], .quoted("1.00"), "credit_check.max_order_value.Z: unknown key"),

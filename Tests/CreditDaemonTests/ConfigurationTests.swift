@@ -169,6 +169,29 @@ import Testing
         #expect(throws: YAMLLoader.Failure.self) { try YAMLLoader.parse("a:\n  k: 1\n  k: 2\n") }
     }
 
+    /// A key written twice is named with the lines it is on, not answered with the whole file.
+    @Test func aDuplicateKeyIsNamedWithItsLines() {
+        func failure(_ text: String) -> String {
+            do { _ = try YAMLLoader.parse(text, file: "policy.yaml"); return "" } catch { return "\(error)" }
+        }
+        let filler = (1...40).map { "k\($0): \($0)" }.joined(separator: "\n")
+        let top = failure("version: \"1\"\n\(filler)\nversion: \"2\"\n")
+        #expect(top == "policy.yaml: key 'version' appears twice (lines 1, 42); keep one", "\(top)")
+        let nested = failure("""
+            dunning:
+              levels:
+                - level: 1
+                  name: friendly
+                  level: 2
+                - level: 3
+            other:
+              level: 4
+            """)
+        #expect(nested == "policy.yaml: key 'level' appears twice (lines 3, 5); keep one", "\(nested)")
+        let quoted = failure("a: 1\nb:\n  x: 1\n  \"x\": 2\n")
+        #expect(quoted == "policy.yaml: key 'x' appears twice (lines 3, 4); keep one", "\(quoted)")
+    }
+
     /// A misspelt override under one of the file's sections is a problem with the name it was
     /// probably meant to be; other `CREDITD_` variables (the tools' own) are left alone.
     @Test func overridesThatNameNoSettingAreProblems() throws {

@@ -77,4 +77,37 @@ struct ReplayFileTests {
         #expect(outbox == 0)
         #expect(audited == result.outputs.count)
     }
+    /// An order or payment created again under another event id changes nothing (the earlier
+    /// in business time stands) and is reported, naming its line; a first creation, an
+    /// amendment and a payment of another id are not.
+    @Test func anOrderOrPaymentIdCreatedAgainIsReported() throws {
+        func event(_ id: String, _ type: String, _ second: Int, _ data: String) -> String {
+            #"{"specversion":"1.0","id":"\#(id)","source":"test","type":"\#(type)","time":"2026-02-01T10:00:0\#(second)Z","data":{"customer_id":"C-1",\#(data)}}"#
+        }
+        let lines = [
+            event("o-1", "order.created", 1, #""order_id":"O-1","amount":"100.00","currency":"EUR""#),
+            event("o-1-again", "order.created", 2, #""order_id":"O-1","amount":"900.00","currency":"EUR""#),
+            event("a-1", "order.amended", 3, #""order_id":"O-1","amount":"150.00","currency":"EUR""#),
+            event("p-1", "payment.received", 4, #""payment_id":"P-1","amount":"40.00","currency":"EUR""#),
+            event("p-2", "payment.received", 5, #""payment_id":"P-2","amount":"10.00","currency":"EUR""#),
+            event("p-1-again", "payment.received", 6, #""payment_id":"P-1","amount":"30.00","currency":"EUR""#),
+        ]
+        let path = NSTemporaryDirectory() + "replay-db-\(UUID().uuidString).sqlite"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let result = try Self.replay(lines.joined(separator: "\n"), database: path)
+        #expect(result.summary.applied == 6)
+        #expect(result.summary.deadLetters == 0)
+        #expect(result.deadLetters.count == 2, "\(result.deadLetters)")
+        let order = try #require(result.deadLetters.first { $0.contains(#""line":2"#) })
+        #expect(order.contains(#""warning":"repeated_id""#) && order.contains(#"repeats data.order_id \"O-1\""#)
+                    && order.contains(#"\"test/o-1-again\""#) && order.contains("order.amended"), "\(order)")
+        let payment = try #require(result.deadLetters.first { $0.contains(#""line":6"#) })
+        #expect(payment.contains(#"repeats data.payment_id \"P-1\""#), "\(payment)")
+        // Neither repeat changed the figures: the order stands at its amendment, 50.00 received.
+        let state = try DatabaseQueue(path: path).read { db in try StateCodec.load(db, id: "C-1") }
+        let customer = try #require(state)
+        let amended = try DecimalAmount.parse("150.00").get(), received = try DecimalAmount.parse("50.00").get()
+        #expect(customer.ledger.orders["O-1"]?.total == amended)
+        #expect(customer.ledger.payments.values.reduce(DecimalAmount.zero) { $0 + $1.amount } == received)
+    }
 }

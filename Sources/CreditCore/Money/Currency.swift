@@ -12,6 +12,17 @@ public struct Currency: Sendable, Hashable, Codable, CustomStringConvertible {
 
     public var description: String { code }
 
+    /// Why `code` is not a currency amounts may be given in, for messages: ISO 4217's codes
+    /// without a minor unit (metals, SDR, fund and test codes) are codes all the same.
+    public static func refusal(_ code: String) -> String {
+        unitless.contains(code)
+            ? "\(code) is an ISO 4217 code without a minor unit (a metal, fund or test code), not a currency to invoice in"
+            : "\(code) is not an ISO 4217 currency code"
+    }
+
+    /// ISO 4217's codes whose minor unit is "N.A.".
+    static let unitless: Set<String> = ["XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XSU", "XTS", "XUA", "XXX"]
+
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let code = try container.decode(String.self)

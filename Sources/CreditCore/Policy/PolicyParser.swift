@@ -177,7 +177,7 @@ struct PolicyReader {
         if let node = value(root, "currency") {
             if let code = string(node, "currency") {
                 currency = Currency(code: code)
-                if currency == nil { problem("currency", "\(code) is not an ISO 4217 currency code") }
+                if currency == nil { problem("currency", Currency.refusal(code)) }
             }
         } else {
             problem("currency", "is required")
@@ -217,7 +217,7 @@ struct PolicyReader {
         for (code, rateNode) in pairs {
             let path = "fx_rates.\(code)"
             guard Currency(code: code) != nil else {
-                problem(path, "\(code) is not an ISO 4217 currency code")
+                problem(path, Currency.refusal(code))
                 continue
             }
             if rates[code] != nil {

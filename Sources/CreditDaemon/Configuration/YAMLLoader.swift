@@ -25,11 +25,39 @@ public enum YAMLLoader {
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
+        } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
+            throw Failure(file: file, message: duplicateKeys(duplicates, mappingAt: context.mark, in: text))
         } catch {
             throw Failure(file: file, message: "not valid YAML: \(error)")
         }
         guard let node else { return .mapping([]) }
         return try convert(node, file: file, path: "")
+    }
+
+    /// Yams describes a duplicate key with the whole mapping around it (the whole file, for a
+    /// top-level key); name the key and the lines it is on instead.
+    static func duplicateKeys(_ keys: [String], mappingAt mark: Mark, in text: String) -> String {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let indent = max(mark.column - 1, 0)
+        return keys.sorted().map { key in
+            var found: [Int] = []
+            for (index, line) in lines.enumerated() where index + 1 >= mark.line {
+                let spaces = line.prefix(while: { $0 == " " }).count
+                let content = line.dropFirst(spaces)
+                // A line left of the block (the next list item, the parent's next key) ends it.
+                if index + 1 > mark.line, spaces < indent, !content.isEmpty, !content.hasPrefix("#") { break }
+                let body = line.drop(while: { $0 == " " || $0 == "-" })
+                let column = line.count - body.count
+                guard column == indent || (index + 1 == mark.line && column >= indent) else { continue }
+                for form in [key, "\"\(key)\"", "'\(key)'"] where body.hasPrefix(form) {
+                    if body.dropFirst(form.count).drop(while: { $0 == " " }).first == ":" { found.append(index + 1) }
+                }
+            }
+            let place = found.count >= 2
+                ? "lines " + found.map(String.init).joined(separator: ", ")
+                : "the block that starts on line \(mark.line)"
+            return "key '\(key)' appears twice (\(place)); keep one"
+        }.joined(separator: "; ")
     }
 
     private static func convert(_ node: Node, file: String, path: String) throws(Failure) -> ConfigNode {

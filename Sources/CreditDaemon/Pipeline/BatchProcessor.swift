@@ -97,6 +97,8 @@ public final class BatchProcessor: @unchecked Sendable {
         public var deadLetters: [DeadLetter] = []
         public var outputs: [OutputEvent] = []
         public var keyMismatches = 0
+        /// Events that created an order or a payment again under another event id.
+        public var repeatedIds: [RepeatedIdEvent] = []
         public var watermark: Timestamp?
         /// Scheduler ticks finished in this transaction.
         public var ticksRun: [Timestamp] = []
@@ -114,6 +116,25 @@ public final class BatchProcessor: @unchecked Sendable {
         /// Adds recorded outputs, whole or as the journal logs them (`keepsWholeOutputs`).
         mutating func keep(_ recorded: [OutputEvent], whole: Bool) {
             if whole { outputs += recorded } else { outputs += recorded.map(DecisionLog.logged) }
+        }
+    }
+
+    /// An event that repeated an order's or a payment's id, and where it came from.
+    public struct RepeatedIdEvent: Sendable, Equatable {
+        public var repeated: RepeatedId
+        public var topic: String
+        public var partition: Int32
+        public var offset: Int64
+        public var source: String
+        public var eventId: String
+        public var type: String
+        public var time: Timestamp
+
+        /// One sentence for the journal and a replay's stderr: what was repeated and what to do.
+        public var detail: String {
+            let change = repeated.field == "order_id" ? "; to change an order's amount send order.amended" : ""
+            return "\(type) \(EventError.quote(source + "/" + eventId)) repeats data.\(repeated.field) \(EventError.quote(repeated.value)), "
+                + "already created by another event: the one earlier in business time stands and the other changes nothing\(change)"
         }
     }
 
@@ -217,7 +238,7 @@ public final class BatchProcessor: @unchecked Sendable {
                 let now = config.clock == .event ? watermark! : wallNow
                 arrival += 1
                 let context = DecisionContext(policy: policy, now: now, instance: config.instance, arrivalSequence: arrival)
-                try segment.add(event, topic: message.topic, context: context) { id in try stateCache.state(db, id, policy: policy) }
+                try segment.add(event, topic: message.topic, partition: message.partition, offset: message.offset, context: context) { id in try stateCache.state(db, id, policy: policy) }
                 if segment.isFull { try store(segment.apply(policy: policy), db, policy: policy, stamp: stamp, into: &outcome) }
             }
             try store(segment.apply(policy: policy), db, policy: policy, stamp: stamp, into: &outcome)
@@ -340,6 +361,10 @@ public final class BatchProcessor: @unchecked Sendable {
                 }
                 try record(db, result.outputs, extra: result.extra, actor: nil, stamp: stamp)
                 if result.newCustomer { outcome.newCustomers += 1 }
+                if let repeated = result.repeatedId {
+                    outcome.repeatedIds.append(RepeatedIdEvent(repeated: repeated, topic: item.topic, partition: item.partition, offset: item.offset, source: event.source,
+                                                               eventId: event.id, type: event.type.rawValue, time: event.time))
+                }
                 outcome.keep(result.outputs, whole: keepsWholeOutputs)
                 outcome.applied += 1
                 outcome.appliedByType[event.type.rawValue, default: 0] += 1

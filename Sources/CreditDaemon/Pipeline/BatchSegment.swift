@@ -23,6 +23,9 @@ struct BatchSegment {
     struct Item: Sendable {
         var event: InputEvent
         var topic: String
+        var partition: Int32 = 0
+        /// The message's offset (a replay's line number), for warnings about the event.
+        var offset: Int64 = 0
         var context: DecisionContext
     }
 
@@ -44,6 +47,8 @@ struct BatchSegment {
         var resetWithoutCure = false
         /// The customer's first event.
         var newCustomer = false
+        /// The order or payment id the event created again (logged and counted).
+        var repeatedId: RepeatedId?
     }
 
     /// One customer's state and its events in the segment (indexes into `items`, in order).
@@ -82,7 +87,7 @@ struct BatchSegment {
     }
 
     /// Adds an event; `load` takes the customer's state the first time the segment sees it.
-    mutating func add(_ event: InputEvent, topic: String, context: DecisionContext,
+    mutating func add(_ event: InputEvent, topic: String, partition: Int32, offset: Int64, context: DecisionContext,
                       load: (String) throws -> CustomerState) rethrows {
         let lane: Int
         if let known = laneOf[event.customerId] {
@@ -94,7 +99,7 @@ struct BatchSegment {
         }
         lanes[lane].items.append(items.count)
         steps.append(.applied(items.count))
-        items.append(Item(event: event, topic: topic, context: context))
+        items.append(Item(event: event, topic: topic, partition: partition, offset: offset, context: context))
     }
 
     /// Applies every event and empties the segment.
@@ -140,6 +145,7 @@ struct BatchSegment {
                     reachBefore[id] = lane.state.ledger.invoices[id]
                 }
             }
+            applied.repeatedId = RepeatedId.find(item.event, in: lane.state)
             applied.outputs = CreditEngine.apply(item.event, to: &lane.state, context: item.context)
             let ledger = lane.state.ledger
             let touched = CollectionHistory.touchedInvoices(item.event.payload, ledger: ledger)

@@ -74,6 +74,14 @@ public struct ReplayRunner {
                 ]).serialized())
                 errors.append(0x0A)
             }
+            for repeated in outcome.repeatedIds {
+                errors.append(contentsOf: JSONValue.object([
+                    JSONMember("line", .number(String(repeated.offset))),
+                    JSONMember("warning", .string("repeated_id")),
+                    JSONMember("detail", .string(repeated.detail)),
+                ]).serialized())
+                errors.append(0x0A)
+            }
             for gap in outcome.ticksSkipped {
                 // Beside the dead letters, as one JSON line too, so that the stream stays parseable.
                 errors.append(contentsOf: JSONValue.object([

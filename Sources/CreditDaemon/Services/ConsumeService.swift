@@ -273,6 +273,11 @@ public final class ConsumeService: Service, Sendable {
             metrics?.schedulerRun()
             logger.debug("scheduler tick finished", metadata: ["tick": "\(tick.rfc3339)"])
         }
+        for repeated in outcome.repeatedIds {
+            logger.warning("an event repeats an order or payment id",
+                           metadata: ["detail": "\(repeated.detail)", "field": "\(repeated.repeated.field)", "topic": "\(repeated.topic)",
+                                     "partition": "\(repeated.partition)", "offset": "\(repeated.offset)"])
+        }
         for gap in outcome.ticksSkipped {
             logger.warning("a gap in event time skipped scheduler ticks: only the latest \(TickSchedule.defaultMaximumCatchUp) ran",
                            metadata: ["ticks_skipped": "\(gap.count)", "resumed_at": "\(gap.resumedAt.rfc3339)",
@@ -322,6 +327,7 @@ extension ConsumeService {
         for letter in outcome.deadLetters { metrics.deadLetter(code: letter.code.rawValue) }
         for _ in 0..<outcome.repeated { metrics.duplicate() }
         for _ in 0..<outcome.keyMismatches { metrics.keyMismatch() }
+        for repeated in outcome.repeatedIds { metrics.repeatedId(field: repeated.repeated.field) }
         // Latency: from the input's broker timestamp to its decision committed (now).
         let nowMs = Timestamp.wallClockNow().microsecondsSinceEpoch / 1000
         let latencies = messages.compactMap { $0.timestamp }.map { Duration.milliseconds(max(0, nowMs - $0)) }

@@ -22,6 +22,7 @@ public final class CreditMetrics: Sendable {
     private let deadLetterCounters: MetricFamily<CoreMetrics.Counter>
     private let duplicateCounter: CoreMetrics.Counter
     private let keyMismatchCounter: CoreMetrics.Counter
+    private let repeatedIdCounters: MetricFamily<CoreMetrics.Counter>
     private let lagGauges: MetricFamily<CoreMetrics.Gauge>
     private let latencyTimer: CoreMetrics.Timer
     private let batchSizeRecorder: Recorder
@@ -60,6 +61,7 @@ public final class CreditMetrics: Sendable {
         deadLetterCounters = MetricFamily(name: MetricName.deadLetters, labelNames: ["code"], make: counter)
         duplicateCounter = CoreMetrics.Counter(label: MetricName.duplicates, factory: factory)
         keyMismatchCounter = CoreMetrics.Counter(label: MetricName.keyMismatches, factory: factory)
+        repeatedIdCounters = MetricFamily(name: MetricName.repeatedIds, labelNames: ["field"], make: counter)
         lagGauges = MetricFamily(
             name: MetricName.consumerLag,
             labelNames: ["topic", "partition"],
@@ -117,6 +119,12 @@ public final class CreditMetrics: Sendable {
     /// A message whose key is missing or differs from `data.customer_id` (processed anyway).
     public func keyMismatch() {
         keyMismatchCounter.increment()
+    }
+
+    /// An event that repeats an order's or a payment's id under another event id (`field`:
+    /// `order_id` or `payment_id`).
+    public func repeatedId(field: String) {
+        repeatedIdCounters(field).increment()
     }
 
     /// A message dead-lettered with `code` (`invalid_amount`, `too_large`, ...).

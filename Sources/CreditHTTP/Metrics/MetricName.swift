@@ -12,6 +12,9 @@ public enum MetricName {
     public static let duplicates = "creditd_duplicates_total"
     /// Counter: messages whose Kafka key is missing or differs from `data.customer_id`.
     public static let keyMismatches = "creditd_key_mismatches_total"
+    /// Counter `{field}`: events that repeat the id of an order or payment already created under
+    /// another event id (`order_id`, `payment_id`); of the two, the earlier in business time stands.
+    public static let repeatedIds = "creditd_repeated_ids_total"
     /// Gauge `{topic, partition}`: messages behind the partition's high watermark.
     public static let consumerLag = "creditd_consumer_lag"
     /// Histogram (seconds): broker timestamp of the event → its decision committed.
