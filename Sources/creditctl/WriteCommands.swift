@@ -11,9 +11,12 @@ struct OrderCommand: AsyncParsableCommand {
         @OptionGroup var options: WriteOptions
         @Argument(help: "The order id.") var orderId: String
         @Option(help: "Why it may ship (required).") var note: String
+        @Option(help: "The order's customer; needed only when several customers have an order with this id.") var customer: String?
 
         func run() async throws {
-            try await options.send(.post, "/v1/orders/\(pathSegment(orderId))/release", body: ["note": note])
+            var body: [String: Any] = ["note": note]
+            if let customer { body["customer_id"] = customer }
+            try await options.send(.post, "/v1/orders/\(pathSegment(orderId))/release", body: body)
         }
     }
 }

@@ -116,6 +116,9 @@ struct EventDecoderTests {
          .invalidAmount, "data.allocations[0].amount must be a decimal string"),
         (envelope(type: "payment.received", data: #"{"payment_id":"P-1","customer_id":"C-1","amount":"5.00","currency":"EUR","allocations":[{"invoice_id":"I-1","amount":"3"},{"invoice_id":"I-2","amount":"2.01"}]}"#),
          .invalidAmount, "add up to 5.01, more than data.amount 5.00"),
+        // 18 integer digits in GBP are 19 in EUR at 1.17; in USD at 0.92 they stay 18.
+        (envelope(data: #"{"order_id":"O-1","customer_id":"C-1","amount":"999999999999999999.99","currency":"GBP"}"#),
+         .invalidAmount, "data.amount is more than 18 integer digits once converted to EUR"),
         // unknown_currency
         (envelope(data: #"{"order_id":"O-1","customer_id":"C-1","amount":"100.00","currency":"XXX"}"#), .unknownCurrency, "XXX is an ISO 4217 code without a minor unit"),
         (envelope(data: #"{"order_id":"O-1","customer_id":"C-1","amount":"100.00","currency":"ABC"}"#), .unknownCurrency, "\"ABC\" is not an ISO 4217"),
@@ -190,6 +193,15 @@ struct EventDecoderTests {
         // A reversal's reason is text, not an id.
         let reversal = Self.envelope(type: "payment.reversed", data: #"{"payment_id":"P-1","customer_id":"C-1","reason":"\#(nfd)"}"#)
         #expect(try decode(reversal).get().event.type == .paymentReversed)
+    }
+
+    /// The 18-digit bound applies to the converted amount: a rate below 1 keeps the largest
+    /// amount the contract takes within it.
+    @Test func theLargestAmountConvertsWithinTheBound() throws {
+        let text = Self.envelope(data: #"{"order_id":"O-1","customer_id":"C-1","amount":"999999999999999999.99","currency":"USD"}"#)
+        let event = try decode(text).get().event
+        guard case .orderCreated(let order) = event.payload else { Issue.record("\(event.payload)"); return }
+        #expect(order.amount.amount == DecimalAmount("919999999999999999.99"))
     }
 
     @Test func everyCodeIsTheContractsString() {

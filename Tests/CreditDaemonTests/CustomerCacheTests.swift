@@ -101,7 +101,7 @@ struct CustomerCacheTests {
         var cache = CustomerCache(capacity: 100)
         func row(_ id: String) throws -> (attention: String?, updatedAt: String)? {
             try database.read { db in
-                try Row.fetchOne(db, sql: "SELECT attention_on, updated_at FROM customers WHERE customer_id = ?", arguments: [id])
+                try Row.fetchOne(db, sql: "SELECT a.attention_on, c.updated_at FROM customers c LEFT JOIN customer_attention a USING (customer_id) WHERE c.customer_id = ?", arguments: [id])
                     .map { ($0[0], $0[1]) }
             }
         }

@@ -162,7 +162,7 @@ struct SchedulerTests {
         let processor = try Self.processor(path)
         try Self.feed(processor, customers: 3)
         let attention = try CreditDatabase(readOnlyPath: path).read { db in
-            try Row.fetchAll(db, sql: "SELECT customer_id, attention_on FROM customers ORDER BY customer_id")
+            try Row.fetchAll(db, sql: "SELECT customer_id, a.attention_on FROM customers LEFT JOIN customer_attention a USING (customer_id) ORDER BY customer_id")
                 .map { ($0[0] as String, $0[1] as String?) }
         }
         // C-00000 paid: nothing time-based pending; the others from the day after the due date.
@@ -195,7 +195,7 @@ struct SchedulerTests {
             let database = try CreditDatabase(readOnlyPath: path)
             let states = try database.read { db in try StateCodec.loadAll(db) }
             let rows = try database.read { db in
-                try Row.fetchAll(db, sql: "SELECT customer_id, attention_on, overdue, blocked, exposure FROM customers ORDER BY customer_id")
+                try Row.fetchAll(db, sql: "SELECT customer_id, a.attention_on, overdue, blocked, exposure FROM customers LEFT JOIN customer_attention a USING (customer_id) ORDER BY customer_id")
                     .map { "\($0[0] as String) \($0[1] as String?) \($0[2] as Int) \($0[3] as Int) \($0[4] as String)" }
             }
             let document = StateExport.document(states, policy: Self.policy(), asOf: LocalDate(year: 2026, month: 3, day: 1)!)

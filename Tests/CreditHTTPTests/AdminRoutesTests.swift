@@ -31,6 +31,11 @@ struct AdminRoutesTests {
             command: .releaseOrder(orderID: "O-7", note: "cleared with the customer by phone", by: "alice")
         ),
         AcceptedCase(
+            method: "POST", path: "/v1/orders/O-7/release",
+            body: #"{"note":"prepaid","customer_id":"C-2"}"#,
+            command: .releaseOrder(orderID: "O-7", customerID: "C-2", note: "prepaid", by: "admin-api")
+        ),
+        AcceptedCase(
             method: "PUT", path: "/v1/customers/C-1001/limit",
             body: #"{"amount":"25000.00","reason":"annual review","until":"2026-12-31","by":"bob"}"#,
             command: .setLimit(customerID: "C-1001", amount: "25000.00", reason: "annual review", until: "2026-12-31", by: "bob")

@@ -99,22 +99,13 @@ import Testing
     /// history began, so a past report shows what it showed before the upgrade, and changes from
     /// then on are kept by day.
     @Test func anUpgradedDatabaseKeepsWhatItHeldAsTheEarliestFigures() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("creditd-store-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let (path, dir) = try databaseMigrated(upTo: CollectionHistory.creditMigrationName, rows: """
+            INSERT INTO customers (customer_id, state, updated_at, exposure, credit_limit, risk_class)
+            VALUES ('C-1', x'01', '2026-11-01T00:00:00Z', '700.00', '1000.00', 'C');
+            INSERT INTO receivables (customer_id, invoice_id, amount, open_amount, invoice_date, due_date, disputed)
+            VALUES ('C-1', 'I-1', '700.00', '700.00', '2026-09-01', '2026-10-01', 1);
+            """)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("old.sqlite").path
-        do {
-            let pool = try DatabasePool(path: path)
-            try Schema.migrator.migrate(pool, upTo: CollectionHistory.creditMigrationName)
-            try pool.write { db in
-                try db.execute(sql: """
-                    INSERT INTO customers (customer_id, state, updated_at, exposure, credit_limit, risk_class)
-                    VALUES ('C-1', x'01', '2026-11-01T00:00:00Z', '700.00', '1000.00', 'C');
-                    INSERT INTO receivables (customer_id, invoice_id, amount, open_amount, invoice_date, due_date, disputed)
-                    VALUES ('C-1', 'I-1', '700.00', '700.00', '2026-09-01', '2026-10-01', 1);
-                    """)
-            }
-        }
         let database = try CreditDatabase(path: path)
         try database.write { db in try Self.save(db, "C-1", exposure: "50.00", on: "2026-11-20") }
         func read<T>(_ body: (Database) throws -> T) throws -> T { try database.read(body) }

@@ -1,4 +1,5 @@
-import CreditStore
+@testable import CreditStore
+import CreditCore
 import Foundation
 import GRDB
 import Testing
@@ -9,6 +10,18 @@ func temporaryDatabase(_ name: String = "test.sqlite") throws -> (CreditDatabase
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let db = try CreditDatabase(path: dir.appendingPathComponent(name).path)
     return (db, dir)
+}
+
+/// A database file as a build that stopped at `migration` left it, with `rows` written (SQL),
+/// in its own temporary folder, removed by the caller: for tests of the migrations after it.
+func databaseMigrated(upTo migration: String, rows: String) throws -> (path: String, dir: URL) {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("creditd-store-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let path = dir.appendingPathComponent("old.sqlite").path
+    let pool = try DatabasePool(path: path)
+    try Schema.migrator.migrate(pool, upTo: migration)
+    try pool.write { db in try db.execute(sql: rows) }
+    return (path, dir)
 }
 
 @Suite struct StoreTests {
@@ -25,6 +38,34 @@ func temporaryDatabase(_ name: String = "test.sqlite") throws -> (CreditDatabase
         try db.write { try Meta.set($0, "watermark", "2026-11-28T00:00:00Z") }
         let again = try CreditDatabase(path: db.path)
         #expect(try again.read { try Meta.get($0, "watermark") } == "2026-11-28T00:00:00Z")
+    }
+
+    /// The attention dates move to their own table: a database from before keeps every pending
+    /// date (the ticks visit the same customers), and from then on a date moves without
+    /// rewriting the customer's row.
+    @Test func attentionDatesMoveApartWithTheirDates() throws {
+        let (path, dir) = try databaseMigrated(upTo: CollectionHistory.figuresMigrationName, rows: """
+            INSERT INTO customers (customer_id, state, updated_at, attention_on) VALUES
+              ('C-1', x'01', 't0', '2026-02-01'), ('C-2', x'01', 't0', NULL), ('C-3', x'01', 't0', '2026-03-01');
+            """)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let database = try CreditDatabase(path: path)
+        let today = LocalDate(year: 2026, month: 2, day: 15)!
+        #expect(try database.read { try CustomerStore.needingAttention($0, on: today, after: nil, limit: 10) } == ["C-1"])
+        let later = LocalDate(year: 2026, month: 12, day: 31)!
+        #expect(try database.read { try CustomerStore.needingAttention($0, on: later, after: nil, limit: 10) } == ["C-1", "C-3"])
+        let columns = try database.read { try $0.columns(in: "customers").map(\.name) }
+        #expect(!columns.contains("attention_on"))
+        let stored = try database.write { db in
+            [try CustomerStore.setAttention(db, id: "C-2", on: LocalDate(year: 2026, month: 2, day: 10)!),
+             try CustomerStore.setAttention(db, id: "C-1", on: nil),
+             try CustomerStore.setAttention(db, id: "C-9", on: today)]
+        }
+        #expect(stored == [true, true, false], "C-9 has no row: it was never stored")
+        #expect(try database.read { try CustomerStore.needingAttention($0, on: later, after: nil, limit: 10) } == ["C-2", "C-3"])
+        #expect(try database.read { try String.fetchOne($0, sql: "SELECT updated_at FROM customers WHERE customer_id = 'C-2'") } == "t0")
+        try database.write { db in try CustomerStore.resetAttention(db) }
+        #expect(try database.read { try CustomerStore.needingAttention($0, on: today, after: "C-1", limit: 10) } == ["C-2", "C-3"])
     }
 
     /// A database a newer creditd migrated is refused by this one, naming the migration, rather

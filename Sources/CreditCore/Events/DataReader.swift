@@ -287,8 +287,11 @@ struct DataReader {
         guard policy.rate(for: currency) != nil else {
             throw EventError(code: .unknownCurrency, detail: "data.currency \(currency) has no rate in policy \(policy.version)")
         }
-        guard let converted = policy.convert(amount, from: currency) else {
-            throw EventError(code: .invalidAmount, detail: "\(path) is too large to convert to \(policy.currency.code)")
+        // The contract's 18 integer digits hold for what creditd publishes too: a rate above 1
+        // could otherwise carry an amount past what a consumer sized its decimals for.
+        guard let converted = policy.convert(amount, from: currency),
+              converted.mantissa.magnitude < DecimalAmount.powerOfTen(DecimalAmount.maxIntegerDigits + converted.scale).magnitude else {
+            throw EventError(code: .invalidAmount, detail: "\(path) is more than \(DecimalAmount.maxIntegerDigits) integer digits once converted to \(policy.currency.code)")
         }
         return ConvertedAmount(amount: converted, original: amount, originalCurrency: currency)
     }

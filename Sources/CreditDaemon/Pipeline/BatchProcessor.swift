@@ -197,7 +197,7 @@ public final class BatchProcessor: @unchecked Sendable {
                     outcome.repeated += 1
                     continue
                 case .conflicting:
-                    segment.deadLetter(message, .conflictingDuplicate, "event \(EventError.quote(event.source + "/" + event.id)) was already applied with different content",
+                    segment.deadLetter(message, .conflictingDuplicate, "event \(EventError.quote(event.source + "/" + event.id)) was already applied with different content (only its hash is kept, so the field cannot be named); a correction is a new event with its own id",
                                        alert: burstAlert(message, .conflictingDuplicate, at: config.clock == .event ? (watermark ?? wallNow) : wallNow, policy: policy))
                     continue
                 case .new:

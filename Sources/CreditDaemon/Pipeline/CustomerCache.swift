@@ -132,8 +132,7 @@ struct CustomerCache {
                 notInHand.insert(id)
                 continue
             }
-            try CustomerStore.setAttention(db, id: id, on: StateCodec.attentionOn(entry.state!, policy: policy, today: today))
-            if db.changesCount == 0 {
+            if try !CustomerStore.setAttention(db, id: id, on: StateCodec.attentionOn(entry.state!, policy: policy, today: today)) {
                 try StateCodec.save(db, &entry.state!, today: today, policy: policy, updatedAt: updatedAt, itemsApartFrom: itemsApartFrom)
                 dirty.remove(id)
             }

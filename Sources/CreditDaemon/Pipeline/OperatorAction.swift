@@ -5,7 +5,8 @@ import GRDB
 
 /// A change an operator asks for through the admin API or `creditctl`.
 public enum OperatorAction: Sendable, Equatable {
-    case releaseOrder(orderId: String, note: String)
+    /// `customerId` names the order's customer when its id is not enough (several customers use it).
+    case releaseOrder(orderId: String, customerId: String? = nil, note: String)
     case setLimit(customerId: String, amount: DecimalAmount, until: LocalDate?, reason: String)
     /// Removes the operator's limits (temporary and permanent): the class rule or the default applies.
     case clearLimit(customerId: String, reason: String)
@@ -20,7 +21,7 @@ public enum OperatorAction: Sendable, Equatable {
 
     var customerId: String? {
         switch self {
-        case .releaseOrder: nil
+        case .releaseOrder(_, let customerId, _): customerId
         case .setLimit(let id, _, _, _), .clearLimit(let id, _), .block(let id, _), .unblock(let id, _),
              .rescore(let id, _), .completeReview(let id, _), .importBureauReport(let id, _):
             id
@@ -32,7 +33,7 @@ extension OperatorAction {
     /// What was asked, for the audit trail.
     var auditDescription: String {
         switch self {
-        case .releaseOrder(let orderId, let note): "release order \(orderId): \(note)"
+        case .releaseOrder(let orderId, let customerId, let note): "release order \(orderId)\(customerId.map { " of \($0)" } ?? ""): \(note)"
         case .setLimit(let customerId, let amount, let until, let reason):
             "set the limit of \(customerId) to \(amount)\(until.map { " until \($0)" } ?? ""): \(reason)"
         case .clearLimit(let customerId, let reason): "clear the operator limits of \(customerId): \(reason)"
@@ -132,11 +133,24 @@ extension BatchProcessor {
         let policy = context.policy
         let customerId: String
         switch action {
-        case .releaseOrder(let orderId, _):
-            guard let owner = try OrderIndex.customer(db, orderId: orderId) else {
-                return .failure(OperatorFailure(status: 404, code: "not_found", message: "no order \(orderId) is known"))
+        case .releaseOrder(let orderId, let named, _):
+            let owners = try OrderIndex.customers(db, orderId: orderId)
+            if let named {
+                guard owners.contains(named) else {
+                    return .failure(OperatorFailure(status: 404, code: "not_found", message: "customer \(named) has no order \(orderId)"
+                                                    + (owners.isEmpty ? "" : " (\(owners.joined(separator: ", ")) \(owners.count == 1 ? "has" : "have") one)")))
+                }
+                customerId = named
+            } else {
+                guard let owner = owners.first else {
+                    return .failure(OperatorFailure(status: 404, code: "not_found", message: "no order \(orderId) is known"))
+                }
+                guard owners.count == 1 else {
+                    return .failure(OperatorFailure(status: 409, code: "ambiguous_order",
+                                                    message: "customers \(owners.joined(separator: ", ")) each have an order \(orderId): name one (creditctl order release --customer ID, or customer_id in the request)"))
+                }
+                customerId = owner
             }
-            customerId = owner
         default:
             customerId = action.customerId ?? ""
         }
@@ -149,7 +163,7 @@ extension BatchProcessor {
         let followed = CreditEngine.followPolicy(&state, cause: .operatorRequest(requestId), context: context)
         let result: Result<[OutputEvent], OperatorFailure>
         switch action {
-        case .releaseOrder(let orderId, let note):
+        case .releaseOrder(let orderId, _, let note):
             result = Self.failure(CreditEngine.releaseOrder(orderId, by: operatorName, note: note, requestId: requestId, in: &state, context: context))
         case .setLimit(_, let amount, let until, let reason):
             result = Self.failure(CreditEngine.setLimit(amount, until: until, reason: reason, by: operatorName, requestId: requestId, in: &state, context: context))

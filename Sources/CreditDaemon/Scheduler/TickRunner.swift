@@ -44,7 +44,8 @@ extension BatchProcessor {
                 try StateCodec.write(db, rows)
             }
             // Nothing to do today: move its attention date on (a policy change resets it).
-            if done.unchanged { try CustomerStore.setAttention(db, id: visit.id, on: done.attentionOn) }
+            // (The tick found it by its attention row, which only a stored customer has.)
+            if done.unchanged { try CustomerStore.writeAttention(db, id: visit.id, on: done.attentionOn) }
             try self.record(db, done.outputs, extra: done.extra, actor: nil, stamp: stamp)
             produced += done.outputs.count
             outcome.keep(done.outputs, whole: keepsWholeOutputs)

@@ -21,8 +21,8 @@ struct DaemonAdmin: AdminBackend {
             return showCustomer(id)
         case .retryRefusedOutbox(let seqs, let why, let by):
             return retryRefused(seqs, reason: why, by: by, requestId: clientKey)
-        case .releaseOrder(let orderId, let note, _):
-            actions = [.releaseOrder(orderId: orderId, note: note)]
+        case .releaseOrder(let orderId, let customerId, let note, _):
+            actions = [.releaseOrder(orderId: orderId, customerId: customerId, note: note)]
             reason = note
         case .setLimit(let customerId, let amountText, let why, let untilText, _):
             let amount: DecimalAmount

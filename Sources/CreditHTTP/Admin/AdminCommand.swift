@@ -6,7 +6,8 @@
 /// exact types. `by` is who the audit trail records: the body's `by`, else `"admin-api"`.
 public enum AdminCommand: Sendable, Equatable {
     /// `POST /v1/orders/{order_id}/release`: release a held order regardless of checks.
-    case releaseOrder(orderID: String, note: String, by: String)
+    /// `customerID`: the order's customer, needed only when several customers use the order id.
+    case releaseOrder(orderID: String, customerID: String? = nil, note: String, by: String)
     /// `PUT /v1/customers/{customer_id}/limit`: an operator limit, temporary when `until` is set.
     /// `amount` may be `"0"`: a zero limit (cash in advance) is a legitimate setting, distinct
     /// from a block.
@@ -48,7 +49,7 @@ public enum AdminCommand: Sendable, Equatable {
     /// Who asked, for the log (the audit trail is the daemon's); nil for reads.
     public var actor: String? {
         switch self {
-        case .releaseOrder(_, _, let by), .setLimit(_, _, _, _, let by), .clearLimit(_, _, let by),
+        case .releaseOrder(_, _, _, let by), .setLimit(_, _, _, _, let by), .clearLimit(_, _, let by),
             .blockCustomer(_, _, let by), .unblockCustomer(_, _, let by), .rescoreCustomer(_, _, let by),
             .completeReview(_, _, let by), .importBureauReports(_, let by), .retryRefusedOutbox(_, _, let by):
             by

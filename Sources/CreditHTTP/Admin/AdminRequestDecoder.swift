@@ -16,7 +16,8 @@ enum AdminRequestDecoder {
         case .releaseOrder:
             let orderID = try pathIdentifier(identifier, name: "order_id")
             let reader = try JSONObjectReader(body: body)
-            return .releaseOrder(orderID: orderID, note: try reader.requiredText("note"), by: try reader.actor())
+            return .releaseOrder(orderID: orderID, customerID: try reader.optionalText("customer_id"), note: try reader.requiredText("note"),
+                                 by: try reader.actor())
         case .setLimit:
             let customerID = try pathIdentifier(identifier, name: "customer_id")
             let reader = try JSONObjectReader(body: body)

@@ -53,17 +53,17 @@ public enum CustomerStore {
     /// (nil keeps the stored one).
     public static func save(_ db: Database, id: String, state: [UInt8], journal: [UInt8]? = nil, flags: Flags, updatedAt: String) throws {
         try db.cachedStatement(sql: """
-            INSERT INTO customers (customer_id, state, has_held_orders, blocked, overdue, attention_on, updated_at,
+            INSERT INTO customers (customer_id, state, has_held_orders, blocked, overdue, updated_at,
                                    name, exposure, credit_limit, risk_class, figures_on)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(customer_id) DO UPDATE SET state = excluded.state,
               has_held_orders = excluded.has_held_orders, blocked = excluded.blocked,
-              overdue = excluded.overdue, attention_on = excluded.attention_on, updated_at = excluded.updated_at,
+              overdue = excluded.overdue, updated_at = excluded.updated_at,
               name = excluded.name, exposure = excluded.exposure, credit_limit = excluded.credit_limit,
               risk_class = excluded.risk_class, figures_on = excluded.figures_on
-            """).execute(arguments: [id, Data(state), flags.hasHeldOrders, flags.blocked, flags.overdue,
-                                     flags.attentionOn?.description, updatedAt,
+            """).execute(arguments: [id, Data(state), flags.hasHeldOrders, flags.blocked, flags.overdue, updatedAt,
                                      flags.name, flags.exposure, flags.creditLimit, flags.riskClass, flags.figuresOn?.description])
+        try writeAttention(db, id: id, on: flags.attentionOn)
         if let journal {
             try db.cachedStatement(sql: """
                 INSERT INTO customer_journals (customer_id, journal) VALUES (?, ?)
@@ -129,22 +129,45 @@ public enum CustomerStore {
     /// Customers a tick on `today` must visit (attention due), after `cursor` in id order.
     public static func needingAttention(_ db: Database, on today: LocalDate, after cursor: String?, limit: Int) throws -> [String] {
         try String.fetchAll(db.cachedStatement(sql: """
-            SELECT customer_id FROM customers
-            WHERE attention_on IS NOT NULL AND attention_on <= ? AND customer_id > ?
+            SELECT customer_id FROM customer_attention
+            WHERE attention_on <= ? AND customer_id > ?
             ORDER BY customer_id LIMIT ?
             """), arguments: [today.description, cursor ?? "", limit])
     }
 
-    public static func setAttention(_ db: Database, id: String, on date: LocalDate?) throws {
-        try db.cachedStatement(sql: "UPDATE customers SET attention_on = ? WHERE customer_id = ?")
-            .execute(arguments: [date?.description, id])
+    /// Moves the customer's attention date (nil: nothing pending) without touching its row.
+    /// Returns false, writing nothing, when the customer has no stored row yet.
+    @discardableResult
+    public static func setAttention(_ db: Database, id: String, on date: LocalDate?) throws -> Bool {
+        guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM customers WHERE customer_id = ?)"),
+                                arguments: [id]) == true else { return false }
+        try writeAttention(db, id: id, on: date)
+        return true
+    }
+
+    /// The attention row of a customer known to be stored (a tick's visit): written only when
+    /// the date moves, removed when nothing is pending.
+    public static func writeAttention(_ db: Database, id: String, on date: LocalDate?) throws {
+        if let date {
+            try db.cachedStatement(sql: """
+                INSERT INTO customer_attention (customer_id, attention_on) VALUES (?, ?)
+                ON CONFLICT(customer_id) DO UPDATE SET attention_on = excluded.attention_on
+                WHERE attention_on <> excluded.attention_on
+                """).execute(arguments: [id, date.description])
+        } else {
+            try db.cachedStatement(sql: "DELETE FROM customer_attention WHERE customer_id = ?").execute(arguments: [id])
+        }
     }
 
     /// Every customer is due for a visit (after a policy change): one that needed none under the
     /// old policy may need one under the new (its class newly dunned, levels or factors added),
     /// and a visit stores its attention date under the policy in force.
     public static func resetAttention(_ db: Database) throws {
-        try db.execute(sql: "UPDATE customers SET attention_on = '0001-01-01'")
+        try db.execute(sql: """
+            INSERT INTO customer_attention (customer_id, attention_on)
+            SELECT customer_id, '0001-01-01' FROM customers WHERE true
+            ON CONFLICT(customer_id) DO UPDATE SET attention_on = excluded.attention_on
+            """)
     }
 
     /// The ids of every stored customer matching the filter, in id order.

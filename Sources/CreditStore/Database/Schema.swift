@@ -126,6 +126,36 @@ enum Schema {
         migrator.registerMigration(CollectionHistory.saleMigrationName, migrate: CollectionHistory.migrateSale)
         migrator.registerMigration(CollectionHistory.creditMigrationName, migrate: CollectionHistory.migrateCredit)
         migrator.registerMigration(CollectionHistory.figuresMigrationName, migrate: CollectionHistory.migrateFigures)
+        migrator.registerMigration("2026-12-03-01-attention-apart") { db in
+            // The attention dates in a table of their own: a tick moves the date of every customer
+            // it visits without a change, and an UPDATE of `customers.attention_on` rewrote the
+            // whole row, state included (over a kilobyte, often on overflow pages). A customer
+            // with nothing time-based pending has no row here.
+            try db.execute(sql: """
+                CREATE TABLE customer_attention (
+                    customer_id TEXT PRIMARY KEY NOT NULL,
+                    attention_on TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX customer_attention_due ON customer_attention (attention_on);
+                INSERT INTO customer_attention (customer_id, attention_on)
+                SELECT customer_id, attention_on FROM customers WHERE attention_on IS NOT NULL;
+                DROP INDEX customers_attention;
+                ALTER TABLE customers DROP COLUMN attention_on;
+                """)
+        }
+        migrator.registerMigration("2026-12-03-02-order-owners") { db in
+            // `order_customers` kept one customer per order id, the first seen; an id that two
+            // customers use needs both, so that an operator can be asked which one is meant.
+            try db.execute(sql: """
+                CREATE TABLE order_owners (
+                    order_id TEXT NOT NULL,
+                    customer_id TEXT NOT NULL,
+                    PRIMARY KEY (order_id, customer_id)
+                ) WITHOUT ROWID;
+                INSERT INTO order_owners (order_id, customer_id) SELECT order_id, customer_id FROM order_customers;
+                DROP TABLE order_customers;
+                """)
+        }
         return migrator
     }
 }
