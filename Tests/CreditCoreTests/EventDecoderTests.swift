@@ -119,6 +119,15 @@ struct EventDecoderTests {
         // 18 integer digits in GBP are 19 in EUR at 1.17; in USD at 0.92 they stay 18.
         (envelope(data: #"{"order_id":"O-1","customer_id":"C-1","amount":"999999999999999999.99","currency":"GBP"}"#),
          .invalidAmount, "data.amount is more than 18 integer digits once converted to EUR"),
+        (envelope(data: #"{"order_id":"O-1","customer_id":"C-1","amount":"1.00","currency":"EUR","payment_terms_days":"14"}"#), .invalidField,
+         "data.payment_terms_days must be a JSON number of days from 0 to 3650, not a string"),
+        (envelope(data: #"{"order_id":"O-1","customer_id":"C-1","amount":"1.00","currency":"EUR","payment_terms_days":14.0}"#), .invalidField,
+         "data.payment_terms_days must be a whole number of days from 0 to 3650 written without a fraction or exponent, not \"14.0\""),
+        // ids are printable text
+        (envelope(data: #"{"order_id":"O-1","customer_id":"CC\n1","amount":"100.00","currency":"EUR"}"#), .invalidField,
+         "data.customer_id contains a control character (U+000A); ids are printable text"),
+        (envelope(data: #"{"order_id":"O\u0007","customer_id":"C-1","amount":"100.00","currency":"EUR"}"#), .invalidField,
+         "data.order_id contains a control character (U+0007)"),
         // unknown_currency
         (envelope(data: #"{"order_id":"O-1","customer_id":"C-1","amount":"100.00","currency":"XXX"}"#), .unknownCurrency, "XXX is an ISO 4217 code without a minor unit"),
         (envelope(data: #"{"order_id":"O-1","customer_id":"C-1","amount":"100.00","currency":"ABC"}"#), .unknownCurrency, "\"ABC\" is not an ISO 4217"),

@@ -156,7 +156,8 @@ struct DataReader {
 
     // MARK: - invalid_field
 
-    /// A required, non-empty id in Unicode NFC (`NormalForm`).
+    /// A required, non-empty id in Unicode NFC (`NormalForm`) without control characters: an id
+    /// becomes a Kafka key, a CloudEvent `subject`, a journal field and a table cell.
     func identifier(_ key: String) throws(EventError) -> String {
         try DataReader.identifier(key, in: members, path: "data.\(key)")
     }
@@ -165,6 +166,11 @@ struct DataReader {
         let text = try requiredText(key, in: members, path: path)
         guard NormalForm.isNFC(text) else {
             throw EventError(code: .invalidField, detail: "\(path) \(EventError.quote(text)) is not in Unicode normal form C (NFC); send ids in NFC")
+        }
+        if let control = text.unicodeScalars.first(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+            let code = String(control.value, radix: 16, uppercase: true)
+            throw EventError(code: .invalidField,
+                             detail: "\(path) contains a control character (U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code)); ids are printable text")
         }
         return text
     }
@@ -203,11 +209,14 @@ struct DataReader {
 
     func optionalInteger(_ key: String, maximum: Int) throws(EventError) -> Int? {
         guard let value = field(key) else { return nil }
-        guard case .number(let text) = value, text.utf8.count <= 9,
-              text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
-              let number = Int(text), number <= maximum
-        else {
-            throw EventError(code: .invalidField, detail: "data.\(key) must be a whole number of days from 0 to \(maximum)")
+        guard case .number(let text) = value else {
+            throw EventError(code: .invalidField, detail: "data.\(key) must be a JSON number of days from 0 to \(maximum), not \(value.kindName)")
+        }
+        guard text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
+            throw EventError(code: .invalidField, detail: "data.\(key) must be a whole number of days from 0 to \(maximum) written without a fraction or exponent, not \(EventError.quote(text))")
+        }
+        guard text.utf8.count <= 9, let number = Int(text), number <= maximum else {
+            throw EventError(code: .invalidField, detail: "data.\(key) must be a whole number of days from 0 to \(maximum), not \(EventError.quote(text))")
         }
         return number
     }
