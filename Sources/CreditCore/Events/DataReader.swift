@@ -289,9 +289,8 @@ struct DataReader {
 
     func convert(_ amount: DecimalAmount, currency: String, path: String) throws(EventError) -> ConvertedAmount {
         guard Currency(code: currency) != nil else {
-            throw EventError(code: .unknownCurrency, detail: Currency(code: currency) == nil && Currency.unitless.contains(currency)
-                ? "data.currency \(Currency.refusal(currency))"
-                : "data.currency \(EventError.quote(currency)) is not an ISO 4217 currency code")
+            throw EventError(code: .unknownCurrency, detail: "data.currency " + (Currency.unitless.contains(currency)
+                ? Currency.refusal(currency) : "\(EventError.quote(currency)) is not an ISO 4217 currency code"))
         }
         guard policy.rate(for: currency) != nil else {
             throw EventError(code: .unknownCurrency, detail: "data.currency \(currency) has no rate in policy \(policy.version)")

@@ -128,7 +128,6 @@ public final class BatchProcessor: @unchecked Sendable {
         public var source: String
         public var eventId: String
         public var type: String
-        public var time: Timestamp
 
         /// One sentence for the journal and a replay's stderr: what was repeated and what to do.
         public var detail: String {
@@ -363,7 +362,7 @@ public final class BatchProcessor: @unchecked Sendable {
                 if result.newCustomer { outcome.newCustomers += 1 }
                 if let repeated = result.repeatedId {
                     outcome.repeatedIds.append(RepeatedIdEvent(repeated: repeated, topic: item.topic, partition: item.partition, offset: item.offset, source: event.source,
-                                                               eventId: event.id, type: event.type.rawValue, time: event.time))
+                                                               eventId: event.id, type: event.type.rawValue))
                 }
                 outcome.keep(result.outputs, whole: keepsWholeOutputs)
                 outcome.applied += 1
