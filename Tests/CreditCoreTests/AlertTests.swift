@@ -39,6 +39,14 @@ struct AlertTests {
         let outputs = h.reverse("P-9", at: "2026-11-01T10:00:00Z")
         #expect(outputs.alertCodes == ["PAYMENT_REVERSED"])
         #expect(outputs.first?.data["amount"] == .null)
+        // The message says why the amount is missing.
+        guard case .string(let message)? = outputs.first?.data["message"] else { Issue.record("no message"); return }
+        #expect(message.contains("has not been received yet"), "\(message)")
+        var known = Harness()
+        known.pay("P-1", "100.00", at: "2026-11-01T10:00:00Z")
+        let reversed = known.reverse("P-1", at: "2026-11-02T10:00:00Z")
+        #expect(reversed.first?.data["amount"] == .string("100.00"))
+        #expect(reversed.first?.data["message"] == .string("Payment P-1 was reversed (NSF)."))
     }
 
     /// A producer repeating a reversal under a new id: the ledger ignores it, and so do alerts.

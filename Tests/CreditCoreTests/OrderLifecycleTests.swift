@@ -393,6 +393,58 @@ struct OrderLifecycleTests {
         #expect(h.exposure.openOrders == DecimalAmount("1000.00"))
     }
 
+    /// A producer's retry of a shipment under a fresh event id invoices nothing more; a further
+    /// shipment on the same invoice, with its own shipment id, still adds to it.
+    @Test func aShipmentRepeatedUnderAnotherEventIdIsInvoicedOnce() {
+        var h = Harness()
+        h.order("O-1", "1000.00")
+        h.ship("O-1", invoice: "I-1", "300.00", at: "2026-11-02T10:00:00Z", shipment: "S-1")
+        let repeatEvent = Fixtures.event("shipment.shipped", id: "retry", time: "2026-11-02T11:00:00Z",
+                                         data: #"{"shipment_id":"S-1","order_id":"O-1","customer_id":"C-1","invoice_id":"I-1","amount":"300.00","currency":"EUR"}"#)
+        #expect(RepeatedId.find(h.decode(repeatEvent), in: h.state) == RepeatedId(field: "shipment_id", value: "S-1"))
+        #expect(h.send(repeatEvent).alertCodes.isEmpty)
+        #expect(h.open("I-1") == DecimalAmount("300.00"))
+        #expect(h.state.ledger.orders["O-1"]?.shipped == DecimalAmount("300.00"))
+        #expect(h.exposure.total == DecimalAmount("1000.00"), "300.00 invoiced and 700.00 still on the order")
+
+        h.ship("O-1", invoice: "I-1", "200.00", at: "2026-11-03T10:00:00Z", shipment: "S-2")
+        #expect(h.open("I-1") == DecimalAmount("500.00"))
+        #expect(h.state.ledger.invoices["I-1"]?.shipmentIds == ["S-1", "S-2"])
+    }
+
+    /// Of two shipments with one id, the earlier in business time stands whatever the arrival
+    /// order, as in time order.
+    @Test func ofARepeatedShipmentTheEarlierInBusinessTimeStands() {
+        var late = Harness()
+        late.order("O-1", "1000.00")
+        late.ship("O-1", invoice: "I-1", "300.00", at: "2026-11-03T10:00:00Z", shipment: "S-1")
+        late.ship("O-1", invoice: "I-1", "250.00", at: "2026-11-02T10:00:00Z", dueDate: "2026-11-20", shipment: "S-1")
+        var inOrder = Harness()
+        inOrder.order("O-1", "1000.00")
+        inOrder.ship("O-1", invoice: "I-1", "250.00", at: "2026-11-02T10:00:00Z", dueDate: "2026-11-20", shipment: "S-1")
+        inOrder.ship("O-1", invoice: "I-1", "300.00", at: "2026-11-03T10:00:00Z", shipment: "S-1")
+        #expect(late.open("I-1") == DecimalAmount("250.00"))
+        #expect(late.state.ledger.invoices["I-1"] == inOrder.state.ledger.invoices["I-1"])
+        #expect(late.state.ledger.invoices["I-1"]?.dueDate?.description == "2026-11-20")
+        #expect(late.exposure == inOrder.exposure)
+    }
+
+    /// The goods left once: one `SHIPPED_WHILE_HELD`, whether the repeat comes after the order or
+    /// both came ahead of it.
+    @Test func aRepeatedShipmentOfAHeldOrderAlertsOnce() {
+        var h = Harness()
+        h.order("O-1", "12000.00")
+        #expect(h.ship("O-1", invoice: "I-1", "5000.00", at: "2026-11-02T10:00:00Z", shipment: "S-1").alertCodes == ["SHIPPED_WHILE_HELD"])
+        #expect(h.ship("O-1", invoice: "I-1", "5000.00", at: "2026-11-02T11:00:00Z", shipment: "S-1").alertCodes.isEmpty)
+        #expect(h.open("I-1") == DecimalAmount("5000.00"))
+
+        var ahead = Harness()
+        ahead.ship("O-1", invoice: "I-1", "5000.00", at: "2026-11-02T10:00:00Z", shipment: "S-1")
+        ahead.ship("O-1", invoice: "I-1", "5000.00", at: "2026-11-02T11:00:00Z", shipment: "S-1")
+        #expect(ahead.order("O-1", "12000.00", at: "2026-11-01T10:00:00Z").alertCodes == ["SHIPPED_WHILE_HELD"])
+        #expect(ahead.open("I-1") == DecimalAmount("5000.00"))
+    }
+
     /// A second creation earlier in business time takes the order's place (the first by time
     /// wins): a larger amount is checked again, so the end is the same as in time order.
     @Test func anEarlierRepeatedCreationWithALargerAmountIsCheckedAgain() {

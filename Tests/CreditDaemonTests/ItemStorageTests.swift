@@ -196,6 +196,11 @@ struct ItemStorageTests {
                                    journal: StateFormat.encodeWindow(state.journal, version: 2),
                                    flags: StateCodec.flags(state, today: today, policy: policy), updatedAt: "t")
         }
+        // What those rows hold: no invoice knows its shipments (version 7 on).
+        let window = state.journal
+        state = try StateFormat.readState(StateFormat.encodeState(state, version: 2))
+        state.journal.attachWindow(try StateFormat.readWindow(StateFormat.encodeWindow(window, version: 2)))
+        #expect(state.ledger.invoices.values.allSatisfy { $0.shipmentIds.isEmpty } && !state.ledger.invoices.isEmpty)
         var cache = CustomerCache(capacity: 0, itemsApartFrom: 0)
         try database.write { db in
             // A tick reads it without its window and saves a customer-level change.

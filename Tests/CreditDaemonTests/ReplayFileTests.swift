@@ -110,4 +110,34 @@ struct ReplayFileTests {
         #expect(customer.ledger.orders["O-1"]?.total == amended)
         #expect(customer.ledger.payments.values.reduce(DecimalAmount.zero) { $0 + $1.amount } == received)
     }
+
+    /// A shipment sent again under a new event id is reported and invoices nothing more; the
+    /// customer's exposure and the stored receivable count it once.
+    @Test func aShipmentSentAgainIsReportedAndInvoicedOnce() throws {
+        func event(_ id: String, _ type: String, _ second: Int, _ data: String) -> String {
+            #"{"specversion":"1.0","id":"\#(id)","source":"test","type":"\#(type)","time":"2026-02-01T10:00:0\#(second)Z","data":{"customer_id":"C-1",\#(data)}}"#
+        }
+        let shipment = #""order_id":"O-1","invoice_id":"I-1","amount":"60.00","currency":"EUR""#
+        let lines = [
+            event("o-1", "order.created", 1, #""order_id":"O-1","amount":"100.00","currency":"EUR""#),
+            event("s-1", "shipment.shipped", 2, #""shipment_id":"S-1","# + shipment),
+            event("s-1-again", "shipment.shipped", 3, #""shipment_id":"S-1","# + shipment),
+            event("s-2", "shipment.shipped", 4, #""shipment_id":"S-2","order_id":"O-1","invoice_id":"I-1","amount":"15.00","currency":"EUR""#),
+        ]
+        let path = NSTemporaryDirectory() + "replay-db-\(UUID().uuidString).sqlite"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let result = try Self.replay(lines.joined(separator: "\n"), database: path)
+        #expect(result.summary.applied == 4)
+        #expect(result.deadLetters.count == 1, "\(result.deadLetters)")
+        let warning = try #require(result.deadLetters.first)
+        #expect(warning.contains(#""line":3"#) && warning.contains(#""warning":"repeated_id""#)
+                    && warning.contains(#"repeats data.shipment_id \"S-1\", already invoiced"#) && warning.contains("a shipment_id of its own"),
+                "\(warning)")
+        let stored = try DatabaseQueue(path: path).read { db in
+            (try StateCodec.load(db, id: "C-1"), try String.fetchOne(db, sql: "SELECT amount FROM receivables WHERE invoice_id = 'I-1'"))
+        }
+        let customer = try #require(stored.0)
+        #expect(customer.ledger.invoices["I-1"]?.openAmount == (try DecimalAmount.parse("75.00").get()))
+        #expect(stored.1 == "75.00")
+    }
 }

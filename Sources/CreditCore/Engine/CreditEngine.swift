@@ -91,8 +91,12 @@ public enum CreditEngine {
         // A reversal of a payment already reversed (a producer's repeat under a new id) changes
         // nothing in the ledger and raises no second alert.
         var alreadyReversed = false
+        // Likewise a shipment already invoiced: no second `SHIPPED_WHILE_HELD`.
+        var alreadyShipped = false
         switch event.payload {
         case .paymentReversed(let reversal): alreadyReversed = state.ledger.payments[reversal.paymentId]?.reversed == true
+        case .shipmentShipped(let shipment):
+            alreadyShipped = state.ledger.invoices[shipment.invoiceId]?.invoices(shipmentId: shipment.shipmentId) == true
         case .orderAmended(let amendment): previousTotal = state.ledger.orders[amendment.orderId]?.total
         // A second creation of a decided order, earlier in business time, takes its place in the
         // ledger (the first creation by time wins, whatever the arrival order): a larger amount is
@@ -124,7 +128,7 @@ public enum CreditEngine {
                 addsExposure = true
                 decide(orderId: amendment.orderId, firstSeen: decision.firstSeenSequence, state: &state, out: &out)
             }
-        case .shipmentShipped(let shipment):
+        case .shipmentShipped(let shipment) where !alreadyShipped:
             if let decision = state.orderDecisions[shipment.orderId], decision.status == .held {
                 emitShippedWhileHeld(decision, shipmentId: shipment.shipmentId, invoiceId: shipment.invoiceId,
                                      amount: shipment.amount.amount, state: state, out: &out)
@@ -132,8 +136,10 @@ public enum CreditEngine {
         case .paymentReversed(let reversal) where !alreadyReversed:
             let payment = state.ledger.payments[reversal.paymentId]
             let amount = payment?.received == true ? payment?.amount : nil
+            // A reversal ahead of its payment (the payments topic lagging): no amount to give yet.
+            let pending = amount == nil ? " The payment has not been received yet: the reversal takes effect when it is, and the amount is null until then." : ""
             out.emitAlert(.paymentReversed, severity: .warning,
-                          message: "Payment \(reversal.paymentId) was reversed (\(reversal.reason)).",
+                          message: "Payment \(reversal.paymentId) was reversed (\(reversal.reason)).\(pending)",
                           figures: [
                               JSONMember("payment_id", .string(reversal.paymentId)),
                               JSONMember("reason", .string(reversal.reason)),
@@ -193,9 +199,12 @@ public enum CreditEngine {
         guard let decision = state.orderDecisions[orderId], decision.status == .held,
               let order = state.ledger.orders[orderId], order.shipped.isPositive else { return }
         var found = false
+        var alerted: Set<String> = []
         for entry in state.journal.entries {
             guard case .shipmentShipped(let shipment) = entry.payload, shipment.orderId == orderId else { continue }
             found = true
+            // A shipment repeated under another event id was invoiced once: one alert.
+            guard alerted.insert(shipment.shipmentId).inserted else { continue }
             emitShippedWhileHeld(decision, shipmentId: shipment.shipmentId, invoiceId: shipment.invoiceId,
                                  amount: shipment.amount.amount, state: state, out: &out)
         }

@@ -1,10 +1,11 @@
-/// An event that creates an order or receives a payment under an id the customer's ledger
-/// already has from another event: a producer's retry under a new event id, or two orders given
-/// one id. The ledger keeps the creation earliest in business time and the other changes nothing
-/// (an order's amount is changed by `order.amended`), so the shell logs and counts each one
-/// rather than let it pass unseen.
+/// An event that creates an order, ships a shipment or receives a payment under an id the
+/// customer's ledger already has from another event: a producer's retry under a new event id,
+/// or two orders given one id. The ledger keeps the one earliest in business time and the other
+/// changes nothing (an order's amount is changed by `order.amended`; a further shipment on an
+/// invoice has its own `shipment_id`), so the shell logs and counts each one rather than let it
+/// pass unseen.
 public struct RepeatedId: Sendable, Equatable {
-    /// The data field repeated: `order_id` or `payment_id`.
+    /// The data field repeated: `order_id`, `shipment_id` or `payment_id`.
     public var field: String
     public var value: String
 
@@ -19,6 +20,8 @@ public struct RepeatedId: Sendable, Equatable {
         switch event.payload {
         case .orderCreated(let created) where state.ledger.orders[created.orderId]?.created == true:
             return RepeatedId(field: "order_id", value: created.orderId)
+        case .shipmentShipped(let shipment) where state.ledger.invoices[shipment.invoiceId]?.invoices(shipmentId: shipment.shipmentId) == true:
+            return RepeatedId(field: "shipment_id", value: shipment.shipmentId)
         case .paymentReceived(let payment) where state.ledger.payments[payment.paymentId]?.received == true:
             return RepeatedId(field: "payment_id", value: payment.paymentId)
         default:

@@ -21,6 +21,10 @@ public struct Invoice: Sendable, Codable, Equatable {
     /// Returns and allocations waiting for the shipment that issues this invoice.
     public var pendingReturns: [PendingReturn]
     public var pendingAllocations: [PendingAllocation]
+    /// The shipments invoiced on it, in the order folded (business time): a second
+    /// `shipment.shipped` with one of these ids is a producer's repeat and adds nothing. Empty for
+    /// invoices stored before the ids were kept (state format version 7).
+    public var shipmentIds: [String]
 
     public init(invoiceId: String) {
         self.invoiceId = invoiceId
@@ -31,7 +35,11 @@ public struct Invoice: Sendable, Codable, Equatable {
         self.returned = .zero
         self.pendingReturns = []
         self.pendingAllocations = []
+        self.shipmentIds = []
     }
+
+    /// Whether `shipmentId` is already invoiced here.
+    public func invoices(shipmentId: String) -> Bool { shipmentIds.contains(shipmentId) }
 
     /// Days past due on `today` (0 or less when not yet due).
     public func daysPastDue(on today: LocalDate) -> Int {
@@ -43,6 +51,32 @@ public struct Invoice: Sendable, Codable, Equatable {
     public var isCollectible: Bool { issued && !disputed && openAmount.isPositive }
     /// Issued with something open (disputed or not).
     public var isOpen: Bool { issued && openAmount.isPositive }
+}
+
+extension Invoice {
+    private enum CodingKeys: String, CodingKey {
+        case invoiceId, issued, orderId, amount, openAmount, invoiceDate, dueDate, disputed, paidDate, disputedOn, returned
+        case pendingReturns, pendingAllocations, shipmentIds
+    }
+
+    /// Rows written before `shipmentIds` existed (JSON, the tagged compact format) read it as empty.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(invoiceId: try container.decode(String.self, forKey: .invoiceId))
+        issued = try container.decode(Bool.self, forKey: .issued)
+        orderId = try container.decodeIfPresent(String.self, forKey: .orderId)
+        amount = try container.decode(DecimalAmount.self, forKey: .amount)
+        openAmount = try container.decode(DecimalAmount.self, forKey: .openAmount)
+        invoiceDate = try container.decodeIfPresent(LocalDate.self, forKey: .invoiceDate)
+        dueDate = try container.decodeIfPresent(LocalDate.self, forKey: .dueDate)
+        disputed = try container.decode(Bool.self, forKey: .disputed)
+        paidDate = try container.decodeIfPresent(LocalDate.self, forKey: .paidDate)
+        disputedOn = try container.decodeIfPresent(LocalDate.self, forKey: .disputedOn)
+        returned = try container.decode(DecimalAmount.self, forKey: .returned)
+        pendingReturns = try container.decode([PendingReturn].self, forKey: .pendingReturns)
+        pendingAllocations = try container.decode([PendingAllocation].self, forKey: .pendingAllocations)
+        shipmentIds = try container.decodeIfPresent([String].self, forKey: .shipmentIds) ?? []
+    }
 }
 
 public struct PendingReturn: Sendable, Codable, Equatable {

@@ -198,12 +198,16 @@ public struct Ledger: Sendable, Codable, Equatable {
     }
 
     private mutating func ship(_ event: ShipmentShipped, date: LocalDate, customerTermsDays: Int) {
+        var invoice = invoices[event.invoiceId] ?? Invoice(invoiceId: event.invoiceId)
+        // The same shipment again under another event id (a producer's retry): the one earliest
+        // in business time stands, the repeat changes nothing.
+        guard !invoice.invoices(shipmentId: event.shipmentId) else { return }
+        invoice.shipmentIds.append(event.shipmentId)
         let amount = event.amount.amount
         var order = orders[event.orderId] ?? LedgerOrder(orderId: event.orderId)
         order.shipped += amount
         orders[event.orderId] = order
 
-        var invoice = invoices[event.invoiceId] ?? Invoice(invoiceId: event.invoiceId)
         if invoice.issued {
             // A further shipment on the same invoice adds to it.
             invoice.amount += amount

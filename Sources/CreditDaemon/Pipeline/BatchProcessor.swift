@@ -119,7 +119,7 @@ public final class BatchProcessor: @unchecked Sendable {
         }
     }
 
-    /// An event that repeated an order's or a payment's id, and where it came from.
+    /// An event that repeated an order's, a shipment's or a payment's id, and where it came from.
     public struct RepeatedIdEvent: Sendable, Equatable {
         public var repeated: RepeatedId
         public var topic: String
@@ -131,9 +131,14 @@ public final class BatchProcessor: @unchecked Sendable {
 
         /// One sentence for the journal and a replay's stderr: what was repeated and what to do.
         public var detail: String {
-            let change = repeated.field == "order_id" ? "; to change an order's amount send order.amended" : ""
+            let change = switch repeated.field {
+            case "order_id": "; to change an order's amount send order.amended"
+            case "shipment_id": "; a further shipment on the invoice needs a shipment_id of its own"
+            default: ""
+            }
+            let what = repeated.field == "shipment_id" ? "already invoiced" : "already created"
             return "\(type) \(EventError.quote(source + "/" + eventId)) repeats data.\(repeated.field) \(EventError.quote(repeated.value)), "
-                + "already created by another event: the one earlier in business time stands and the other changes nothing\(change)"
+                + "\(what) by another event: the one earlier in business time stands and the other changes nothing\(change)"
         }
     }
 

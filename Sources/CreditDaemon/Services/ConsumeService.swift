@@ -274,7 +274,7 @@ public final class ConsumeService: Service, Sendable {
             logger.debug("scheduler tick finished", metadata: ["tick": "\(tick.rfc3339)"])
         }
         for repeated in outcome.repeatedIds {
-            logger.warning("an event repeats an order or payment id",
+            logger.warning("an event repeats an order, shipment or payment id",
                            metadata: ["detail": "\(repeated.detail)", "field": "\(repeated.repeated.field)", "topic": "\(repeated.topic)",
                                      "partition": "\(repeated.partition)", "offset": "\(repeated.offset)"])
         }

@@ -121,8 +121,8 @@ public final class CreditMetrics: Sendable {
         keyMismatchCounter.increment()
     }
 
-    /// An event that repeats an order's or a payment's id under another event id (`field`:
-    /// `order_id` or `payment_id`).
+    /// An event that repeats an order's, a shipment's or a payment's id under another event id (`field`:
+    /// `order_id`, `shipment_id` or `payment_id`).
     public func repeatedId(field: String) {
         repeatedIdCounters(field).increment()
     }

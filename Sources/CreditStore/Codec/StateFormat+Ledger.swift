@@ -73,6 +73,7 @@ extension BinaryWriter {
             writer.decimal(pending.amount)
             if writer.version >= 2 { writer.optionalDate(pending.paymentDate) }
         }
+        if version >= 7 { array(invoice.shipmentIds) { $0.string($1) } }
     }
 
     mutating func paymentRecord(_ payment: PaymentRecord) {
@@ -225,6 +226,7 @@ extension BinaryReader {
             PendingAllocation(paymentId: try reader.string(), amount: try reader.decimal(),
                               paymentDate: reader.version >= 2 ? try reader.optionalDate() : nil)
         }
+        if version >= 7 { invoice.shipmentIds = try array { try $0.string() } }
         return invoice
     }
 

@@ -18,6 +18,9 @@ import CreditCore
 /// ledger's totals and credit notes. The window stores the base ledger as its differences from
 /// the current one (`LedgerWindow`).
 ///
+/// Version 7 adds `Invoice.shipmentIds`; older rows read them as empty (a repeat of a shipment
+/// stored before is not recognised).
+///
 /// Version 6 adds `CustomerState.defaultLimitSeen`; older rows read as nil (the policy's default
 /// in force is taken as seen at the next visit, without an announcement).
 ///
@@ -35,7 +38,7 @@ import CreditCore
 public enum StateFormat {
     public static let magic: [UInt8] = [0xC5, 0x02]
     /// The version this build writes.
-    public static let version: UInt64 = 6
+    public static let version: UInt64 = 7
 
     /// True when `bytes` start with this format's magic.
     public static func recognizes(_ bytes: [UInt8]) -> Bool {
