@@ -15,7 +15,7 @@ struct Creditctl: AsyncParsableCommand {
 
     static func main() async {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(LeadingOptions.reorder(Array(CommandLine.arguments.dropFirst())))
             // A group named without one of its commands is bad usage (exit 2), not a help request.
             if !type(of: command).configuration.subcommands.isEmpty {
                 FileHandle.standardError.write(Data(helpMessage(for: type(of: command)).utf8 + [0x0A]))

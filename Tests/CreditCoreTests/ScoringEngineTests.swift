@@ -227,9 +227,9 @@ struct ScoringEngineTests {
         #expect(h.status("O1") == .released)
     }
 
-    /// Utilization is a scoring factor, so an operator's limit change rescores before the held
-    /// orders are re-checked: a raised limit lifts the class and the `HIGH_RISK` hold with it.
-    @Test func anOperatorLimitChangeRescoresBeforeTheRecheck() throws {
+    /// Utilization is a scoring factor, so an operator's limit change rescores: a raised limit
+    /// lifts the class and the `HIGH_RISK` hold with it.
+    @Test func anOperatorLimitChangeRescoresAndReleasesUnderTheNewClass() throws {
         var policy = F.policy(factors: [F.factor(.utilization, [("50", 100), ("90", 50), (nil, 0)])])
         policy.creditCheck.holdRiskClasses = ["E"]
         var h = Harness(policy: policy)
@@ -245,8 +245,31 @@ struct ScoringEngineTests {
         // Lowering it again: the class falls at once, without waiting for the next event.
         let lowered = try CreditEngine.clearLimit(.permanent, reason: "guarantee ended", by: "maria", requestId: "r2",
                                                   in: &h.state, context: F.context(policy, at: "2026-11-01T12:00:00Z")).get()
-        #expect(lowered.types.prefix(2) == ["credit.limit.changed", "credit.score.changed"])
+        #expect(lowered.types.first == "credit.limit.changed")
+        #expect(lowered.types.contains("credit.score.changed"))
         #expect(h.state.riskClass == "E")
+    }
+
+    /// The orders a raised limit releases are exposure too: the score published last is the one
+    /// of the exposure after the releases, not of the moment between the change and the re-check.
+    @Test func aLimitChangeScoresTheExposureAfterItsReleases() throws {
+        var policy = F.policy(factors: [F.factor(.utilization, [("50", 100), ("90", 50), (nil, 0)])])
+        policy.creditCheck.holdRiskClasses = ["E"]
+        var h = Harness(policy: policy)
+        h.order("O0", "4000.00", at: "2026-11-01T09:00:00Z")
+        #expect(h.state.riskClass == "A", "40 % used")
+        h.order("O1", "7000.00", at: "2026-11-01T10:00:00Z")
+        #expect(h.status("O1") == .held, "11000.00 over 10000.00")
+        let raised = try CreditEngine.setLimit(DecimalAmount("12000.00"), until: nil, reason: "more volume", by: "maria", requestId: "r1",
+                                               in: &h.state, context: F.context(policy, at: "2026-11-01T11:00:00Z")).get()
+        #expect(raised.types.prefix(2) == ["credit.limit.changed", "credit.order.released"])
+        #expect(raised.types.contains("credit.score.changed"))
+        #expect(raised.alertCodes.contains("RISK_DOWNGRADE"))
+        #expect(h.state.riskClass == "E", "11000.00 of 12000.00 used is over 90 %")
+        #expect(raised.types.filter { $0 == "credit.score.changed" }.count == 1, "no class announced and taken back")
+        // Scoring again finds nothing to announce.
+        var again = h.state
+        #expect(CreditEngine.rescore(&again, cause: .operatorRequest("r2"), context: F.context(policy, at: "2026-11-01T11:00:00Z")).isEmpty)
     }
 
     /// A released order is exposure: utilization moves, and the score with it.

@@ -188,4 +188,55 @@ import Testing
         #expect(started.status == 2, "\(started.stderr)")
         #expect(started.stderr.contains("currency USD differs from EUR") && started.stderr.contains(database), "\(started.stderr)")
     }
+
+    /// The options every command takes may come before the command's name, as the contract
+    /// writes `creditctl --database PATH ...`; a command that does not take one still refuses it.
+    @Test func optionsBeforeTheCommandNameReadTheSame() throws {
+        var events = Events(start: "2026-01-05T08:00:00Z")
+        let fixture = try ReplayFixture("leading-options")
+        defer { fixture.remove() }
+        let (replay, database) = try fixture.replay([events.order("C-A", "O-1", "600.00", at: 0)])
+        #expect(replay.status == 0, "\(replay.stderr)")
+        let after = try run(TestDaemon.creditctl, ["customer", "show", "C-A", "--database", database, "--json"], environment: [:])
+        #expect(after.status == 0, "\(after.stderr)")
+        #expect(after.stdout.contains("\"C-A\""), "\(after.stdout)")
+        for leading in [["--database", database, "--json"], ["--json", "--database=\(database)"]] {
+            let before = try run(TestDaemon.creditctl, leading + ["customer", "show", "C-A"], environment: [:])
+            #expect(before.status == 0, "\(leading): \(before.stderr)")
+            #expect(before.stdout == after.stdout, "\(leading)")
+        }
+        let write = try run(TestDaemon.creditctl, ["--database", database, "customer", "block", "C-A", "--reason", "x"], environment: [:])
+        #expect(write.status == 2)
+        #expect(write.stderr.contains("--database"), "\(write.stderr)")
+    }
+
+    /// An `http.listen` address another program holds: the message names the key, the address
+    /// and the system's reason, and the daemon stops at once (exit 1: the file may be right and
+    /// the other program gone at the next start).
+    @Test func anAddressInUseIsNamedByItsKey() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr)
+        let bound = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        #expect(bound == 0 && listen(fd, 1) == 0)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        let port = UInt16(bigEndian: addr.sin_port)
+        let fixture = try ReplayFixture("exit-listen")
+        defer { fixture.remove() }
+        try """
+            database: {path: \(fixture.folder.path)/live.sqlite}
+            http: {admin_token_file: null, listen: "127.0.0.1:\(port)"}
+            policy: {file: \(repositoryRoot)/config/policy.yaml}
+
+            """.write(toFile: fixture.config, atomically: true, encoding: .utf8)
+        let result = try run("/usr/bin/timeout", ["60", TestDaemon.creditd, "run", "--config", fixture.config], environment: [:])
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("http.listen 127.0.0.1:\(port): Address already in use"), "\(result.stderr)")
+        #expect(!result.stderr.contains("WAL checkpoint failed"), "the others stopping is not a failure of theirs: \(result.stderr)")
+    }
 }

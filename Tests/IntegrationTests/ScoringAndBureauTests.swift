@@ -238,6 +238,8 @@ import Testing
         // Class B after the report (the default scorecard): 35 % of 100,000.00.
         #expect(imp.last { $0.type == "credit.score.changed" }?.data["new_class"] as? String == "B")
         #expect(limit.data["new_limit"] as? String == "35000.00")
+        // What moved them is the report (docs/operations.md, "What caused an output").
+        #expect((limit.json["causationid"] as? String) == "bureau:C-IMP:2026-09-30", "\(limit.json)")
         #expect(imp.last?.type == "credit.order.released")
         #expect(imp.last?.data["released_by"] as? String == "auto")
         let importAudit = try auditEntries(daemon, customer: "C-IMP").filter { ($0["actor"] as? String) == "alice" }

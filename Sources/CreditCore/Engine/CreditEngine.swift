@@ -312,7 +312,19 @@ public enum CreditEngine {
     static func recheckThenRescore(state: inout CustomerState, out: inout OutputBuilder) {
         recheckHeldOrders(state: &state, out: &out)
         checkUtilization(state: &state, out: &out)
-        rescore(state: &state, out: &out)
+        rescoreUntilSettled(state: &state, out: &out)
+    }
+
+    /// A rescore whose new class releases orders (`HIGH_RISK` lifted, a higher class limit) moves
+    /// the exposure, and with it utilization: score again until the exposure stands still, so
+    /// that the score published last is the customer's. A few rounds at most (each round can
+    /// only release, never hold).
+    static func rescoreUntilSettled(state: inout CustomerState, out: inout OutputBuilder) {
+        for _ in 0..<3 {
+            let before = state.exposure().total
+            rescore(state: &state, out: &out)
+            if state.exposure().total == before { return }
+        }
     }
 
     /// Re-checks held orders after a change made outside this engine's event path (a scheduler

@@ -35,14 +35,12 @@ extension CreditEngine {
         return .success(out.events)
     }
 
-    /// What follows a change of the limit in force by an operator or a new default: a rescore
-    /// (the limit is in the utilization factor, so the class, and with it `HIGH_RISK`, may
-    /// move), then the held orders re-checked under the new limit and class, then the
-    /// utilization alerts.
+    /// What follows a change of the limit in force by an operator or a new default: the held
+    /// orders re-checked under the new limit, the utilization alerts, then a rescore of the
+    /// exposure that results (the limit and the released orders are both in the utilization
+    /// factor). Scoring before the releases announced a class the releases then took back.
     static func afterLimitChange(state: inout CustomerState, out: inout OutputBuilder) {
-        rescore(state: &state, out: &out, recheck: false)
-        recheckHeldOrders(state: &state, out: &out)
-        checkUtilization(state: &state, out: &out)
+        recheckThenRescore(state: &state, out: &out)
     }
 
     /// Drops a temporary limit whose expiry date has passed, publishing the change of the limit

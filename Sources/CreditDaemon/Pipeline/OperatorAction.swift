@@ -178,7 +178,10 @@ extension BatchProcessor {
         case .completeReview(_, let note):
             result = Self.failure(CreditEngine.completeReview(note: note, by: operatorName, requestId: requestId, in: &state, context: context))
         case .importBureauReport(_, let report):
-            switch CreditEngine.applyBureauReport(report, to: &state, cause: .operatorRequest(requestId), context: context) {
+            // Its outputs' ids come from the request, as every operator change's; their
+            // `causationid` says what moved them, as for a fetched report (docs/operations.md).
+            let cause = Cause(source: Cause.internalSource("operator"), id: requestId, causationId: "bureau:\(customerId):\(report.asOf)")
+            switch CreditEngine.applyBureauReport(report, to: &state, cause: cause, context: context) {
             case .success(let outputs):
                 try BureauCache.saveReport(db, customerId: customerId, report: report, at: wallNow.rfc3339)
                 result = .success(outputs)

@@ -35,6 +35,8 @@ public final class CheckpointService: Service, Sendable {
                 // The writer's own fallback checkpoint holds the lock right now: nothing is wrong.
                 continue
             } catch {
+                // Cancelled with the rest of the group (another service failed): not a failure of its own.
+                if Task.isCancelled || Task.isShuttingDownGracefully { break }
                 if !failing {
                     logger.warning("WAL checkpoint failed; retrying", metadata: ["error": "\(error)", "code": "\(error.code.rawValue)"])
                     failing = true

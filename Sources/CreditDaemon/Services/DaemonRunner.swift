@@ -69,7 +69,11 @@ public enum DaemonRunner {
             logger: logger)
         groupConfig.maximumGracefulShutdownDuration = Duration.seconds(25)
         let group = ServiceGroup(configuration: groupConfig)
-        try await group.run()
+        do {
+            try await group.run()
+        } catch HTTPServerError.cannotListen(let address, let reason) {
+            throw ListenFailure(address: address, reason: reason)
+        }
         do {
             try database.checkpointCompletely()
         } catch {
@@ -78,5 +82,15 @@ public enum DaemonRunner {
                 "error": "\(error)", "code": "\(error.code.rawValue)"])
         }
         logger.notice("creditd stopped")
+    }
+}
+
+/// The HTTP address could not be bound: named by its configuration key, with what to do.
+struct ListenFailure: Error, CustomStringConvertible {
+    let address: String
+    let reason: String
+
+    var description: String {
+        "http.listen \(address): \(reason); another program (another creditd?) may listen there: stop it, or set http.listen to a free HOST:PORT"
     }
 }

@@ -25,11 +25,15 @@ public enum HTTPServerError: Error, Sendable, Equatable, CustomStringConvertible
     case stoppedBeforeListening(reason: String)
     /// Code `server_already_started`: `run()` may be called once per `HTTPServer`.
     case alreadyStarted
+    /// Code `cannot_listen`: the address could not be bound (in use, not an address of this
+    /// machine, a privileged port); `reason` is the system's word for it.
+    case cannotListen(address: String, reason: String)
 
     public var code: String {
         switch self {
         case .stoppedBeforeListening: "server_stopped"
         case .alreadyStarted: "server_already_started"
+        case .cannotListen: "cannot_listen"
         }
     }
 
@@ -37,6 +41,7 @@ public enum HTTPServerError: Error, Sendable, Equatable, CustomStringConvertible
         switch self {
         case .stoppedBeforeListening(let reason): "\(code): the HTTP server stopped before listening: \(reason)"
         case .alreadyStarted: "\(code): run() was already called on this HTTP server"
+        case .cannotListen(let address, let reason): "\(code): cannot listen on \(address): \(reason)"
         }
     }
 }

@@ -1,4 +1,6 @@
+import Foundation
 import Hummingbird
+import NIOCore
 import Logging
 import ServiceLifecycle
 
@@ -78,6 +80,12 @@ public final class HTTPServer: Service, Sendable {
             try await application.run()
         } catch {
             listening.stopped(.stoppedBeforeListening(reason: String(describing: error)))
+            // A bind that failed says which address and why, in the system's words ("Address
+            // already in use"), not as NIO's call description.
+            if let failure = error as? IOError, !listening.hasListened {
+                throw HTTPServerError.cannotListen(address: "\(configuration.host):\(configuration.port)",
+                                                   reason: String(cString: strerror(failure.errnoCode)))
+            }
             throw error
         }
         listening.stopped(.stoppedBeforeListening(reason: "shut down"))

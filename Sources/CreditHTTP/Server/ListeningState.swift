@@ -10,8 +10,11 @@ final class ListeningState: Sendable {
         case stopped(HTTPServerError)
     }
 
-    private let state: Mutex<(state: State, started: Bool, nextWaiter: UInt64)> =
-        Mutex((.starting(waiters: [:]), false, 0))
+    private let state: Mutex<(state: State, started: Bool, nextWaiter: UInt64, listened: Bool)> =
+        Mutex((.starting(waiters: [:]), false, 0, false))
+
+    /// Whether the server ever listened (a bind failure is told apart from a later stop).
+    var hasListened: Bool { state.withLock { $0.listened } }
 
     /// Marks the server as started; false when it already was (`run()` is once only).
     func start() -> Bool {
@@ -24,6 +27,7 @@ final class ListeningState: Sendable {
 
     func listening(on address: HTTPBoundAddress) {
         let waiters = state.withLock { box -> [CheckedContinuation<HTTPBoundAddress, any Error>] in
+            box.listened = true
             switch box.state {
             case .listening, .stopped:
                 box.state = .listening(address)

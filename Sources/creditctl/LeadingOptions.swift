@@ -1,0 +1,29 @@
+/// The options every command takes (`--config`, `--database`, `--as-of`, `--json`) may come
+/// before the command's name, as the contract writes them (`creditctl --database PATH customer
+/// show ID`); the parser wants them after it, so they are moved there. A command that does not
+/// take one (a write command and `--database`) still refuses it by name.
+enum LeadingOptions {
+    static let valued: Set<String> = ["--config", "--database", "--as-of"]
+    static let flags: Set<String> = ["--json"]
+
+    static func reorder(_ arguments: [String]) -> [String] {
+        var leading: [String] = []
+        var index = arguments.startIndex
+        while index < arguments.endIndex {
+            let argument = arguments[index]
+            let name = String(argument.prefix { $0 != "=" })
+            if flags.contains(argument) || (argument.contains("=") && valued.contains(name)) {
+                leading.append(argument)
+                index += 1
+            } else if valued.contains(argument), index + 1 < arguments.endIndex {
+                leading += [argument, arguments[index + 1]]
+                index += 2
+            } else {
+                break
+            }
+        }
+        // Nothing moved, or nothing but options: the parser's own message is the right one.
+        guard !leading.isEmpty, index < arguments.endIndex else { return arguments }
+        return Array(arguments[index...]) + leading
+    }
+}
