@@ -138,6 +138,26 @@ struct CollectionAnalyticsTests {
         #expect(stats.medianHoursToRelease == 8.0)
     }
 
+    /// A hold whose order was cancelled or shipped in full has nothing left to release: it is
+    /// neither released nor still held, and the funnel still adds up.
+    @Test func holdsEndedWithoutAReleaseAreNotStillHeld() {
+        func t(_ text: String) -> Timestamp { Timestamp(rfc3339: text)! }
+        let holds = [
+            HoldRecord(orderId: "H1", customerId: "C-1", value: Book.money("100"), heldAt: t("2026-11-01T10:00:00Z"), endedAt: t("2026-11-02T10:00:00Z")),
+            HoldRecord(orderId: "H2", customerId: "C-1", value: Book.money("200"), heldAt: t("2026-11-02T00:00:00Z")),
+            // Ended after as_of: still held on as_of.
+            HoldRecord(orderId: "H3", customerId: "C-2", value: Book.money("300"), heldAt: t("2026-11-27T00:00:00Z"), endedAt: t("2026-11-29T06:00:00Z")),
+            HoldRecord(orderId: "H4", customerId: "C-2", value: Book.money("400"), heldAt: t("2026-11-20T00:00:00Z"), releasedAt: t("2026-11-20T10:00:00Z"), releasedBy: .automatic),
+        ]
+        let stats = HoldStats.of(holds, asOf: asOf, periodDays: 30)
+        #expect(stats.count == 4)
+        #expect(stats.endedUnreleased == 1)
+        #expect(stats.stillHeld == 2)
+        #expect(stats.autoReleased + stats.operatorReleased + stats.endedUnreleased + stats.stillHeld == stats.count)
+        #expect(stats.autoReleasedShare == 0.25)
+        #expect(stats.medianHoursToRelease == 10.0)
+    }
+
     @Test func dunningCureRatePerLevel() {
         func notice(_ level: Int, _ date: String, cured: String? = nil) -> DunningNoticeRecord {
             DunningNoticeRecord(customerId: "C-1", level: level, date: Book.date(date), curedOn: cured.map(Book.date))

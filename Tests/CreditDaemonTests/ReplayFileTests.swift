@@ -111,6 +111,38 @@ struct ReplayFileTests {
         #expect(customer.ledger.payments.values.reduce(DecimalAmount.zero) { $0 + $1.amount } == received)
     }
 
+    /// Holds that end without a release (the order cancelled, or shipped in full against the
+    /// hold) are recorded as ended, so the report's "still held" counts only what is held.
+    @Test func holdsEndedByACancellationOrAFullShipmentAreNotStillHeld() throws {
+        func event(_ id: String, _ type: String, _ minute: Int, _ data: String) -> String {
+            #"{"specversion":"1.0","id":"\#(id)","source":"test","type":"\#(type)","time":"2026-02-01T10:\#(String(format: "%02d", minute)):00Z","data":{"customer_id":"C-1",\#(data)}}"#
+        }
+        let lines = [
+            event("o-1", "order.created", 1, #""order_id":"O-1","amount":"150000.00","currency":"EUR""#),
+            event("o-2", "order.created", 2, #""order_id":"O-2","amount":"160000.00","currency":"EUR""#),
+            event("o-3", "order.created", 3, #""order_id":"O-3","amount":"170000.00","currency":"EUR""#),
+            event("x-1", "order.cancelled", 4, #""order_id":"O-1""#),
+            event("s-2a", "shipment.shipped", 5, #""shipment_id":"S-2a","order_id":"O-2","invoice_id":"I-2","amount":"60000.00","currency":"EUR""#),
+            event("s-2b", "shipment.shipped", 6, #""shipment_id":"S-2b","order_id":"O-2","invoice_id":"I-2","amount":"100000.00","currency":"EUR""#),
+        ]
+        let path = NSTemporaryDirectory() + "replay-db-\(UUID().uuidString).sqlite"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let result = try Self.replay(lines.joined(separator: "\n"), database: path)
+        #expect(result.summary.applied == 6)
+        #expect(result.outputs.filter { $0.contains("credit.order.held") }.count == 3)
+        let rows = try DatabaseQueue(path: path).read { db in
+            try Row.fetchAll(db, sql: "SELECT order_id, ended_how, ended_at FROM holds ORDER BY order_id").map {
+                [$0[0] as String, ($0[1] as String?) ?? "-", ($0[2] as String?) ?? "-"]
+            }
+        }
+        #expect(rows == [["O-1", "cancelled", "2026-02-01T10:04:00Z"], ["O-2", "shipped", "2026-02-01T10:06:00Z"], ["O-3", "-", "-"]], "\(rows)")
+        let book = try DatabaseQueue(path: path).read { db in
+            try CollectionHistory.book(db, currency: Currency(code: "EUR")!, dunningLevels: [])
+        }
+        let stats = HoldStats.of(book.holds, asOf: LocalDate(year: 2026, month: 2, day: 1)!, periodDays: 30)
+        #expect(stats.count == 3 && stats.endedUnreleased == 2 && stats.stillHeld == 1, "\(stats)")
+    }
+
     /// A shipment sent again under a new event id is reported and invoices nothing more; the
     /// customer's exposure and the stored receivable count it once.
     @Test func aShipmentSentAgainIsReportedAndInvoicedOnce() throws {

@@ -27,10 +27,11 @@ extension CollectionReport {
               ReportNumber.fixed(paidInvoices.averageDaysLateWeighted, decimals: day),
               ReportNumber.fixed(paidInvoices.averageDaysToPay, decimals: day)]]))
         sections.append(("holds",
-            ["count", "value", "auto_released", "operator_released", "still_held", "auto_released_share", "median_hours_to_release"],
+            ["count", "value", "auto_released", "operator_released", "still_held", "auto_released_share", "median_hours_to_release",
+             "ended_unreleased"],
             [[String(holds.count), money(holds.value), String(holds.autoReleased), String(holds.operatorReleased),
               String(holds.stillHeld), ReportNumber.fixed(holds.autoReleasedShare, decimals: share),
-              ReportNumber.fixed(holds.medianHoursToRelease, decimals: ReportNumber.hourDecimals)]]))
+              ReportNumber.fixed(holds.medianHoursToRelease, decimals: ReportNumber.hourDecimals), String(holds.endedUnreleased)]]))
         sections.append(("dunning", ["level", "notices", "cured_within_30d", "cured_within_30d_share"],
             dunning.map { [String($0.level), String($0.notices), String($0.cured), ReportNumber.fixed($0.curedShare, decimals: share)] }))
         sections.append(("top_risk", ["customer_id", "name", "overdue", "utilization", "risk_class"],

@@ -70,6 +70,7 @@ extension CollectionReport {
             ("Placed", Double(holds.count), String(holds.count), 0),
             ("Released automatically", Double(holds.autoReleased), String(holds.autoReleased), 5),
             ("Released by an operator", Double(holds.operatorReleased), String(holds.operatorReleased), 1),
+            ("Cancelled or shipped", Double(holds.endedUnreleased), String(holds.endedUnreleased), 2),
             ("Still held", Double(holds.stillHeld), String(holds.stillHeld), 3),
         ], xAxisLabel: "Holds", yAxisLabel: "Stage")
         page += "</figure><figure>"
@@ -85,6 +86,7 @@ extension CollectionReport {
             ["Value held (\(code))", displayMoney(holds.value)],
             ["Released automatically", String(holds.autoReleased)],
             ["Released by an operator", String(holds.operatorReleased)],
+            ["Cancelled or shipped", String(holds.endedUnreleased)],
             ["Still held", String(holds.stillHeld)],
             ["Share released automatically", CollectionReportHTML.percent(holds.autoReleasedShare)],
             ["Median hours hold to release", ReportNumber.fixed(holds.medianHoursToRelease, decimals: ReportNumber.hourDecimals)],

@@ -28,6 +28,7 @@ extension CollectionReport {
             ["Value held", displayMoney(holds.value)],
             ["Released automatically", String(holds.autoReleased)],
             ["Released by an operator", String(holds.operatorReleased)],
+            ["Cancelled or shipped", String(holds.endedUnreleased)],
             ["Still held", String(holds.stillHeld)],
             ["Share released automatically", TextTable.percent(holds.autoReleasedShare)],
             ["Median hours to release", ReportNumber.fixed(holds.medianHoursToRelease, decimals: ReportNumber.hourDecimals)],

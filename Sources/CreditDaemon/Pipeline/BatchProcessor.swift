@@ -364,6 +364,10 @@ public final class BatchProcessor: @unchecked Sendable {
                 default: break
                 }
                 try record(db, result.outputs, extra: result.extra, actor: nil, stamp: stamp)
+                // After the outputs: a shipment's `SHIPPED_WHILE_HELD` comes first, then the end.
+                if let ended = result.endedHold {
+                    try CollectionHistory.recordHoldEnded(db, customerId: event.customerId, orderId: ended.orderId, at: item.context.now, how: ended.how)
+                }
                 if result.newCustomer { outcome.newCustomers += 1 }
                 if let repeated = result.repeatedId {
                     outcome.repeatedIds.append(RepeatedIdEvent(repeated: repeated, topic: item.topic, partition: item.partition, offset: item.offset, source: event.source,

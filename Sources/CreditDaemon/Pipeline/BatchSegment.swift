@@ -47,8 +47,11 @@ struct BatchSegment {
         var resetWithoutCure = false
         /// The customer's first event.
         var newCustomer = false
-        /// The order or payment id the event created again (logged and counted).
+        /// The order, shipment or payment id the event created again (logged and counted).
         var repeatedId: RepeatedId?
+        /// A held order the event left with nothing to release (`cancelled`, or `shipped` in
+        /// full): its hold ends unreleased in the history.
+        var endedHold: (orderId: String, how: String)?
     }
 
     /// One customer's state and its events in the segment (indexes into `items`, in order).
@@ -148,6 +151,7 @@ struct BatchSegment {
             applied.repeatedId = RepeatedId.find(item.event, in: lane.state)
             applied.outputs = CreditEngine.apply(item.event, to: &lane.state, context: item.context)
             let ledger = lane.state.ledger
+            applied.endedHold = Self.endedHold(by: item.event.payload, state: lane.state)
             let touched = CollectionHistory.touchedInvoices(item.event.payload, ledger: ledger)
             applied.invoices = CollectionHistory.invoiceRows(ledger, invoiceIds: touched)
             // A late entry that commuted was folded at the end: it changed only what it names.
@@ -171,6 +175,19 @@ struct BatchSegment {
             }
             results[index] = applied
         }
+    }
+
+    /// The held order `payload` cancelled or shipped in full, as the state has it after the event.
+    static func endedHold(by payload: InputPayload, state: CustomerState) -> (orderId: String, how: String)? {
+        let orderId: String
+        switch payload {
+        case .orderCancelled(let cancelled): orderId = cancelled.orderId
+        case .shipmentShipped(let shipment): orderId = shipment.orderId
+        default: return nil
+        }
+        guard state.orderDecisions[orderId]?.status == .held, let order = state.ledger.orders[orderId] else { return nil }
+        if order.cancelled { return (orderId, "cancelled") }
+        return order.openAmount.isZero ? (orderId, "shipped") : nil
     }
 
     /// The buffers both threads write to, each at places of its own (see `apply`).

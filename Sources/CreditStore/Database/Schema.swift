@@ -156,6 +156,7 @@ enum Schema {
                 DROP TABLE order_customers;
                 """)
         }
+        migrator.registerMigration(CollectionHistory.holdEndsMigrationName, migrate: CollectionHistory.migrateHoldEnds)
         return migrator
     }
 }

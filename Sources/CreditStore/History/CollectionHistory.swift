@@ -192,7 +192,7 @@ public enum CollectionHistory {
                 // An order held again while still held (a raising amendment) is the same hold, now
                 // for the new value: one hold in the figures, timed from when it began.
                 try db.cachedStatement(sql: """
-                    UPDATE holds SET value = ? WHERE customer_id = ? AND order_id = ? AND released_at IS NULL
+                    UPDATE holds SET value = ? WHERE customer_id = ? AND order_id = ? AND released_at IS NULL AND ended_at IS NULL
                     """).execute(arguments: [value, output.customerId, order])
                 guard db.changesCount == 0 else { continue }
                 try db.cachedStatement(sql: """
@@ -203,7 +203,7 @@ public enum CollectionHistory {
                 let by = output.data["released_by"]?.stringValue == "auto" ? "auto" : "operator"
                 try db.cachedStatement(sql: """
                     UPDATE holds SET released_at = ?, released_by = ?
-                    WHERE customer_id = ? AND order_id = ? AND released_at IS NULL
+                    WHERE customer_id = ? AND order_id = ? AND released_at IS NULL AND ended_at IS NULL
                     """).execute(arguments: [output.time.rfc3339, by, output.customerId, order])
             case .dunningNotice:
                 guard case .number(let text)? = output.data["level"], let level = Int(text) else { continue }
@@ -214,6 +214,24 @@ public enum CollectionHistory {
                 continue
             }
         }
+    }
+
+    /// A held order left nothing to release at `time` (`how`: `cancelled`, or `shipped` in full
+    /// against the hold): its open hold ends, unreleased.
+    public static func recordHoldEnded(_ db: Database, customerId: String, orderId: String, at time: Timestamp, how: String) throws {
+        try db.cachedStatement(sql: """
+            UPDATE holds SET ended_at = ?, ended_how = ?
+            WHERE customer_id = ? AND order_id = ? AND released_at IS NULL AND ended_at IS NULL
+            """).execute(arguments: [time.rfc3339, how, customerId, orderId])
+    }
+
+    static let holdEndsMigrationName = "2026-12-03-03-hold-ends"
+
+    /// When and how a hold ended without a release. Holds that ended before it read as still
+    /// held: what ended them was not kept.
+    static func migrateHoldEnds(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE holds ADD COLUMN ended_at TEXT")
+        try db.execute(sql: "ALTER TABLE holds ADD COLUMN ended_how TEXT")
     }
 
     /// The customer's dunning level went back to 0 on `date` by a payment: its open notices are cured.
@@ -371,13 +389,14 @@ public enum CollectionHistory {
                                               dueDate: dueDate, movements: moved, disputes: disputes.isEmpty ? [] : disputes[key] ?? []))
         }
         var holds: [HoldRecord] = []
-        let holdRows = try Row.fetchCursor(db, sql: "SELECT customer_id, order_id, value, held_at, released_at, released_by FROM holds\(only)",
+        let holdRows = try Row.fetchCursor(db, sql: "SELECT customer_id, order_id, value, held_at, released_at, released_by, ended_at FROM holds\(only)",
                                            arguments: arguments)
         while let row = try holdRows.next() {
             guard let value = DecimalAmount(text: row[2]), let heldAt = Timestamp(rfc3339: row[3]) else { continue }
             holds.append(HoldRecord(orderId: row[1], customerId: row[0], value: value, heldAt: heldAt,
                                     releasedAt: (row[4] as String?).flatMap { Timestamp(rfc3339: $0) },
-                                    releasedBy: (row[5] as String?).flatMap { HoldReleaseKind(rawValue: $0) }))
+                                    releasedBy: (row[5] as String?).flatMap { HoldReleaseKind(rawValue: $0) },
+                                    endedAt: (row[6] as String?).flatMap { Timestamp(rfc3339: $0) }))
         }
         var notices: [DunningNoticeRecord] = []
         let noticeRows = try Row.fetchCursor(db, sql: "SELECT customer_id, level, date, cured_on FROM dunning_notices\(only)",
