@@ -47,9 +47,10 @@ struct BureauCommand: AsyncParsableCommand {
                     imported += rows.count  // this chunk went in under the same --request-id before
                 } catch let refusal as AdminRefusal {
                     refused += rows.count
-                    var place = "lines \(rows.first!.line)-\(rows.last!.line)"
-                    if let item = Self.itemNumber(in: refusal.message), item >= 1, item <= rows.count {
-                        place = "line \(rows[item - 1].line) (lines \(rows.first!.line)-\(rows.last!.line) not imported)"
+                    let span = rows.count == 1 ? "line \(rows[0].line)" : "lines \(rows.first!.line)-\(rows.last!.line)"
+                    var place = span
+                    if rows.count > 1, let item = Self.itemNumber(in: refusal.message), item >= 1, item <= rows.count {
+                        place = "line \(rows[item - 1].line) (\(span) not imported)"
                     }
                     refusals.append("\(place): \(refusal.code): \(refusal.message)")
                     if !options.json { FileHandle.standardError.write(Data("creditctl: \(file): \(refusals.last!)\n".utf8)) }

@@ -89,7 +89,7 @@ struct CustomerCommand: AsyncParsableCommand {
                            s.blocked ? "yes" : "", String(s.heldOrders), s.overdue])
             }
             table.print()
-            print("\(summaries.count) customers, amounts in \(reader.policy.currency.code), as of \(reader.asOf.text)")
+            print("\(summaries.count) customer\(summaries.count == 1 ? "" : "s"), amounts in \(reader.policy.currency.code), as of \(reader.asOf.text)")
         }
     }
 }

@@ -23,7 +23,23 @@ enum LeadingOptions {
             }
         }
         // Nothing moved, or nothing but options: the parser's own message is the right one.
-        guard !leading.isEmpty, index < arguments.endIndex else { return arguments }
-        return Array(arguments[index...]) + leading
+        guard !leading.isEmpty, index < arguments.endIndex else { return negativesLast(arguments) }
+        return negativesLast(Array(arguments[index...]) + leading)
+    }
+
+    /// A negative number given where an argument is expected (`limit set C-1 -5`) would be read
+    /// as an unknown option and reported as a missing amount; after `--` it is the argument, and
+    /// the command refuses the value itself ("a limit cannot be negative"). A number right after
+    /// an option is that option's value and stays.
+    static func negativesLast(_ arguments: [String]) -> [String] {
+        guard !arguments.contains("--") else { return arguments }
+        var kept: [String] = []
+        var moved: [String] = []
+        for (index, argument) in arguments.enumerated() {
+            let previous = index > 0 ? arguments[index - 1] : ""
+            let isNegative = argument.count > 1 && argument.hasPrefix("-") && argument.dropFirst().first?.isNumber == true
+            if isNegative && !(previous.hasPrefix("-") && !previous.contains("=")) { moved.append(argument) } else { kept.append(argument) }
+        }
+        return moved.isEmpty ? arguments : kept + ["--"] + moved
     }
 }

@@ -131,7 +131,7 @@ struct PolicyTests {
     }
 
     @Test("each problem is reported with its key path", arguments: [
-        (["credit_check", "max_days_pastdue"], N.plain("30"), "credit_check.max_days_pastdue: unknown key"),
+        (["credit_check", "max_days_pastdue"], N.plain("30"), "credit_check.max_days_pastdue: unknown key (did you mean max_days_past_due?)"),
         (["scheduler", "interval"], .plain("24 hours"), "scheduler.interval: must be a duration in whole days, hours or minutes, such as 30d, 12h or 15m (the shortest is 1m)"),
         (["scheduler", "interval"], .plain("30s"), "scheduler.interval: must be a duration in whole days, hours or minutes"),
         (["scheduler", "interval"], .plain("0h"), "scheduler.interval: must be a duration"),

@@ -137,7 +137,7 @@ struct ScoringPolicyTests {
         (policy(bureau: map(("timeout", .plain("10 seconds")))), "bureau.timeout: must be a time such as 500ms, 10s or 2m"),
         (policy(bureau: map(("timeout", .plain("0s")))), "bureau.timeout: must be a time"),
         (policy(bureau: map(("backoff", map(("initial", .plain("10s")), ("max", .plain("1s")))))), "bureau.backoff.max: must not be shorter"),
-        (policy(bureau: map(("breaker", map(("failures", .plain("0")))))), "bureau.breaker.failures: must be between 1 and 1000"),
+        (policy(bureau: map(("breaker", map(("failures", .plain("0")))))), "bureau.breaker.failures: must be between 1 and 1000, not 0"),
         (policy(bureau: map(("breaker", map(("half_open", .plain("1")))))), "bureau.breaker.half_open: unknown key"),
         (policy(bureau: map(("refresh_age", .plain("36h")))), "bureau.refresh_age: must be whole days"),
         (policy(bureau: map(("token_file", .plain("token.txt")))), "bureau.token_file: must be an absolute path"),

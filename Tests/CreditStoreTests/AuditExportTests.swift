@@ -109,6 +109,12 @@ import Testing
                                reasons: [.object([JSONMember("code", "DAYS_LATE"), JSONMember("message", "paid 40 days late on average")])],
                                details: .object([JSONMember("code", "RISK_DOWNGRADE"), JSONMember("severity", "warning")]))
         #expect(AuditExport.reasonSummary(alert) == "RISK_DOWNGRADE; DAYS_LATE: paid 40 days late on average")
+        // An alert whose reason is under its own code names it once.
+        let review = AuditEntry(time: AuditFixture.start, customerId: "C-9", kind: .alert, actor: "creditd",
+                                causationId: "e-3", policyVersion: "v1", inputs: [],
+                                reasons: [.object([JSONMember("code", "REVIEW_OVERDUE"), JSONMember("message", "review due 2026-11-01")])],
+                                details: .object([JSONMember("code", "REVIEW_OVERDUE"), JSONMember("severity", "warning")]))
+        #expect(AuditExport.reasonSummary(review) == "REVIEW_OVERDUE: review due 2026-11-01")
         // Other kinds keep their reasons alone, whatever their data holds.
         let held = AuditEntry(time: AuditFixture.start, customerId: "C-9", kind: .orderHeld, actor: "creditd",
                               causationId: "e-2", policyVersion: "v1", inputs: [],

@@ -32,7 +32,7 @@ struct PolicyReader {
         for (key, value) in pairs {
             let keyPath = PolicyReader.join(path, key)
             if !allowed.contains(key) {
-                problem(keyPath, "unknown key")
+                problem(keyPath, "unknown key\(NearestName.hint(for: key, among: allowed))")
             } else if result[key] != nil {
                 problem(keyPath, "duplicate key")
             } else {
@@ -74,7 +74,7 @@ struct PolicyReader {
             return nil
         }
         guard value >= minimum && value <= maximum else {
-            problem(path, "must be between \(minimum) and \(maximum)")
+            problem(path, "must be between \(minimum) and \(maximum), not \(text)")
             return nil
         }
         return value

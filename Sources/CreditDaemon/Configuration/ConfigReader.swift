@@ -113,7 +113,10 @@ struct ConfigReader {
                 }
                 let children = consumed.filter { $0.hasPrefix(path + ".") }
                 if children.isEmpty {
-                    problem(path, "unknown key")
+                    // The nearest key of the same section, for a typo (`kafka.topcs`).
+                    let siblings = Set(consumed.filter { $0.hasPrefix(prefix.isEmpty ? "" : prefix + ".") }
+                        .map { String($0.dropFirst(prefix.isEmpty ? 0 : prefix.count + 1).prefix { $0 != "." }) })
+                    problem(path, "unknown key\(NearestName.hint(for: key, among: siblings))")
                 } else if case .mapping = value {
                     walk(value, path)
                 } else if case .null = value {
@@ -135,26 +138,8 @@ struct ConfigReader {
         let sectionPrefixes = Set(consumed.filter { $0.contains(".") }.map { Self.environmentName(String($0.prefix { $0 != "." })) + "_" })
         for name in environment.keys.sorted() where sectionPrefixes.contains(where: name.hasPrefix) {
             if known.contains(name) || mapPrefixes.contains(where: name.hasPrefix) { continue }
-            let nearest = known.map { (name: $0, distance: Self.distance($0, name)) }.min { $0.distance < $1.distance }
-            let hint = nearest.map { $0.distance <= 3 ? " (did you mean \($0.name)?)" : "" } ?? ""
+            let hint = NearestName.hint(for: name, among: known)
             problems.append("environment variable \(name) names no setting\(hint): an override is CREDITD_ and the key path in upper case with _")
         }
-    }
-
-    /// Edit distance, for the suggestion above; names are short.
-    static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a.utf8), b = Array(b.utf8)
-        guard !a.isEmpty else { return b.count }
-        var row = Array(0...b.count)
-        for i in 1...a.count {
-            var previous = row[0]
-            row[0] = i
-            for j in stride(from: 1, through: b.count, by: 1) {
-                let current = row[j]
-                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
-                previous = current
-            }
-        }
-        return row[b.count]
     }
 }

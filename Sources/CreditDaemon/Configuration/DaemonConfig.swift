@@ -138,7 +138,7 @@ public struct DaemonConfig: Sendable, Equatable {
         do {
             _ = try HTTPServerConfiguration(listen: config.httpListen)
         } catch {
-            reader.problem("http.listen", "\(error)")
+            reader.problem("http.listen", error.detail)
         }
         if reader.isNull("http.admin_token_file") {
             config.adminTokenFile = nil

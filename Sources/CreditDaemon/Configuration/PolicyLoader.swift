@@ -17,7 +17,8 @@ public enum PolicyLoader {
     /// figures with the policy the daemon used).
     public static func loadWithSource(file: String) throws(Problems) -> (policy: Policy, source: String) {
         guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
-            throw Problems(file: file, problems: ["cannot read the policy file (missing, unreadable or not UTF-8)"])
+            // Named as the configuration names it, so the message says where to fix the path.
+            throw Problems(file: file, problems: ["cannot read the policy file (missing, unreadable or not UTF-8); the configuration's policy.file names it"])
         }
         return (try parse(text, file: file), text)
     }

@@ -186,7 +186,9 @@ extension BatchProcessor {
                 try BureauCache.saveReport(db, customerId: customerId, report: report, at: wallNow.rfc3339)
                 result = .success(outputs)
             case .failure(let error):
-                result = .failure(OperatorFailure(status: 422, code: error.code.rawValue, message: error.description))
+                // The code is a field of its own: the message does not repeat it.
+                result = .failure(OperatorFailure(status: 422, code: error.code.rawValue,
+                                                  message: error.field.map { "\($0): \(error.message)" } ?? error.message))
             }
         }
         // What a changed default limit did before the action (an order released by the new

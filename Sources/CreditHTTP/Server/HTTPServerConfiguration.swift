@@ -72,8 +72,14 @@ public enum HTTPConfigurationError: Error, Sendable, Equatable, CustomStringConv
 
     public var description: String {
         switch self {
-        case .invalidListen(let value):
-            "\(code): http.listen \"\(value)\" is not HOST:PORT (IPv6 as [ADDR]:PORT, port 0-65535)"
+        case .invalidListen: "\(code): http.listen \(detail)"
+        }
+    }
+
+    /// What is wrong with the value, for a message that names the key itself.
+    public var detail: String {
+        switch self {
+        case .invalidListen(let value): "\"\(value)\" is not HOST:PORT (IPv6 as [ADDR]:PORT, port 0-65535)"
         }
     }
 }

@@ -116,7 +116,11 @@ public enum AuditExport {
     /// score's), and the reader of the table looks for the alert.
     static func reasonSummary(_ entry: AuditEntry) -> String {
         var items: [String] = []
-        if entry.kind == .alert, let code = entry.bodyValue?["data"]?["code"]?.stringValue { items.append(code) }
+        // Not again when its first reason is under the same code (`REVIEW_OVERDUE: …`).
+        if entry.kind == .alert, let code = entry.bodyValue?["data"]?["code"]?.stringValue,
+           entry.reasons.first?["code"]?.stringValue != code {
+            items.append(code)
+        }
         return (items + entry.reasons.map { reason -> String in
             switch reason {
             case .string(let text): return text
