@@ -141,6 +141,43 @@ struct ReplayFileTests {
         }
         let stats = HoldStats.of(book.holds, asOf: LocalDate(year: 2026, month: 2, day: 1)!, periodDays: 30)
         #expect(stats.count == 3 && stats.endedUnreleased == 2 && stats.stillHeld == 1, "\(stats)")
+        // The audit trail says how each hold ended, in the chain with the decisions.
+        let ended = try DatabaseQueue(path: path).read { db in
+            try Row.fetchAll(db, sql: "SELECT causation_id, body FROM audit_log WHERE kind = 'order.hold_ended' ORDER BY sequence")
+                .map { [$0[0] as String, $0[1] as String] }
+        }
+        #expect(ended.count == 2, "\(ended)")
+        #expect(ended.first?[0] == "x-1" && ended.first?[1].contains("ORDER_CANCELLED") == true, "\(ended)")
+        #expect(ended.last?[0] == "s-2b" && ended.last?[1].contains("SHIPPED_IN_FULL") == true, "\(ended)")
+        #expect(try DatabaseQueue(path: path).read { db in try AuditLog.verify(db) }.isIntact)
+    }
+
+    /// A dunning level back to 0 publishes nothing, and is in the audit trail all the same: the
+    /// trail reads notice 1, then the return to 0, then the next notice.
+    @Test func aDunningLevelBackToZeroIsAudited() throws {
+        func event(_ id: String, _ type: String, _ time: String, _ data: String) -> String {
+            #"{"specversion":"1.0","id":"\#(id)","source":"test","type":"\#(type)","time":"\#(time)","data":{"customer_id":"C-1",\#(data)}}"#
+        }
+        let lines = [
+            event("o-1", "order.created", "2026-01-01T10:00:00Z", #""order_id":"O-1","amount":"500.00","currency":"EUR""#),
+            event("s-1", "shipment.shipped", "2026-01-01T11:00:00Z",
+                  #""shipment_id":"S-1","order_id":"O-1","invoice_id":"I-1","amount":"500.00","currency":"EUR","due_date":"2026-01-05""#),
+            event("o-2", "order.created", "2026-01-08T10:00:00Z", #""order_id":"O-2","amount":"10.00","currency":"EUR""#),
+            event("p-1", "payment.received", "2026-01-09T10:00:00Z", #""payment_id":"P-1","amount":"500.00","currency":"EUR""#),
+        ]
+        let path = NSTemporaryDirectory() + "replay-db-\(UUID().uuidString).sqlite"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let result = try Self.replay(lines.joined(separator: "\n"), database: path)
+        #expect(result.outputs.contains { $0.contains("dunning.notice") }, "\(result.outputs)")
+        let steps = try DatabaseQueue(path: path).read { db in
+            try Row.fetchAll(db, sql: "SELECT causation_id, body FROM audit_log WHERE kind = 'dunning.step' ORDER BY sequence")
+                .map { [$0[0] as String, $0[1] as String] }
+        }
+        #expect(steps.count == 2, "\(steps)")
+        #expect(steps.last?[0] == "p-1", "\(steps)")
+        #expect(steps.last?[1].contains("DUNNING_RESET") == true && steps.last?[1].contains(#""previous_level":1"#) == true
+                    && steps.last?[1].contains("were paid") == true, "\(steps)")
+        #expect(try DatabaseQueue(path: path).read { db in try AuditLog.verify(db) }.isIntact)
     }
 
     /// A shipment sent again under a new event id is reported and invoices nothing more; the

@@ -17,7 +17,12 @@ import Testing
         #expect(intact.status == 0)
         let report = try JSONSerialization.jsonObject(with: Data(intact.stdout.utf8)) as? [String: Any]
         #expect(report?["intact"] as? Bool == true)
-        #expect(report?["entries_checked"] as? Int == decisions, "one audit entry per published output")
+        // One entry per published output, and one per change that publishes nothing: a dunning
+        // level back to 0, a hold that ended without a release.
+        let notes = try run("/usr/bin/sqlite3", [database,
+            "SELECT count(*) FROM audit_log WHERE kind = 'order.hold_ended' OR (kind = 'dunning.step' AND body LIKE '%DUNNING_RESET%');"])
+        let noteCount = Int(notes.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+        #expect(report?["entries_checked"] as? Int == decisions + noteCount, "one audit entry per output and per note (\(noteCount))")
 
         func tampered(_ sql: String) throws -> ProcessResult {
             let copy = folder.appendingPathComponent("tampered-\(UUID().uuidString).sqlite").path

@@ -329,6 +329,32 @@ public final class BatchProcessor: @unchecked Sendable {
                                            instance: config.instance, policy: policy)
     }
 
+    /// The audit entry of a dunning level back to 0: a step publishes a notice, a return to 0
+    /// publishes nothing, and the trail would read 2, then 1, with nothing between.
+    static func dunningResetNote(from level: Int, paid: Bool, customerId: String, causationId: String, event: InputEvent?,
+                                 at time: Timestamp, extra: [JSONMember], policy: Policy) -> AuditEntry {
+        let why = paid ? "the overdue invoices were paid" : "nothing is overdue any more"
+        var details = [JSONMember("level", .integer(0)), JSONMember("previous_level", .integer(level))]
+        if let event { details += [JSONMember("event_id", .string(event.id)), JSONMember("event_type", .string(event.type.rawValue))] }
+        return AuditEntry(time: time, customerId: customerId, kind: .dunningStep, actor: "creditd",
+                          causationId: causationId, policyVersion: policy.version, inputs: extra,
+                          reasons: [.object([JSONMember("code", "DUNNING_RESET"),
+                                             JSONMember("message", .string("Dunning level \(level) back to 0: \(why)."))])],
+                          details: .object(details))
+    }
+
+    /// The audit entry of a hold that ended without a release (see `AuditKind.holdEnded`).
+    static func holdEndedNote(_ ended: (orderId: String, how: String), event: InputEvent, at time: Timestamp, extra: [JSONMember],
+                              policy: Policy) -> AuditEntry {
+        let (code, what) = ended.how == "cancelled" ? ("ORDER_CANCELLED", "was cancelled") : ("SHIPPED_IN_FULL", "was shipped in full while held")
+        return AuditEntry(time: time, customerId: event.customerId, kind: .holdEnded, actor: "creditd",
+                          causationId: Cause.event(event).causationId, policyVersion: policy.version, inputs: extra,
+                          reasons: [.object([JSONMember("code", .string(code)),
+                                             JSONMember("message", .string("Held order \(ended.orderId) \(what): nothing is left to release."))])],
+                          details: .object([JSONMember("order_id", .string(ended.orderId)),
+                                            JSONMember("event_id", .string(event.id)), JSONMember("event_type", .string(event.type.rawValue))]))
+    }
+
     /// Step 3 of a segment (see `BatchSegment`): the applied states back in the cache, then each
     /// step's rows in input order.
     private func store(_ done: BatchSegment.Done, _ db: Database, policy: Policy, stamp: String, into outcome: inout Outcome) throws {
@@ -367,6 +393,12 @@ public final class BatchProcessor: @unchecked Sendable {
                 // After the outputs: a shipment's `SHIPPED_WHILE_HELD` comes first, then the end.
                 if let ended = result.endedHold {
                     try CollectionHistory.recordHoldEnded(db, customerId: event.customerId, orderId: ended.orderId, at: item.context.now, how: ended.how)
+                    try record(db, note: Self.holdEndedNote(ended, event: event, at: item.context.now, extra: result.extra, policy: policy), stamp: stamp)
+                }
+                if let level = result.resetFrom {
+                    try record(db, note: Self.dunningResetNote(from: level, paid: result.cured, customerId: event.customerId,
+                                                               causationId: Cause.event(event).causationId, event: event,
+                                                               at: item.context.now, extra: result.extra, policy: policy), stamp: stamp)
                 }
                 if result.newCustomer { outcome.newCustomers += 1 }
                 if let repeated = result.repeatedId {

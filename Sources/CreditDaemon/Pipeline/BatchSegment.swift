@@ -45,6 +45,8 @@ struct BatchSegment {
         var cured = false
         /// The level went back to 0 without a payment: the notices end uncured.
         var resetWithoutCure = false
+        /// The level the customer's dunning went back to 0 from (cured or not), for the audit.
+        var resetFrom: Int?
         /// The customer's first event.
         var newCustomer = false
         /// The order, shipment or payment id the event created again (logged and counted).
@@ -169,8 +171,9 @@ struct BatchSegment {
             // the invoice was disputed or credited is not counted as a cure of its notices.
             if levelBefore > 0 && lane.state.dunningLevel == 0 {
                 if case .paymentReceived = item.event.payload { applied.cured = true } else { applied.resetWithoutCure = true }
+                applied.resetFrom = levelBefore
             }
-            if !applied.outputs.isEmpty {
+            if !applied.outputs.isEmpty || applied.resetFrom != nil || applied.endedHold != nil {
                 applied.extra = BatchProcessor.extraInputs(lane.state, today: item.context.today, policy: policy)
             }
             results[index] = applied

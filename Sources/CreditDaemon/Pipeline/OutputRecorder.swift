@@ -47,6 +47,14 @@ extension BatchProcessor {
         try batchAudit?.finish(db)
     }
 
+    /// An audit entry that publishes nothing, in its place in the chain among the outputs
+    /// recorded around it.
+    func record(_ db: Database, note: AuditEntry, stamp: String) throws {
+        if try !submit(db, .init(stamp: stamp, note: note)) {
+            try AuditLog.append(db, [note])
+        }
+    }
+
     /// A row that is ready as it is (a dead letter): into the outbox in its place among the
     /// outputs recorded around it.
     func record(_ db: Database, ready message: OutboxMessage, stamp: String) throws {
@@ -70,10 +78,10 @@ extension BatchProcessor {
         guard !rendered.isEmpty else { return }
         var entries: [AuditEntry] = []
         for item in rendered {
-            if writesOutbox { try Outbox.append(db, item.message, createdAt: item.stamp) }
+            if writesOutbox, let message = item.message { try Outbox.append(db, message, createdAt: item.stamp) }
             guard let entry = item.entry else { continue }
             entries.append(entry)
-            renderedOutputs?.append(RenderedOutput(id: item.id, bytes: item.message.value))
+            if let message = item.message { renderedOutputs?.append(RenderedOutput(id: item.id, bytes: message.value)) }
         }
         try batchAudit?.appendSealed(db, entries)
     }

@@ -13,7 +13,8 @@ final class OutputRenderer: Sendable {
     /// letter, which only passes through to keep its place in the outbox).
     struct Rendered: Sendable {
         var id: String
-        var message: OutboxMessage
+        /// Nil for an audit entry that publishes nothing (`Job.note`).
+        var message: OutboxMessage?
         var entry: AuditEntry?
         /// The transaction's wall time, the outbox row's `created_at`.
         var stamp: String
@@ -26,6 +27,9 @@ final class OutputRenderer: Sendable {
         var actor: String?
         var stamp: String
         var ready: OutboxMessage?
+        /// An audit entry with no output of its own (a dunning level back to 0, a hold ended),
+        /// chained in its place among the outputs recorded around it.
+        var note: AuditEntry?
     }
 
     private struct Batch {
@@ -93,6 +97,10 @@ final class OutputRenderer: Sendable {
             for job in jobs {
                 if let ready = job.ready {
                     rendered.append(Rendered(id: ready.messageId, message: ready, entry: nil, stamp: job.stamp))
+                }
+                if let note = job.note {
+                    rendered.append(Rendered(id: "", message: nil, entry: note, stamp: job.stamp))
+                    entries.append(note)
                 }
                 let (messages, unsealed) = Self.render(job.outputs, extra: job.extra, actor: job.actor, topics: topics)
                 for index in job.outputs.indices {

@@ -24,6 +24,8 @@ struct TickVisit: Sendable {
         var extra: [JSONMember] = []
         /// The dunning level went back to 0.
         var cured = false
+        /// The level it went back to 0 from, for the audit.
+        var resetFrom: Int?
         /// The state after the visit, for a cached customer (back into the cache).
         var state: CustomerState?
         /// The encoded rows of a stored customer the visit changed.
@@ -80,7 +82,8 @@ struct TickVisit: Sendable {
         var done = Done()
         done.outputs = TickWork.run(&state, tick: tick, context: context)
         done.cured = before.dunningLevel > 0 && state.dunningLevel == 0
-        if !done.outputs.isEmpty { done.extra = BatchProcessor.extraInputs(state, today: today, policy: policy) }
+        if done.cured { done.resetFrom = before.dunningLevel }
+        if !done.outputs.isEmpty || done.cured { done.extra = BatchProcessor.extraInputs(state, today: today, policy: policy) }
         // Rescoring moves `scoredOn` on every visit; that alone does not make the row worth
         // writing (its attention date is set from this state either way).
         var compared = state

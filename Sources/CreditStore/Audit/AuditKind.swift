@@ -19,6 +19,9 @@ public struct AuditKind: RawRepresentable, Hashable, Sendable, CustomStringConve
     /// An operator action that published nothing (the others are recorded under their outcome,
     /// with the operator as the actor).
     public static let operatorAction = AuditKind("operator.action")
+    /// A held order that left nothing to release (cancelled, or shipped in full while held):
+    /// the hold ends without a decision.
+    public static let holdEnded = AuditKind("order.hold_ended")
 
     /// The kind an output event is recorded under.
     public init(_ type: OutputEventType) {
