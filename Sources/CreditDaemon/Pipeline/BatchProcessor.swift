@@ -343,16 +343,14 @@ public final class BatchProcessor: @unchecked Sendable {
                           details: .object(details))
     }
 
-    /// The audit entry of a hold that ended without a release (see `AuditKind.holdEnded`).
-    static func holdEndedNote(_ ended: (orderId: String, how: String), event: InputEvent, at time: Timestamp, extra: [JSONMember],
-                              policy: Policy) -> AuditEntry {
-        let (code, what) = ended.how == "cancelled" ? ("ORDER_CANCELLED", "was cancelled") : ("SHIPPED_IN_FULL", "was shipped in full while held")
-        return AuditEntry(time: time, customerId: event.customerId, kind: .holdEnded, actor: "creditd",
-                          causationId: Cause.event(event).causationId, policyVersion: policy.version, inputs: extra,
-                          reasons: [.object([JSONMember("code", .string(code)),
-                                             JSONMember("message", .string("Held order \(ended.orderId) \(what): nothing is left to release."))])],
-                          details: .object([JSONMember("order_id", .string(ended.orderId)),
-                                            JSONMember("event_id", .string(event.id)), JSONMember("event_type", .string(event.type.rawValue))]))
+    /// The audit entry of a hold that ended by the order's cancellation (see `AuditKind.holdEnded`).
+    static func holdEndedNote(orderId: String, event: InputEvent, at time: Timestamp, extra: [JSONMember], policy: Policy) -> AuditEntry {
+        AuditEntry(time: time, customerId: event.customerId, kind: .holdEnded, actor: "creditd",
+                   causationId: Cause.event(event).causationId, policyVersion: policy.version, inputs: extra,
+                   reasons: [.object([JSONMember("code", "ORDER_CANCELLED"),
+                                      JSONMember("message", .string("Held order \(orderId) was cancelled: nothing is left to release."))])],
+                   details: .object([JSONMember("order_id", .string(orderId)),
+                                     JSONMember("event_id", .string(event.id)), JSONMember("event_type", .string(event.type.rawValue))]))
     }
 
     /// Step 3 of a segment (see `BatchSegment`): the applied states back in the cache, then each
@@ -393,7 +391,12 @@ public final class BatchProcessor: @unchecked Sendable {
                 // After the outputs: a shipment's `SHIPPED_WHILE_HELD` comes first, then the end.
                 if let ended = result.endedHold {
                     try CollectionHistory.recordHoldEnded(db, customerId: event.customerId, orderId: ended.orderId, at: item.context.now, how: ended.how)
-                    try record(db, note: Self.holdEndedNote(ended, event: event, at: item.context.now, extra: result.extra, policy: policy), stamp: stamp)
+                    // A full shipment's end is on the record already: its `SHIPPED_WHILE_HELD`
+                    // entry, with nothing left open. A cancellation publishes nothing.
+                    if ended.how == "cancelled" {
+                        try record(db, note: Self.holdEndedNote(orderId: ended.orderId, event: event, at: item.context.now, extra: result.extra, policy: policy),
+                                   stamp: stamp)
+                    }
                 }
                 if let level = result.resetFrom {
                     try record(db, note: Self.dunningResetNote(from: level, paid: result.cured, customerId: event.customerId,

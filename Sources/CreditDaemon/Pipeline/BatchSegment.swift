@@ -173,7 +173,7 @@ struct BatchSegment {
                 if case .paymentReceived = item.event.payload { applied.cured = true } else { applied.resetWithoutCure = true }
                 applied.resetFrom = levelBefore
             }
-            if !applied.outputs.isEmpty || applied.resetFrom != nil || applied.endedHold != nil {
+            if !applied.outputs.isEmpty || applied.resetFrom != nil || applied.endedHold?.how == "cancelled" {
                 applied.extra = BatchProcessor.extraInputs(lane.state, today: item.context.today, policy: policy)
             }
             results[index] = applied

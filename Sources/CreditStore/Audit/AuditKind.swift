@@ -19,8 +19,8 @@ public struct AuditKind: RawRepresentable, Hashable, Sendable, CustomStringConve
     /// An operator action that published nothing (the others are recorded under their outcome,
     /// with the operator as the actor).
     public static let operatorAction = AuditKind("operator.action")
-    /// A held order that left nothing to release (cancelled, or shipped in full while held):
-    /// the hold ends without a decision.
+    /// A held order cancelled: the hold ends without a decision. (One shipped in full while
+    /// held ends too; its `SHIPPED_WHILE_HELD` alert, with nothing left open, records it.)
     public static let holdEnded = AuditKind("order.hold_ended")
 
     /// The kind an output event is recorded under.
