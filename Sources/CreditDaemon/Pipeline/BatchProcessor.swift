@@ -379,7 +379,7 @@ public final class BatchProcessor: @unchecked Sendable {
                 }
                 if result.cured {
                     try CollectionHistory.recordCure(db, customerId: event.customerId, on: event.time.utcDate)
-                } else if result.resetWithoutCure {
+                } else if result.resetFrom != nil {
                     try CollectionHistory.recordResetWithoutCure(db, customerId: event.customerId, on: event.time.utcDate)
                 }
                 switch event.payload {
@@ -393,7 +393,7 @@ public final class BatchProcessor: @unchecked Sendable {
                     try CollectionHistory.recordHoldEnded(db, customerId: event.customerId, orderId: ended.orderId, at: item.context.now, how: ended.how)
                     // A full shipment's end is on the record already: its `SHIPPED_WHILE_HELD`
                     // entry, with nothing left open. A cancellation publishes nothing.
-                    if ended.how == "cancelled" {
+                    if ended.how == .cancelled {
                         try record(db, note: Self.holdEndedNote(orderId: ended.orderId, event: event, at: item.context.now, extra: result.extra, policy: policy),
                                    stamp: stamp)
                     }

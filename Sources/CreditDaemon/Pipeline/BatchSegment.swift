@@ -41,19 +41,17 @@ struct BatchSegment {
         /// the customer's latest event.
         var refolded: [CollectionHistory.InvoiceRow] = []
         var refoldedOn: LocalDate?
-        /// The dunning level went back to 0 by a payment: the notices are cured.
-        var cured = false
-        /// The level went back to 0 without a payment: the notices end uncured.
-        var resetWithoutCure = false
-        /// The level the customer's dunning went back to 0 from (cured or not), for the audit.
+        /// The level the customer's dunning went back to 0 from, for the history and the audit.
         var resetFrom: Int?
+        /// The reset was a payment's: the notices are cured (else they end uncured).
+        var cured = false
         /// The customer's first event.
         var newCustomer = false
         /// The order, shipment or payment id the event created again (logged and counted).
         var repeatedId: RepeatedId?
         /// A held order the event left with nothing to release (`cancelled`, or `shipped` in
         /// full): its hold ends unreleased in the history.
-        var endedHold: (orderId: String, how: String)?
+        var endedHold: (orderId: String, how: CollectionHistory.HoldEnd)?
     }
 
     /// One customer's state and its events in the segment (indexes into `items`, in order).
@@ -170,10 +168,10 @@ struct BatchSegment {
             // Cured means paid (credit-model.md, the dunning figure): a level back to 0 because
             // the invoice was disputed or credited is not counted as a cure of its notices.
             if levelBefore > 0 && lane.state.dunningLevel == 0 {
-                if case .paymentReceived = item.event.payload { applied.cured = true } else { applied.resetWithoutCure = true }
                 applied.resetFrom = levelBefore
+                if case .paymentReceived = item.event.payload { applied.cured = true }
             }
-            if !applied.outputs.isEmpty || applied.resetFrom != nil || applied.endedHold?.how == "cancelled" {
+            if !applied.outputs.isEmpty || applied.resetFrom != nil || applied.endedHold?.how == .cancelled {
                 applied.extra = BatchProcessor.extraInputs(lane.state, today: item.context.today, policy: policy)
             }
             results[index] = applied
@@ -181,7 +179,7 @@ struct BatchSegment {
     }
 
     /// The held order `payload` cancelled or shipped in full, as the state has it after the event.
-    static func endedHold(by payload: InputPayload, state: CustomerState) -> (orderId: String, how: String)? {
+    static func endedHold(by payload: InputPayload, state: CustomerState) -> (orderId: String, how: CollectionHistory.HoldEnd)? {
         let orderId: String
         switch payload {
         case .orderCancelled(let cancelled): orderId = cancelled.orderId
@@ -189,8 +187,8 @@ struct BatchSegment {
         default: return nil
         }
         guard state.orderDecisions[orderId]?.status == .held, let order = state.ledger.orders[orderId] else { return nil }
-        if order.cancelled { return (orderId, "cancelled") }
-        return order.openAmount.isZero ? (orderId, "shipped") : nil
+        if order.cancelled { return (orderId, .cancelled) }
+        return order.openAmount.isZero ? (orderId, .shipped) : nil
     }
 
     /// The buffers both threads write to, each at places of its own (see `apply`).

@@ -37,7 +37,7 @@ extension BatchProcessor {
         var produced = 0
         for visit in visits {
             let done = try visit.result!.get()
-            if done.cured { try CollectionHistory.recordCure(db, customerId: visit.id, on: today) }
+            if done.resetFrom != nil { try CollectionHistory.recordCure(db, customerId: visit.id, on: today) }
             if let state = done.state {
                 if done.unchanged { stateCache.putBack(state) } else { stateCache.update(state) }
             } else if let rows = done.rows {

@@ -22,9 +22,7 @@ struct TickVisit: Sendable {
         var outputs: [OutputEvent] = []
         /// The customer's figures for the outputs' audit entries (`BatchProcessor.extraInputs`).
         var extra: [JSONMember] = []
-        /// The dunning level went back to 0.
-        var cured = false
-        /// The level it went back to 0 from, for the audit.
+        /// The level the dunning went back to 0 from, for the history and the audit.
         var resetFrom: Int?
         /// The state after the visit, for a cached customer (back into the cache).
         var state: CustomerState?
@@ -81,9 +79,8 @@ struct TickVisit: Sendable {
         let before = state
         var done = Done()
         done.outputs = TickWork.run(&state, tick: tick, context: context)
-        done.cured = before.dunningLevel > 0 && state.dunningLevel == 0
-        if done.cured { done.resetFrom = before.dunningLevel }
-        if !done.outputs.isEmpty || done.cured { done.extra = BatchProcessor.extraInputs(state, today: today, policy: policy) }
+        if before.dunningLevel > 0 && state.dunningLevel == 0 { done.resetFrom = before.dunningLevel }
+        if !done.outputs.isEmpty || done.resetFrom != nil { done.extra = BatchProcessor.extraInputs(state, today: today, policy: policy) }
         // Rescoring moves `scoredOn` on every visit; that alone does not make the row worth
         // writing (its attention date is set from this state either way).
         var compared = state

@@ -216,13 +216,20 @@ public enum CollectionHistory {
         }
     }
 
-    /// A held order left nothing to release at `time` (`how`: `cancelled`, or `shipped` in full
-    /// against the hold): its open hold ends, unreleased.
-    public static func recordHoldEnded(_ db: Database, customerId: String, orderId: String, at time: Timestamp, how: String) throws {
+    /// How a hold ended without a release (`holds.ended_how`).
+    public enum HoldEnd: String, Sendable {
+        /// The order was cancelled.
+        case cancelled
+        /// The order was shipped in full against the hold.
+        case shipped
+    }
+
+    /// A held order left nothing to release at `time`: its open hold ends, unreleased.
+    public static func recordHoldEnded(_ db: Database, customerId: String, orderId: String, at time: Timestamp, how: HoldEnd) throws {
         try db.cachedStatement(sql: """
             UPDATE holds SET ended_at = ?, ended_how = ?
             WHERE customer_id = ? AND order_id = ? AND released_at IS NULL AND ended_at IS NULL
-            """).execute(arguments: [time.rfc3339, how, customerId, orderId])
+            """).execute(arguments: [time.rfc3339, how.rawValue, customerId, orderId])
     }
 
     static let holdEndsMigrationName = "2026-12-03-03-hold-ends"
