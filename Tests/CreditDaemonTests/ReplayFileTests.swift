@@ -156,6 +156,34 @@ struct ReplayFileTests {
         #expect(try DatabaseQueue(path: path).read { db in try AuditLog.verify(db) }.isIntact)
     }
 
+    /// An order whose cancellation arrived first gets no decision (nothing is open) and adds
+    /// nothing to the exposure; the audit trail says why, so the order is not simply missing.
+    @Test func anOrderCreatedAfterItsCancellationIsNotDecidedAndTheTrailSaysWhy() throws {
+        func event(_ id: String, _ type: String, _ minute: Int, _ data: String) -> String {
+            #"{"specversion":"1.0","id":"\#(id)","source":"test","type":"\#(type)","time":"2026-02-01T10:\#(String(format: "%02d", minute)):00Z","data":{"customer_id":"C-1",\#(data)}}"#
+        }
+        let lines = [
+            event("x-1", "order.cancelled", 5, #""order_id":"O-1""#),
+            event("o-1", "order.created", 1, #""order_id":"O-1","amount":"150.00","currency":"EUR""#),
+            event("o-2", "order.created", 2, #""order_id":"O-2","amount":"100.00","currency":"EUR""#),
+        ]
+        let path = NSTemporaryDirectory() + "replay-db-\(UUID().uuidString).sqlite"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let result = try Self.replay(lines.joined(separator: "\n"), database: path)
+        #expect(result.summary.applied == 3)
+        let decisions = result.outputs.filter { $0.contains("credit.order.") }
+        #expect(decisions.count == 1 && decisions.first?.contains(#""order_id":"O-2""#) == true, "\(decisions)")
+        #expect(decisions.first?.contains(#""exposure":"100.00""#) == true, "\(decisions)")
+        let notes = try DatabaseQueue(path: path).read { db in
+            try Row.fetchAll(db, sql: "SELECT causation_id, body FROM audit_log WHERE kind = 'order.not_decided' ORDER BY sequence")
+                .map { [$0[0] as String, $0[1] as String] }
+        }
+        #expect(notes.count == 1, "\(notes)")
+        #expect(notes.first?[0] == "o-1" && notes.first?[1].contains("ORDER_CANCELLED") == true
+                    && notes.first?[1].contains("arrived after its cancellation") == true, "\(notes)")
+        #expect(try DatabaseQueue(path: path).read { db in try AuditLog.verify(db) }.isIntact)
+    }
+
     /// A dunning level back to 0 publishes nothing, and is in the audit trail all the same: the
     /// trail reads notice 1, then the return to 0, then the next notice.
     @Test func aDunningLevelBackToZeroIsAudited() throws {

@@ -18,9 +18,9 @@ import Testing
         let report = try JSONSerialization.jsonObject(with: Data(intact.stdout.utf8)) as? [String: Any]
         #expect(report?["intact"] as? Bool == true)
         // One entry per published output, and one per change that publishes nothing: a dunning
-        // level back to 0, a held order cancelled.
+        // level back to 0, a held order cancelled, an order created after its cancellation.
         let notes = try run("/usr/bin/sqlite3", [database,
-            "SELECT count(*) FROM audit_log WHERE kind = 'order.hold_ended' OR (kind = 'dunning.step' AND body LIKE '%DUNNING_RESET%');"])
+            "SELECT count(*) FROM audit_log WHERE kind IN ('order.hold_ended', 'order.not_decided') OR (kind = 'dunning.step' AND body LIKE '%DUNNING_RESET%');"])
         let noteCount = Int(notes.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
         #expect(report?["entries_checked"] as? Int == decisions + noteCount, "one audit entry per output and per note (\(noteCount))")
 

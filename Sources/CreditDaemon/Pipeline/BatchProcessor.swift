@@ -343,14 +343,19 @@ public final class BatchProcessor: @unchecked Sendable {
                           details: .object(details))
     }
 
-    /// The audit entry of a hold that ended by the order's cancellation (see `AuditKind.holdEnded`).
-    static func holdEndedNote(orderId: String, event: InputEvent, at time: Timestamp, extra: [JSONMember], policy: Policy) -> AuditEntry {
-        AuditEntry(time: time, customerId: event.customerId, kind: .holdEnded, actor: "creditd",
-                   causationId: Cause.event(event).causationId, policyVersion: policy.version, inputs: extra,
-                   reasons: [.object([JSONMember("code", "ORDER_CANCELLED"),
-                                      JSONMember("message", .string("Held order \(orderId) was cancelled: nothing is left to release."))])],
-                   details: .object([JSONMember("order_id", .string(orderId)),
-                                     JSONMember("event_id", .string(event.id)), JSONMember("event_type", .string(event.type.rawValue))]))
+    /// The audit entry of a hold that ended by the order's cancellation (`AuditKind.holdEnded`),
+    /// or of an order whose creation arrived after its cancellation (`AuditKind.notDecided`):
+    /// both change what a credit manager reads about the order and publish nothing.
+    static func cancelledOrderNote(_ kind: AuditKind, orderId: String, event: InputEvent, at time: Timestamp,
+                                   extra: [JSONMember], policy: Policy) -> AuditEntry {
+        let message = kind == .notDecided
+            ? "Order \(orderId) arrived after its cancellation: nothing is open, so no credit decision is taken."
+            : "Held order \(orderId) was cancelled: nothing is left to release."
+        return AuditEntry(time: time, customerId: event.customerId, kind: kind, actor: "creditd",
+                          causationId: Cause.event(event).causationId, policyVersion: policy.version, inputs: extra,
+                          reasons: [.object([JSONMember("code", "ORDER_CANCELLED"), JSONMember("message", .string(message))])],
+                          details: .object([JSONMember("order_id", .string(orderId)),
+                                            JSONMember("event_id", .string(event.id)), JSONMember("event_type", .string(event.type.rawValue))]))
     }
 
     /// Step 3 of a segment (see `BatchSegment`): the applied states back in the cache, then each
@@ -394,9 +399,13 @@ public final class BatchProcessor: @unchecked Sendable {
                     // A full shipment's end is on the record already: its `SHIPPED_WHILE_HELD`
                     // entry, with nothing left open. A cancellation publishes nothing.
                     if ended.how == .cancelled {
-                        try record(db, note: Self.holdEndedNote(orderId: ended.orderId, event: event, at: item.context.now, extra: result.extra, policy: policy),
+                        try record(db, note: Self.cancelledOrderNote(.holdEnded, orderId: ended.orderId, event: event, at: item.context.now, extra: result.extra, policy: policy),
                                    stamp: stamp)
                     }
+                }
+                if let orderId = result.undecided {
+                    try record(db, note: Self.cancelledOrderNote(.notDecided, orderId: orderId, event: event, at: item.context.now, extra: result.extra, policy: policy),
+                               stamp: stamp)
                 }
                 if let level = result.resetFrom {
                     try record(db, note: Self.dunningResetNote(from: level, paid: result.cured, customerId: event.customerId,

@@ -52,6 +52,9 @@ struct BatchSegment {
         /// A held order the event left with nothing to release (`cancelled`, or `shipped` in
         /// full): its hold ends unreleased in the history.
         var endedHold: (orderId: String, how: CollectionHistory.HoldEnd)?
+        /// An order whose creation came after its cancellation: nothing is open, so no decision
+        /// is taken, and the audit trail says so (`AuditKind.notDecided`).
+        var undecided: String?
     }
 
     /// One customer's state and its events in the segment (indexes into `items`, in order).
@@ -152,6 +155,10 @@ struct BatchSegment {
             applied.outputs = CreditEngine.apply(item.event, to: &lane.state, context: item.context)
             let ledger = lane.state.ledger
             applied.endedHold = Self.endedHold(by: item.event.payload, state: lane.state)
+            if case .orderCreated(let created) = item.event.payload, lane.state.orderDecisions[created.orderId] == nil,
+               lane.state.ledger.orders[created.orderId]?.cancelled == true {
+                applied.undecided = created.orderId
+            }
             let touched = CollectionHistory.touchedInvoices(item.event.payload, ledger: ledger)
             applied.invoices = CollectionHistory.invoiceRows(ledger, invoiceIds: touched)
             // A late entry that commuted was folded at the end: it changed only what it names.
@@ -171,8 +178,11 @@ struct BatchSegment {
                 applied.resetFrom = levelBefore
                 if case .paymentReceived = item.event.payload { applied.cured = true }
             }
-            if !applied.outputs.isEmpty || applied.resetFrom != nil || applied.endedHold?.how == .cancelled {
+            if !applied.outputs.isEmpty || applied.resetFrom != nil || applied.endedHold?.how == .cancelled || applied.undecided != nil {
+                // The input's `source` beside its id (`causation_id`): two producers may reuse
+                // each other's ids, and the trail must say which input it was.
                 applied.extra = BatchProcessor.extraInputs(lane.state, today: item.context.today, policy: policy)
+                    + [JSONMember("causation_source", .string(item.event.source))]
             }
             results[index] = applied
         }

@@ -22,6 +22,9 @@ public struct AuditKind: RawRepresentable, Hashable, Sendable, CustomStringConve
     /// A held order cancelled: the hold ends without a decision. (One shipped in full while
     /// held ends too; its `SHIPPED_WHILE_HELD` alert, with nothing left open, records it.)
     public static let holdEnded = AuditKind("order.hold_ended")
+    /// An order created after its cancellation had arrived (the two came out of order): with
+    /// nothing open there is nothing to decide, and no decision is published.
+    public static let notDecided = AuditKind("order.not_decided")
 
     /// The kind an output event is recorded under.
     public init(_ type: OutputEventType) {
