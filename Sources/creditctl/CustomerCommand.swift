@@ -20,7 +20,7 @@ struct CustomerCommand: AsyncParsableCommand {
             let doc = StateExport.customer(state, policy: reader.policy, asOf: reader.asOf)
             if options.json { return printJSON(doc) }
             let summary = CustomerSummary(state, reader: reader)
-            var out = "Customer      \(id)\(state.name.map { "  (\($0))" } ?? "")\n"
+            var out = "Customer      \(id)\(state.name.map { "  (\(PlainText.clean($0)))" } ?? "")\n"
             out += "Credit limit  \(summary.limit) \(reader.policy.currency.code)  (\(CustomerCommand.limitSource(state, reader: reader)))\n"
             out += "Exposure      \(summary.exposure)  (open orders \(text(doc["exposure"]?["open_orders"])), "
             out += "receivables \(text(doc["exposure"]?["open_receivables"])), unapplied cash \(text(doc["exposure"]?["unapplied_cash"])))\n"

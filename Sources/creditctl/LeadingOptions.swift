@@ -30,7 +30,8 @@ enum LeadingOptions {
     /// A negative number given where an argument is expected (`limit set C-1 -5`) would be read
     /// as an unknown option and reported as a missing amount; after `--` it is the argument, and
     /// the command refuses the value itself ("a limit cannot be negative"). A number right after
-    /// an option is that option's value and stays.
+    /// a long option is that option's value, joined to it (`--period-days=-5`) so that the parser
+    /// takes it as one and the command's own range check answers.
     static func negativesLast(_ arguments: [String]) -> [String] {
         guard !arguments.contains("--") else { return arguments }
         var kept: [String] = []
@@ -38,8 +39,15 @@ enum LeadingOptions {
         for (index, argument) in arguments.enumerated() {
             let previous = index > 0 ? arguments[index - 1] : ""
             let isNegative = argument.count > 1 && argument.hasPrefix("-") && argument.dropFirst().first?.isNumber == true
-            if isNegative && !(previous.hasPrefix("-") && !previous.contains("=")) { moved.append(argument) } else { kept.append(argument) }
+            let afterOption = previous.hasPrefix("-") && !previous.contains("=")
+            if isNegative && afterOption && previous.hasPrefix("--") && !kept.isEmpty {
+                kept[kept.count - 1] = previous + "=" + argument
+            } else if isNegative && !afterOption {
+                moved.append(argument)
+            } else {
+                kept.append(argument)
+            }
         }
-        return moved.isEmpty ? arguments : kept + ["--"] + moved
+        return moved.isEmpty ? kept : kept + ["--"] + moved
     }
 }

@@ -24,6 +24,8 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let reader = try options.reader()
+        // A mistyped id would read as a customer with a clean record: refused, as `customer show` does.
+        if let customer, try reader.customer(customer) == nil { throw fail("no customer \(customer) in the database") }
         let policy = reader.policy
         let book = try reader.database.read { db in
             // Before the daemon's today, the top-risk table takes the figures kept for that day.

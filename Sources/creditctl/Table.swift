@@ -1,3 +1,4 @@
+import CreditCore
 import Foundation
 
 /// A plain text table for people: a header, aligned columns, numbers right-aligned.
@@ -6,7 +7,9 @@ struct Table {
     var rightAligned: Set<Int> = []
     var rows: [[String]] = []
 
-    mutating func add(_ row: [String]) { rows.append(row) }
+    /// Cells come from the database (names, notes): control characters are replaced, so that a
+    /// name holding a line break or an escape sequence cannot break or forge a row.
+    mutating func add(_ row: [String]) { rows.append(row.map(PlainText.clean)) }
 
     func render() -> String {
         var widths = headers.map(\.count)

@@ -62,7 +62,10 @@ struct CheckConfig: ParsableCommand {
         // The policy is checked even when the configuration has problems: one run lists them all.
         if let policyFile {
             do {
-                let policy = try PolicyLoader.load(file: policyFile)
+                let (policy, source) = try PolicyLoader.loadWithSource(file: policyFile)
+                for note in PolicyLoader.omittedRules(source, file: policyFile) {
+                    FileHandle.standardError.write(Data("note: \(policyFile): \(note)\n".utf8))
+                }
                 if let databasePath {
                     let checked = BatchProcessor.databaseProblems(databasePath, policy: policy, policyFile: policyFile)
                     problems += checked.problems

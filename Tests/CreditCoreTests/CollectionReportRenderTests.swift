@@ -128,13 +128,16 @@ struct CollectionReportRenderTests {
         #expect(SVGChart.AxisScale.compact(7.5) == "7.5")
     }
 
-    @Test func htmlTrendChartsHaveTwelvePoints() {
+    @Test func htmlTrendChartsHaveAPointPerMonthOfTheBook() {
         let (report, trend) = Self.sample()
         let html = report.html(trend: trend)
-        // DSO, best possible DSO and CEI: three lines of twelve points each.
+        // DSO, best possible DSO and CEI: three lines of twelve points each, from the first
+        // month-end with a book (the sample's starts in the middle of the twelve).
+        let shown = trend.fromFirstActivity
+        #expect(shown.count > 1 && shown.count < 12 && shown.last == trend.last)
         #expect(html.ranges(of: "<polyline").count == 3)
-        #expect(html.ranges(of: "<circle").count == 36)
-        #expect(html.contains(">Dec 25<") && html.contains(">Nov 26<"))
+        #expect(html.ranges(of: "<circle").count == 3 * shown.count)
+        #expect(!html.contains(">Dec 25<") && html.contains(">Nov 26<"))
         #expect(html.contains("<td>2026-11-28</td>"))
     }
 
@@ -167,6 +170,9 @@ struct CollectionReportRenderTests {
         #expect(CSV.text("-1") == "'-1")
         #expect(CSV.quoted("a,b") == "\"a,b\"")
         #expect(CSV.quoted("plain") == "plain")
+        // A line break of either kind is quoted, CR LF too (one Character in Swift).
+        #expect(CSV.quoted("Zeta\r\nNewline") == "\"Zeta\r\nNewline\"")
+        #expect(CSV.quoted("a\nb") == "\"a\nb\"" && CSV.quoted("a\rb") == "\"a\rb\"")
     }
 
     @Test func moneyForPeopleIsGrouped() {
@@ -187,5 +193,30 @@ struct CollectionReportRenderTests {
         #expect(!text.contains("\u{1B}"))
         #expect(text.contains("Month-end trend"))
         #expect(text.contains("Share released automatically    50.0 %"))
+    }
+
+    /// Month-ends before the book existed are not shown as zero figures in the text and HTML
+    /// reports; the CSV keeps every point.
+    @Test func theTrendStartsWhereTheBookDoes() {
+        let (report, _) = Self.sample()
+        func point(_ date: String, _ receivables: String, _ sales: String) -> CollectionTrendPoint {
+            CollectionTrendPoint(date: LocalDate(date)!, receivables: DecimalAmount(stringLiteralFree: receivables), creditSales: DecimalAmount(stringLiteralFree: sales),
+                                 dso: receivables == "0" ? 0 : 45, bestPossibleDSO: 0, averageDaysDelinquent: 0, cei: 0)
+        }
+        let trend = [point("2025-01-31", "0", "0"), point("2025-02-28", "0", "0"), point("2025-03-31", "500.00", "900.00")]
+        for page in [report.textTable(trend: trend), report.html(trend: trend)] {
+            #expect(page.contains("2025-03-31") && !page.contains("2025-01-31") && !page.contains("2025-02-28"), "\(page)")
+        }
+        #expect(report.csv(trend: trend).contains("2025-01-31"))
+        #expect(Array(trend.prefix(2)).fromFirstActivity.map(\.date.text) == ["2025-02-28"], "an empty book shows its last point")
+    }
+
+    /// Exposure without a limit ranks by a stand-in utilization; the tables say "no limit".
+    @Test func aCustomerWithoutALimitReadsNoLimitNotAPercentage() {
+        var (report, trend) = Self.sample()
+        report.topRisk[0].utilization = CustomerProfile.noLimitUtilization
+        for page in [report.textTable(trend: trend), report.html(trend: trend, generatedAt: Timestamp(rfc3339: "2026-11-28T10:00:00Z")!)] {
+            #expect(page.contains("no limit") && !page.contains("9999.0") && !page.contains("9,999.0"), "\(page.prefix(3000))")
+        }
     }
 }

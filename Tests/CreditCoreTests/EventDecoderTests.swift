@@ -111,7 +111,7 @@ struct EventDecoderTests {
         (envelope(data: #"{"order_id":"O-1","customer_id":"C-1","amount":"0","currency":"EUR"}"#), .invalidAmount, "must be greater than 0"),
         (envelope(data: #"{"order_id":"O-1","customer_id":"C-1","amount":"-5.00","currency":"EUR"}"#), .invalidAmount, "must be greater than 0"),
         (envelope(data: #"{"order_id":"O-1","customer_id":"C-1","amount":" 5","currency":"EUR"}"#), .invalidAmount, "not a decimal"),
-        (envelope(type: "order.amended", data: #"{"order_id":"O-1","customer_id":"C-1","amount":"-1","currency":"EUR"}"#), .invalidAmount, "greater than 0 or 0"),
+        (envelope(type: "order.amended", data: #"{"order_id":"O-1","customer_id":"C-1","amount":"-1","currency":"EUR"}"#), .invalidAmount, "\"-1\" must be 0 or more"),
         (envelope(type: "payment.received", data: #"{"payment_id":"P-1","customer_id":"C-1","amount":"5.00","currency":"EUR","allocations":[{"invoice_id":"I-1","amount":1}]}"#),
          .invalidAmount, "data.allocations[0].amount must be a decimal string"),
         (envelope(type: "payment.received", data: #"{"payment_id":"P-1","customer_id":"C-1","amount":"5.00","currency":"EUR","allocations":[{"invoice_id":"I-1","amount":"3"},{"invoice_id":"I-2","amount":"2.01"}]}"#),

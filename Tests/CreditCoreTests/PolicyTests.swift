@@ -119,6 +119,20 @@ struct PolicyTests {
         #expect(policy.alerts.deadLetterBurst == DeadLetterBurst(count: 100, within: .minutes(5)))
     }
 
+    /// A rule section left out turns the rule off; valid, but noted, so that a section lost in
+    /// an edit does not pass in silence. Written out (even empty), it is meant and not noted.
+    @Test func aRuleSectionLeftOutIsNotedAndAnEmptyOneIsNot() throws {
+        #expect(Policy.omittedRules(Self.example(setting: ["dunning"], to: nil)).count == 1)
+        #expect(Policy.omittedRules(Self.example(setting: ["dunning"], to: nil)).first?.hasPrefix(
+            "dunning: left out, so no dunning notices") == true)
+        #expect(Policy.omittedRules(.mapping(Self.example())).isEmpty)
+        let minimal = Policy.omittedRules(Self.map(("version", .plain("1")), ("currency", .plain("EUR"))))
+        #expect(minimal.map { String($0.prefix { $0 != ":" }) } == ["customers", "dunning", "scoring"], "\(minimal)")
+        let explicit = Self.map(("version", .plain("1")), ("currency", .plain("EUR")), ("customers", .mapping([])),
+                                ("dunning", Self.map(("levels", .sequence([])))), ("scoring", .null))
+        #expect(Policy.omittedRules(explicit).isEmpty)
+    }
+
     /// Left out: the default; `null`: off, on purpose.
     @Test func aRuleLeftOutTakesItsDefaultAndNullTurnsItOff() throws {
         func parse(_ path: [String], _ value: N?) throws -> Policy { try Policy.parse(Self.example(setting: path, to: value)).get() }
@@ -148,6 +162,7 @@ struct PolicyTests {
         (["customers", "overrides", "0", "limit"], .quoted("abc"), "customers.overrides[0].limit: \"abc\" is not a decimal number"),
         (["customers", "overrides", "0", "customer_id"], nil, "customers.overrides[0].customer_id: is required"),
         (["customers", "overrides", "0", "credit"], .quoted("1"), "customers.overrides[0].credit: unknown key"),
+        (["customers", "overrides", "0", "payment_terms"], .plain("45"), "customers.overrides[0].payment_terms: unknown key (did you mean payment_terms_days?)"),
         (["customers", "overrides", "0", "customer_id"], .quoted("Cafe\u{301}"), "customers.overrides[0].customer_id: Cafe\u{301} is not in Unicode normal form C (NFC)"),
         (["currency"], .plain("EURO"), "currency: EURO is not an ISO 4217 currency code"),
         (["version"], nil, "version: is required"),
@@ -155,6 +170,8 @@ struct PolicyTests {
         (["fx_rates", "ZZZ"], .quoted("1"), "fx_rates.ZZZ: ZZZ is not an ISO 4217 currency code"),
         (["fx_rates", "XAU"], .quoted("1"), "fx_rates.XAU: XAU is an ISO 4217 code without a minor unit (a metal, fund or test code), not a currency to invoice in"),
         (["fx_rates", "USD"], .quoted("0"), "fx_rates.USD: must be greater than 0"),
+        (["fx_rates", "USD"], .quoted("-0.92"), "fx_rates.USD: must be greater than 0, not -0.92"),
+        (["dunning", "min_days_between_levels"], .plain("7d"), "dunning.min_days_between_levels: must be a whole number such as 7, not a duration (7d)"),
         (["credit_check", "hold_risk_classes"], .sequence([.plain("F")]), "credit_check.hold_risk_classes[0]: must be a risk class A to E"),
         (["credit_check", "max_order_value", "Z"], .quoted("1.00"), "credit_check.max_order_value.Z: unknown key"),
         (["alerts", "utilization_thresholds"], .sequence([.plain("90"), .plain("80")]), "alerts.utilization_thresholds[1]: must be greater than utilization_thresholds[0]"),

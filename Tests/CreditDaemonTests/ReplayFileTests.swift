@@ -13,13 +13,14 @@ struct ReplayFileTests {
         #"{"specversion":"1.0","id":"o-\#(n)","source":"test","type":"order.created","time":"2026-02-01T10:00:0\#(n)Z","data":{"order_id":"O-\#(n)","customer_id":"C-1","amount":"10.00","currency":"EUR"}}"#
     }
 
-    private static func replay(_ text: String, database: String? = nil) throws -> (summary: ReplayRunner.Summary, outputs: [String], deadLetters: [String]) {
+    private static func replay(_ text: String, database: String? = nil, policy: Policy = SchedulerTests.policy()) throws
+        -> (summary: ReplayRunner.Summary, outputs: [String], deadLetters: [String]) {
         let file = NSTemporaryDirectory() + "replay-\(UUID().uuidString).jsonl"
         defer { try? FileManager.default.removeItem(atPath: file) }
         try Data(text.utf8).write(to: URL(fileURLWithPath: file))
         var config = DaemonConfig()
         config.batchMaxMessages = 2
-        let runner = ReplayRunner(config: config, policy: SchedulerTests.policy(), policySource: nil, databasePath: database)
+        let runner = ReplayRunner(config: config, policy: policy, policySource: nil, databasePath: database)
         var outputs = Data()
         var letters = Data()
         let summary = try runner.run(eventsFile: file, output: { outputs.append($0) }, deadLetters: { letters.append($0) })
@@ -184,19 +185,25 @@ struct ReplayFileTests {
         #expect(try DatabaseQueue(path: path).read { db in try AuditLog.verify(db) }.isIntact)
     }
 
-    /// A dunning level back to 0 publishes nothing, and is in the audit trail all the same: the
-    /// trail reads notice 1, then the return to 0, then the next notice.
-    @Test func aDunningLevelBackToZeroIsAudited() throws {
+    /// C-1 owes 500.00 due on 2026-01-05, places a small order on `orderOn` and pays in full on
+    /// `paidOn` (at 10:00 UTC); ids o-1, s-1, o-2, p-1.
+    static func overdueThenPaid(orderOn: String, paidOn: String) -> [String] {
         func event(_ id: String, _ type: String, _ time: String, _ data: String) -> String {
             #"{"specversion":"1.0","id":"\#(id)","source":"test","type":"\#(type)","time":"\#(time)","data":{"customer_id":"C-1",\#(data)}}"#
         }
-        let lines = [
+        return [
             event("o-1", "order.created", "2026-01-01T10:00:00Z", #""order_id":"O-1","amount":"500.00","currency":"EUR""#),
             event("s-1", "shipment.shipped", "2026-01-01T11:00:00Z",
                   #""shipment_id":"S-1","order_id":"O-1","invoice_id":"I-1","amount":"500.00","currency":"EUR","due_date":"2026-01-05""#),
-            event("o-2", "order.created", "2026-01-08T10:00:00Z", #""order_id":"O-2","amount":"10.00","currency":"EUR""#),
-            event("p-1", "payment.received", "2026-01-09T10:00:00Z", #""payment_id":"P-1","amount":"500.00","currency":"EUR""#),
+            event("o-2", "order.created", "\(orderOn)T10:00:00Z", #""order_id":"O-2","amount":"10.00","currency":"EUR""#),
+            event("p-1", "payment.received", "\(paidOn)T10:00:00Z", #""payment_id":"P-1","amount":"500.00","currency":"EUR""#),
         ]
+    }
+
+    /// A dunning level back to 0 publishes nothing, and is in the audit trail all the same: the
+    /// trail reads notice 1, then the return to 0, then the next notice.
+    @Test func aDunningLevelBackToZeroIsAudited() throws {
+        let lines = Self.overdueThenPaid(orderOn: "2026-01-08", paidOn: "2026-01-09")
         let path = NSTemporaryDirectory() + "replay-db-\(UUID().uuidString).sqlite"
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let result = try Self.replay(lines.joined(separator: "\n"), database: path)
@@ -209,6 +216,51 @@ struct ReplayFileTests {
         #expect(steps.last?[0] == "p-1", "\(steps)")
         #expect(steps.last?[1].contains("DUNNING_RESET") == true && steps.last?[1].contains(#""previous_level":1"#) == true
                     && steps.last?[1].contains("were paid") == true, "\(steps)")
+        #expect(try DatabaseQueue(path: path).read { db in try AuditLog.verify(db) }.isIntact)
+    }
+
+    /// A cure by a payment that bounces is taken back (the customer did not pay), and the next
+    /// payment that brings the level to 0 cures the notices, the old one included.
+    @Test func aBouncedPaymentTakesItsCureBack() throws {
+        func reversal(_ id: String, _ time: String) -> String {
+            #"{"specversion":"1.0","id":"\#(id)","source":"test","type":"payment.reversed","time":"\#(time)","data":{"customer_id":"C-1","payment_id":"P-1","reason":"NSF"}}"#
+        }
+        let paid = #"{"specversion":"1.0","id":"p-2","source":"test","type":"payment.received","time":"2026-01-20T10:00:00Z","data":{"customer_id":"C-1","payment_id":"P-2","amount":"500.00","currency":"EUR"}}"#
+        func notices(_ lines: [String]) throws -> [[String]] {
+            let path = NSTemporaryDirectory() + "replay-db-\(UUID().uuidString).sqlite"
+            defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+            _ = try Self.replay(lines.joined(separator: "\n"), database: path)
+            return try DatabaseQueue(path: path).read { db in
+                try Row.fetchAll(db, sql: "SELECT level, date, cured_on, cured_by FROM dunning_notices ORDER BY date").map {
+                    [String($0[0] as Int), $0[1] as String, ($0[2] as String?) ?? "-", ($0[3] as String?) ?? "-"]
+                }
+            }
+        }
+        let history = Self.overdueThenPaid(orderOn: "2026-01-08", paidOn: "2026-01-09")
+        #expect(try notices(history) == [["1", "2026-01-06", "2026-01-09", "P-1"]])
+        let bounced = try notices(history + [reversal("r-1", "2026-01-12T10:00:00Z")])
+        #expect(bounced.first == ["1", "2026-01-06", "-", "-"], "\(bounced)")
+        let paidLater = try notices(history + [reversal("r-1", "2026-01-12T10:00:00Z"), paid])
+        // The old notice, the level 1 sent again after the bounce and the level 2 of that
+        // morning's tick: all cured by P-2.
+        #expect(paidLater.map { [$0[0], $0[1]] } == [["1", "2026-01-06"], ["1", "2026-01-13"], ["2", "2026-01-20"]], "\(paidLater)")
+        #expect(paidLater.allSatisfy { $0[2] == "2026-01-20" && $0[3] == "P-2" }, "\(paidLater)")
+    }
+
+    /// A payment that cures a blocking level: the trail reads the reset, then the unblock and
+    /// the release it brought, in the order they happened.
+    @Test func theResetIsAuditedBeforeTheUnblockAndReleasesItBrings() throws {
+        var policy = SchedulerTests.policy()
+        policy.dunning.levels[1].blocksCustomer = true
+        let lines = Self.overdueThenPaid(orderOn: "2026-02-10", paidOn: "2026-02-11")
+        let path = NSTemporaryDirectory() + "replay-db-\(UUID().uuidString).sqlite"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let result = try Self.replay(lines.joined(separator: "\n"), database: path, policy: policy)
+        #expect(result.outputs.contains { $0.contains("credit.customer.blocked") }, "\(result.outputs)")
+        let kinds = try DatabaseQueue(path: path).read { db in
+            try String.fetchAll(db, sql: "SELECT kind FROM audit_log WHERE causation_id = 'p-1' ORDER BY sequence")
+        }
+        #expect(kinds.prefix(3) == ["dunning.step", "customer.unblocked", "order.released"], "\(kinds)")
         #expect(try DatabaseQueue(path: path).read { db in try AuditLog.verify(db) }.isIntact)
     }
 

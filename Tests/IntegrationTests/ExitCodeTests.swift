@@ -81,6 +81,30 @@ import Testing
         #expect(checked.stderr.contains("missing-token"), "\(checked.stderr)")
     }
 
+    /// A policy without a `dunning` section is valid, and check-config says what it turns off.
+    @Test func aPolicyLeavingDunningOutIsNoted() throws {
+        let fixture = try ReplayFixture("exit-no-dunning")
+        defer { fixture.remove() }
+        let policy = try String(contentsOfFile: "\(repositoryRoot)/config/policy.yaml", encoding: .utf8)
+        let start = try #require(policy.range(of: "\ndunning:")), end = try #require(policy.range(of: "\nalerts:"))
+        let policyFile = "\(fixture.folder.path)/no-dunning.yaml"
+        try policy.replacingCharacters(in: start.lowerBound..<end.lowerBound, with: "").write(toFile: policyFile, atomically: true, encoding: .utf8)
+        try """
+            database: {path: \(fixture.folder.path)/live.sqlite}
+            http: {admin_token_file: null}
+            policy: {file: \(policyFile)}
+
+            """.write(toFile: fixture.config, atomically: true, encoding: .utf8)
+        let checked = try run(TestDaemon.creditd, ["check-config", "--config", fixture.config], environment: [:])
+        #expect(checked.status == 0, "\(checked.stderr)")
+        #expect(checked.stderr.contains("note: \(policyFile): dunning: left out, so no dunning notices"), "\(checked.stderr)")
+        #expect(checked.stderr.contains("`dunning: {levels: []}`"), "\(checked.stderr)")
+        // The whole example policy: nothing to note.
+        try policy.write(toFile: policyFile, atomically: true, encoding: .utf8)
+        let whole = try run(TestDaemon.creditd, ["check-config", "--config", fixture.config], environment: [:])
+        #expect(whole.status == 0 && !whole.stderr.contains("left out"), "\(whole.stderr)")
+    }
+
     /// A Kafka secret file that exists only inside the service: `run` refuses to start (exit 2),
     /// check-config notes it, and creditctl's read commands and replay are not stopped by it.
     @Test func secretFilesAreNeededOnlyByRun() throws {
@@ -208,6 +232,9 @@ import Testing
         let write = try run(TestDaemon.creditctl, ["--database", database, "customer", "block", "C-A", "--reason", "x"], environment: [:])
         #expect(write.status == 2)
         #expect(write.stderr.contains("--database"), "\(write.stderr)")
+        // A negative value of an option reaches the command's own range check.
+        let negative = try run(TestDaemon.creditctl, ["report", "--database", database, "--period-days", "-5"], environment: [:])
+        #expect(negative.status == 2 && negative.stderr.contains("--period-days must be between 1 and 3660, not -5"), "\(negative.stderr)")
     }
 
     /// An `http.listen` address another program holds: the message names the key, the address

@@ -180,6 +180,9 @@ import Testing
         let later = try topRisk(["--as-of", "2026-03-15", "--customer", "C-A"])
         #expect(later["C-A"]?["overdue"] as? String == "6000.00")
         #expect(later["C-A"]?["risk_class"] as? String == classAtEnd(of: "2026-03-15"))
+        // A mistyped customer is refused, not reported as a clean record.
+        let unknown = try run(TestDaemon.creditctl, ["report", "--database", database, "--customer", "c-a"])
+        #expect(unknown.status == 1 && unknown.stdout.isEmpty && unknown.stderr.contains("no customer c-a in the database"), "\(unknown.stderr)")
         // Today (the replay's last day): paid, no exposure, not a risk; C-B is.
         let today = try topRisk([])
         #expect(today["C-A"] == nil)

@@ -6,6 +6,9 @@ public struct TopRiskCustomer: Sendable, Equatable {
     public var overdue: DecimalAmount
     /// Exposure ÷ credit limit at the end of as_of (a fraction, can pass 1).
     public var utilization: Double
+    /// Exposure without a limit: `utilization` is a ranking device then, not a percentage, and
+    /// the tables say "no limit" as the other commands do.
+    public var hasNoLimit: Bool { utilization == CustomerProfile.noLimitUtilization }
     public var riskClass: String?
 
     public init(customerId: String, name: String? = nil, overdue: DecimalAmount, utilization: Double, riskClass: String? = nil) {

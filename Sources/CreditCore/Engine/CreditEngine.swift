@@ -74,9 +74,23 @@ public enum CreditEngine {
         return out.events
     }
 
+    /// What one input event gave: its outputs in order, and where among them the customer's
+    /// dunning level went back to 0, if it did (the audit trail records the reset there, before
+    /// the unblock and the releases it brought).
+    public struct EventResult: Sendable {
+        public var outputs: [OutputEvent]
+        /// The index in `outputs` of the first output after the reset.
+        public var dunningResetAt: Int?
+    }
+
     /// Applies one input event: folds it into the ledger (in business-time order), takes the
     /// decisions it calls for, re-checks held orders when it does not add exposure, and raises alerts.
     public static func apply(_ event: InputEvent, to state: inout CustomerState, context: DecisionContext) -> [OutputEvent] {
+        applyExplained(event, to: &state, context: context).outputs
+    }
+
+    /// `apply`, telling where the dunning reset came among the outputs.
+    public static func applyExplained(_ event: InputEvent, to state: inout CustomerState, context: DecisionContext) -> EventResult {
         let policy = context.policy
         // A reload changed the default limit since this customer was last seen: announced first,
         // and the event is then decided under the new limit.
@@ -150,11 +164,13 @@ public enum CreditEngine {
             break
         }
 
-        resetDunningIfCured(state: &state, out: &out)
+        let beforeReset = out.events.count
+        let reset = resetDunningIfCured(state: &state, out: &out)
         if !addsExposure { recheckHeldOrders(state: &state, out: &out) }
         checkUtilization(state: &state, out: &out)
         // The event may have moved a scoring factor: rescore under the event's own scoring cause.
-        return announced + followed + out.events + rescore(&state, cause: Cause.event(event).scoring, context: context)
+        let outputs = announced + followed + out.events + rescore(&state, cause: Cause.event(event).scoring, context: context)
+        return EventResult(outputs: outputs, dunningResetAt: reset ? announced.count + followed.count + beforeReset : nil)
     }
 
     /// A customer its seed blocks from the start: the block is announced with its first event,
@@ -418,9 +434,11 @@ public enum CreditEngine {
 
     /// When no undisputed invoice is overdue any more, the dunning level resets to 0 at that event
     /// and a dunning block lifts.
-    static func resetDunningIfCured(state: inout CustomerState, out: inout OutputBuilder) {
-        guard state.dunningLevel > 0 || state.blockedByDunning else { return }
-        guard state.overdue(on: out.context.today).count == 0 else { return }
+    /// True when it reset the level (or lifted a dunning block).
+    @discardableResult
+    static func resetDunningIfCured(state: inout CustomerState, out: inout OutputBuilder) -> Bool {
+        guard state.dunningLevel > 0 || state.blockedByDunning else { return false }
+        guard state.overdue(on: out.context.today).count == 0 else { return false }
         let level = state.dunningLevel
         state.dunningLevel = 0
         state.lastDunningRise = nil
@@ -432,6 +450,7 @@ public enum CreditEngine {
                 ]))])
             }
         }
+        return true
     }
 
     /// `LIMIT_UTILIZATION` once per upward crossing of each threshold; re-armed once below it.

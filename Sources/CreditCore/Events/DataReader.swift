@@ -280,7 +280,7 @@ struct DataReader {
             throw EventError(code: .invalidAmount, detail: "\(path) \(EventError.quote(text)) has more decimals than \(currency)'s \(minorUnit)")
         }
         if amount.isNegative || (amount.isZero && !allowZero) {
-            throw EventError(code: .invalidAmount, detail: "\(path) \(EventError.quote(text)) must be greater than 0\(allowZero ? " or 0" : "")")
+            throw EventError(code: .invalidAmount, detail: "\(path) \(EventError.quote(text)) \(allowZero ? "must be 0 or more" : "must be greater than 0")")
         }
         return amount
     }

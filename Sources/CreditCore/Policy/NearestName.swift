@@ -2,11 +2,14 @@
 /// the environment's unknown overrides name the nearest known one, when it is near.
 public enum NearestName {
     /// ` (did you mean NAME?)` for the known name within 3 edits of `name` (and nearer than its
-    /// own length), else empty.
+    /// own length), else for the one known name that `name` is a word-wise start of
+    /// (`payment_terms` for `payment_terms_days`), else empty.
     public static func hint(for name: String, among known: some Sequence<String>) -> String {
+        let known = Array(known)
         let nearest = known.map { (name: $0, distance: distance($0, name)) }.min { ($0.distance, $0.name) < ($1.distance, $1.name) }
-        guard let nearest, nearest.distance <= 3, nearest.distance < name.count else { return "" }
-        return " (did you mean \(nearest.name)?)"
+        if let nearest, nearest.distance <= 3, nearest.distance < name.count { return " (did you mean \(nearest.name)?)" }
+        let longer = known.filter { $0.hasPrefix(name + "_") || $0.hasPrefix(name + ".") }
+        return longer.count == 1 ? " (did you mean \(longer[0])?)" : ""
     }
 
     /// Edit distance (Levenshtein); names are short.

@@ -68,6 +68,10 @@ struct PolicyReader {
             // A negative number is a whole number too: say what is wrong with it.
             if case .scalar(let text, false) = node, text.hasPrefix("-"), text.count > 1, text.dropFirst().allSatisfy({ $0 >= "0" && $0 <= "9" }) {
                 problem(path, "must be \(minimum) or more, not \(text)")
+            } else if case .scalar(let text, _) = node, let unit = text.last, "dhm".contains(unit),
+                      !text.dropLast().isEmpty, text.dropLast().allSatisfy({ $0 >= "0" && $0 <= "9" }) {
+                // Durations elsewhere in the policy are written `7d`; a count of days here is not.
+                problem(path, "must be a whole number such as \(text.dropLast()), not a duration (\(text))")
             } else {
                 problem(path, "must be a whole number")
             }
@@ -119,7 +123,8 @@ struct PolicyReader {
         }
         switch DecimalAmount.parse(text) {
         case .failure(let error):
-            problem(path, "\"\(text)\" \(error.message)")
+            // A negative rate: the same rule as a zero one, not the parser's word on signs.
+            problem(path, error == .sign ? "must be greater than 0, not \(text)" : "\"\(text)\" \(error.message)")
             return nil
         case .success(let rate):
             guard rate.isPositive else {

@@ -58,7 +58,8 @@ extension CollectionReport {
 /// RFC 4180 field quoting and spreadsheet-formula defusing.
 enum CSV {
     static func quoted(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        // By scalar: "\r\n" is one Character, equal to neither "\r" nor "\n".
+        guard field.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
         return "\"" + field.replacing("\"", with: "\"\"") + "\""
     }
 

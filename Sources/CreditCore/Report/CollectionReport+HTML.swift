@@ -5,6 +5,7 @@
 /// readers. All data is escaped.
 extension CollectionReport {
     public func html(trend: [CollectionTrendPoint], generatedAt: Timestamp? = nil) -> String {
+        let trend = trend.fromFirstActivity
         let day = ReportNumber.dayDecimals
         let code = currency.code
         var scope = "Whole book"
@@ -111,7 +112,7 @@ extension CollectionReport {
         page += CollectionReportHTML.table(caption: "Ranked by overdue amount, then utilization, then customer id",
             header: ["#", "Customer", "Name", "Overdue (\(code))", "Utilization", "Risk class"], numeric: [0, 3, 4],
             rows: topRisk.enumerated().map { [String($0.offset + 1), $0.element.customerId, $0.element.name ?? "", displayMoney($0.element.overdue),
-                                              CollectionReportHTML.percent($0.element.utilization), $0.element.riskClass ?? "–"] })
+                                              $0.element.hasNoLimit ? "no limit" : CollectionReportHTML.percent($0.element.utilization), $0.element.riskClass ?? "–"] })
         page += "</section>\n"
 
         page += "<footer><p>DSO = receivables ÷ credit sales in the period × days. Countback DSO walks back 30-day months of credit sales until they cover the receivables. Best possible DSO uses the receivables not yet due; ADD = DSO − best possible DSO. CEI (Credit Research Foundation) = (opening receivables + sales ÷ N − closing receivables) ÷ (opening receivables + sales ÷ N − closing receivables not yet due) × 100, N = period ÷ 30 days. Ratios with nothing to divide by are shown as 0.</p></footer>\n"

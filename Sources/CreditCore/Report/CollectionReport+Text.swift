@@ -3,6 +3,7 @@
 /// a hostile name cannot move the cursor or clear the screen.
 extension CollectionReport {
     public func textTable(trend: [CollectionTrendPoint] = []) -> String {
+        let trend = trend.fromFirstActivity
         let day = ReportNumber.dayDecimals
         var out = "Collection report as of \(asOf.text), period \(periodDays) days, \(currency.code)"
         if let customerId { out += ", customer \(TextTable.clean(customerId))" }
@@ -38,7 +39,7 @@ extension CollectionReport {
             rows: dunning.map { [String($0.level), String($0.notices), String($0.cured), TextTable.percent($0.curedShare)] })
         out += TextTable.render(title: "Top risk", header: ["Customer", "Name", "Overdue", "Utilization", "Class"], rightAligned: [2, 3],
             rows: topRisk.map { [TextTable.clean($0.customerId), TextTable.clean($0.name ?? ""), displayMoney($0.overdue),
-                                 TextTable.percent($0.utilization), TextTable.clean($0.riskClass ?? "-")] })
+                                 $0.hasNoLimit ? "no limit" : TextTable.percent($0.utilization), TextTable.clean($0.riskClass ?? "-")] })
         if !trend.isEmpty {
             out += TextTable.render(title: "Month-end trend", header: ["Date", "Receivables", "DSO", "Best DSO", "ADD", "CEI %"],
                 rightAligned: [1, 2, 3, 4, 5],
@@ -81,7 +82,5 @@ enum TextTable {
     }
 
     /// Control characters (escape sequences, newlines) replaced by U+FFFD.
-    static func clean(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) ? "\u{FFFD}" : $0 }))
-    }
+    static func clean(_ text: String) -> String { PlainText.clean(text) }
 }

@@ -66,3 +66,13 @@ public struct CollectionTrendPoint: Sendable, Equatable {
         self.cei = cei
     }
 }
+
+extension Array where Element == CollectionTrendPoint {
+    /// The month-ends from the first with receivables or credit sales (at least the last one):
+    /// before it the book did not exist yet, and its zeros would read as figures in the tables
+    /// (a DSO of 0) and draw as points in the charts. `report --json` keeps every point.
+    public var fromFirstActivity: [CollectionTrendPoint] {
+        let active = drop { $0.receivables.isZero && $0.creditSales.isZero }
+        return active.isEmpty ? Array(suffix(1)) : Array(active)
+    }
+}

@@ -23,6 +23,13 @@ public enum PolicyLoader {
         return (try parse(text, file: file), text)
     }
 
+    /// The rule sections `text` leaves out (`Policy.omittedRules`), for a note at check-config,
+    /// start-up and reload; empty for a file that does not parse (its problems say more).
+    public static func omittedRules(_ text: String, file: String) -> [String] {
+        guard let tree = try? YAMLLoader.parse(text, file: file) else { return [] }
+        return Policy.omittedRules(tree)
+    }
+
     public static func parse(_ text: String, file: String) throws(Problems) -> Policy {
         let tree: ConfigNode
         do {

@@ -382,17 +382,29 @@ public final class BatchProcessor: @unchecked Sendable {
                     try CollectionHistory.recordInvoices(db, customerId: event.customerId, rows: result.refolded,
                                                          date: refoldedOn, format: policy.format)
                 }
-                if result.cured {
-                    try CollectionHistory.recordCure(db, customerId: event.customerId, on: event.time.utcDate)
+                if result.cured, case .paymentReceived(let payment) = event.payload {
+                    try CollectionHistory.recordCure(db, customerId: event.customerId, on: event.time.utcDate, by: payment.paymentId)
                 } else if result.resetFrom != nil {
                     try CollectionHistory.recordResetWithoutCure(db, customerId: event.customerId, on: event.time.utcDate)
+                }
+                if case .paymentReversed(let reversal) = event.payload {
+                    try CollectionHistory.recordCureReversed(db, customerId: event.customerId, paymentId: reversal.paymentId)
                 }
                 switch event.payload {
                 case .orderCreated(let order): try OrderIndex.record(db, orderId: order.orderId, customerId: event.customerId)
                 case .orderAmended(let order): try OrderIndex.record(db, orderId: order.orderId, customerId: event.customerId)
                 default: break
                 }
-                try record(db, result.outputs, extra: result.extra, actor: nil, stamp: stamp)
+                // The reset's entry where it happened: after what the event itself decided,
+                // before the unblock and the releases it brought.
+                let resetAt = result.resetFrom == nil ? nil : min(result.resetAt ?? result.outputs.count, result.outputs.count)
+                try record(db, Array(result.outputs[..<(resetAt ?? result.outputs.count)]), extra: result.extra, actor: nil, stamp: stamp)
+                if let level = result.resetFrom, let resetAt {
+                    try record(db, note: Self.dunningResetNote(from: level, paid: result.cured, customerId: event.customerId,
+                                                               causationId: Cause.event(event).causationId, event: event,
+                                                               at: item.context.now, extra: result.extra, policy: policy), stamp: stamp)
+                    try record(db, Array(result.outputs[resetAt...]), extra: result.extra, actor: nil, stamp: stamp)
+                }
                 // After the outputs: a shipment's `SHIPPED_WHILE_HELD` comes first, then the end.
                 if let ended = result.endedHold {
                     try CollectionHistory.recordHoldEnded(db, customerId: event.customerId, orderId: ended.orderId, at: item.context.now, how: ended.how)
@@ -406,11 +418,6 @@ public final class BatchProcessor: @unchecked Sendable {
                 if let orderId = result.undecided {
                     try record(db, note: Self.cancelledOrderNote(.notDecided, orderId: orderId, event: event, at: item.context.now, extra: result.extra, policy: policy),
                                stamp: stamp)
-                }
-                if let level = result.resetFrom {
-                    try record(db, note: Self.dunningResetNote(from: level, paid: result.cured, customerId: event.customerId,
-                                                               causationId: Cause.event(event).causationId, event: event,
-                                                               at: item.context.now, extra: result.extra, policy: policy), stamp: stamp)
                 }
                 if result.newCustomer { outcome.newCustomers += 1 }
                 if let repeated = result.repeatedId {

@@ -43,6 +43,8 @@ struct BatchSegment {
         var refoldedOn: LocalDate?
         /// The level the customer's dunning went back to 0 from, for the history and the audit.
         var resetFrom: Int?
+        /// Where among `outputs` the reset came (before the unblock and releases it brought).
+        var resetAt: Int?
         /// The reset was a payment's: the notices are cured (else they end uncured).
         var cured = false
         /// The customer's first event.
@@ -152,7 +154,9 @@ struct BatchSegment {
                 }
             }
             applied.repeatedId = RepeatedId.find(item.event, in: lane.state)
-            applied.outputs = CreditEngine.apply(item.event, to: &lane.state, context: item.context)
+            let result = CreditEngine.applyExplained(item.event, to: &lane.state, context: item.context)
+            applied.outputs = result.outputs
+            applied.resetAt = result.dunningResetAt
             let ledger = lane.state.ledger
             applied.endedHold = Self.endedHold(by: item.event.payload, state: lane.state)
             if case .orderCreated(let created) = item.event.payload, lane.state.orderDecisions[created.orderId] == nil,

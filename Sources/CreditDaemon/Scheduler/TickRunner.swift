@@ -46,11 +46,12 @@ extension BatchProcessor {
             // Nothing to do today: move its attention date on (a policy change resets it).
             // (The tick found it by its attention row, which only a stored customer has.)
             if done.unchanged { try CustomerStore.writeAttention(db, id: visit.id, on: done.attentionOn) }
-            try self.record(db, done.outputs, extra: done.extra, actor: nil, stamp: stamp)
+            // A tick's reset comes first (`runDunning`), before the unblock and releases it brings.
             if let level = done.resetFrom {
                 try self.record(db, note: Self.dunningResetNote(from: level, paid: false, customerId: visit.id, causationId: Cause.tick(tick).causationId,
                                                            event: nil, at: tick, extra: done.extra, policy: policy), stamp: stamp)
             }
+            try self.record(db, done.outputs, extra: done.extra, actor: nil, stamp: stamp)
             produced += done.outputs.count
             outcome.keep(done.outputs, whole: keepsWholeOutputs)
         }

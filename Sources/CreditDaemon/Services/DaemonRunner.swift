@@ -25,6 +25,9 @@ public enum DaemonRunner {
         processor.keepsWholeOutputs = false
         if let refusal = try processor.currencyChange(to: policy) { throw refusal }
         if try processor.versionUnchanged(by: policy, source: policySource) { logger.warning("\(PolicyVersionWarning.text)", metadata: ["policy_version": "\(policy.version)"]) }
+        for note in PolicyLoader.omittedRules(policySource, file: config.policyFile) {
+            logger.warning("policy leaves a rule out", metadata: ["policy_file": "\(config.policyFile)", "note": "\(note)"])
+        }
         let doorbell = RelayDoorbell()
         let notifier = SystemdNotifier()
         let metrics = CreditMetrics.bootstrapped

@@ -57,6 +57,9 @@ public final class ReloadService: Service, Sendable {
             if (try? processor.versionUnchanged(by: policy, source: source)) == true {
                 logger.warning("\(PolicyVersionWarning.text)", metadata: ["policy_version": "\(policy.version)", "policy_file": "\(policyFile)"])
             }
+            for note in PolicyLoader.omittedRules(source, file: policyFile) {
+                logger.warning("policy leaves a rule out", metadata: ["policy_file": "\(policyFile)", "note": "\(note)"])
+            }
             processor.reload(policy: policy, source: source)
             status.policyInForce(version: policy.version)
             logger.notice("policy reloaded and in force",

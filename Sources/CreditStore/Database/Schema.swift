@@ -157,6 +157,7 @@ enum Schema {
                 """)
         }
         migrator.registerMigration(CollectionHistory.holdEndsMigrationName, migrate: CollectionHistory.migrateHoldEnds)
+        migrator.registerMigration(CollectionHistory.cureByMigrationName, migrate: CollectionHistory.migrateCuredBy)
         return migrator
     }
 }

@@ -241,11 +241,29 @@ public enum CollectionHistory {
         try db.execute(sql: "ALTER TABLE holds ADD COLUMN ended_how TEXT")
     }
 
-    /// The customer's dunning level went back to 0 on `date` by a payment: its open notices are cured.
-    public static func recordCure(_ db: Database, customerId: String, on date: LocalDate) throws {
+    /// The customer's dunning level went back to 0 on `date` by a payment: its open notices are
+    /// cured, by `paymentId` when a payment event did it (a tick's reset names none).
+    public static func recordCure(_ db: Database, customerId: String, on date: LocalDate, by paymentId: String? = nil) throws {
         try db.cachedStatement(sql: """
-            UPDATE dunning_notices SET cured_on = ? WHERE customer_id = ? AND cured_on IS NULL AND closed_on IS NULL
-            """).execute(arguments: [date.description, customerId])
+            UPDATE dunning_notices SET cured_on = ?, cured_by = ? WHERE customer_id = ? AND cured_on IS NULL AND closed_on IS NULL
+            """).execute(arguments: [date.description, paymentId, customerId])
+    }
+
+    /// The payment that cured notices was reversed (a bounced cheque, a chargeback): the customer
+    /// did not pay after all, so those notices are open again, to be cured by a later payment
+    /// or not at all.
+    public static func recordCureReversed(_ db: Database, customerId: String, paymentId: String) throws {
+        try db.cachedStatement(sql: """
+            UPDATE dunning_notices SET cured_on = NULL, cured_by = NULL WHERE customer_id = ? AND cured_by = ?
+            """).execute(arguments: [customerId, paymentId])
+    }
+
+    static let cureByMigrationName = "2026-12-03-04-cured-by"
+
+    /// Which payment cured a notice, so that its reversal can take the cure back. Notices cured
+    /// before it name none and stay cured.
+    static func migrateCuredBy(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE dunning_notices ADD COLUMN cured_by TEXT")
     }
 
     /// The level went back to 0 on `date` without a payment (a dispute, a credit note): its open
