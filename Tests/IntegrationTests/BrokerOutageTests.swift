@@ -43,6 +43,43 @@ import Testing
         }
     }
 
+    /// The broker comes back empty and the producers send only new events, fewer than the daemon
+    /// had read: the new log's offsets are all below the one stored. A broker that answers a
+    /// fetch past the end with nothing (Tansu) would leave the consumer waiting there; it reads
+    /// the new log from its start instead, and says so.
+    @Test func aBrokerBackEmptyWithFewerMessagesThanWereReadLosesNone() async throws {
+        let broker = try OwnBroker.start()
+        defer { _ = try? broker.stop() }
+        try await TestBroker.$address.withValue(broker.address) {
+            let daemon = try TestDaemon(name: "shorter-log", singleTopic: true)
+            defer { daemon.cleanup() }
+            try daemon.start()
+            try await daemon.waitUntilReady()
+            var events = Events()
+            events.source = "oms-shorter"
+            let before = (0..<20).map { events.order("C-\($0 % 4)", "O-\($0)", "\(100 + $0).00", at: $0) }
+            try daemon.produce(before)
+            try await daemon.waitUntilProcessed(Int64(before.count))
+
+            let stopped = try broker.stop()
+            try #require(stopped.status == 0, "\(stopped.output)")
+            try broker.start()
+            try TestBroker.createTopics(["\(daemon.prefix)-input"], partitions: 1)
+            try TestBroker.createTopics(["decisions", "dunning", "alerts", "dead_letter"].map { daemon.topics[$0]! })
+            try daemon.produce((0..<3).map { events.order("C-9", "N-\($0)", "10.00", at: 100 + $0) })
+
+            func decided() throws -> Int {
+                let queue = try DatabaseQueue(path: daemon.databasePath, configuration: { var c = Configuration(); c.readonly = true; return c }())
+                return try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM order_owners WHERE order_id IN ('N-0', 'N-1', 'N-2')") ?? 0 }
+            }
+            let deadline = ContinuousClock.now + .seconds(90)
+            while try decided() < 3 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(250)) }
+            #expect(try decided() == 3, "the new log's events are read from its start:\n\(daemon.log.suffix(3000))")
+            #expect(daemon.log.contains("log is shorter than the offset to resume at"), "the journal says why:\n\(daemon.log.suffix(2000))")
+            #expect(try await daemon.stop() == 0)
+        }
+    }
+
     func outage(_ broker: OwnBroker) async throws {
         let daemon = try TestDaemon(name: "outage", singleTopic: true, adminToken: "outage-\(UUID().uuidString)")
         defer { daemon.cleanup() }

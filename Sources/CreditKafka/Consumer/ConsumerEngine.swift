@@ -271,6 +271,15 @@ final class ConsumerEngine: ClientEventHandler, @unchecked Sendable {
         }
     }
 
+    /// The partition's high watermark as the broker has it now, nil when it does not answer in
+    /// time (then the stored offset stands: a broker that is merely slow must not cause a re-read).
+    private func highWatermark(_ partition: TopicPartition) -> Int64? {
+        var low: Int64 = 0
+        var high: Int64 = 0
+        let result = rd_kafka_query_watermark_offsets(client.handle, partition.topic, partition.partition, &low, &high, Self.seekTimeout)
+        return result == RD_KAFKA_RESP_ERR_NO_ERROR ? high : nil
+    }
+
     private func assign(_ partitions: [TopicPartition], _ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>, cooperative: Bool) {
         let handle = client.handle
         let offsets: [TopicPartition: Int64]
@@ -289,7 +298,18 @@ final class ConsumerEngine: ClientEventHandler, @unchecked Sendable {
         if let elements = list.pointee.elems {
             for index in 0..<Int(list.pointee.cnt) {
                 let topicPartition = TopicPartition(topic: String(cString: elements[index].topic), partition: elements[index].partition)
-                let stored = offsets[topicPartition].flatMap { $0 >= 0 ? $0 : nil }
+                var stored = offsets[topicPartition].flatMap { $0 >= 0 ? $0 : nil }
+                if let next = stored, next > 0, let high = highWatermark(topicPartition), high < next {
+                    // The log is shorter than what the application read: the broker came back
+                    // empty, or the topic was deleted and created again. A broker that answers a
+                    // fetch past the end with nothing (Tansu does, rather than OFFSET_OUT_OF_RANGE)
+                    // would leave the consumer waiting there while every new message below the old
+                    // offset went unread. Start where `auto.offset.reset` says, as a Kafka broker's
+                    // out-of-range answer would.
+                    logger.warning("Kafka partition's log is shorter than the offset to resume at (the broker came back empty or the topic was recreated); reading it from auto.offset.reset",
+                                   metadata: ["kafka.partition": "\(topicPartition)", "kafka.resume_at": "\(next)", "kafka.high_watermark": "\(high)"])
+                    stored = nil
+                }
                 elements[index].offset = stored ?? fallbackOffset
             }
         }
