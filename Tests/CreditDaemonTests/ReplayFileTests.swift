@@ -219,6 +219,24 @@ struct ReplayFileTests {
         #expect(try DatabaseQueue(path: path).read { db in try AuditLog.verify(db) }.isIntact)
     }
 
+    /// An event older than everything its customer's window still holds cannot be folded at its
+    /// own time: it is applied all the same, and reported (a replay's `beyond_window` line).
+    @Test func anEventOlderThanTheWholeWindowIsReported() throws {
+        func order(_ n: Int) -> String {
+            let time = Timestamp(microsecondsSinceEpoch: Timestamp(rfc3339: "2026-01-01T00:00:00Z")!.microsecondsSinceEpoch + Int64(n) * 60_000_000)
+            return #"{"specversion":"1.0","id":"o-\#(n)","source":"test","type":"order.created","time":"\#(time.rfc3339)","data":{"customer_id":"C-1","order_id":"O-\#(n)","amount":"1.00","currency":"EUR"}}"#
+        }
+        let inWindow = (1...300).map(order) + [order(100)].map { $0.replacingOccurrences(of: "\"o-100\"", with: "\"o-100b\"").replacingOccurrences(of: "O-100", with: "O-100b") }
+        let beyond = inWindow + [order(0)]
+        let quiet = try Self.replay(inWindow.joined(separator: "\n"))
+        #expect(!quiet.deadLetters.contains { $0.contains("beyond_window") }, "\(quiet.deadLetters)")
+        let late = try Self.replay(beyond.joined(separator: "\n"))
+        #expect(late.summary.applied == 302)
+        let warnings = late.deadLetters.filter { $0.contains(#""warning":"beyond_window""#) }
+        #expect(warnings.count == 1 && warnings.first?.contains(#""line":302"#) == true && warnings.first?.contains("event o-0 of customer C-1") == true,
+                "\(late.deadLetters)")
+    }
+
     /// A cure by a payment that bounces is taken back (the customer did not pay), and the next
     /// payment that brings the level to 0 cures the notices, the old one included.
     @Test func aBouncedPaymentTakesItsCureBack() throws {

@@ -99,6 +99,8 @@ public final class BatchProcessor: @unchecked Sendable {
         public var keyMismatches = 0
         /// Events that created an order or a payment again under another event id.
         public var repeatedIds: [RepeatedIdEvent] = []
+        /// Events folded out of their business-time place (older than their customer's window).
+        public var beyondWindow: [LateEvent] = []
         public var watermark: Timestamp?
         /// Scheduler ticks finished in this transaction.
         public var ticksRun: [Timestamp] = []
@@ -120,6 +122,24 @@ public final class BatchProcessor: @unchecked Sendable {
     }
 
     /// An event that repeated an order's, a shipment's or a payment's id, and where it came from.
+    /// An event older than everything its customer's reorder window (`LedgerJournal`) still held.
+    public struct LateEvent: Sendable, Equatable {
+        public var customerId: String
+        public var eventId: String
+        public var time: Timestamp
+        /// The newest time already folded for good: the event was folded as if just after it.
+        public var foldedAfter: Timestamp
+        public var topic: String
+        public var partition: Int32
+        public var offset: Int64
+
+        /// One sentence for the journal and a replay's stderr.
+        public var detail: String {
+            "event \(eventId) of customer \(customerId) at \(time.rfc3339) came after more than \(LedgerJournal.defaultCapacity) later events of the customer: "
+                + "folded as if at \(foldedAfter.rfc3339), so the figures after it may differ from business-time order"
+        }
+    }
+
     public struct RepeatedIdEvent: Sendable, Equatable {
         public var repeated: RepeatedId
         public var topic: String
@@ -420,6 +440,10 @@ public final class BatchProcessor: @unchecked Sendable {
                                stamp: stamp)
                 }
                 if result.newCustomer { outcome.newCustomers += 1 }
+                if let foldedAfter = result.beyondWindow {
+                    outcome.beyondWindow.append(LateEvent(customerId: event.customerId, eventId: event.id, time: event.time, foldedAfter: foldedAfter,
+                                                          topic: item.topic, partition: item.partition, offset: item.offset))
+                }
                 if let repeated = result.repeatedId {
                     outcome.repeatedIds.append(RepeatedIdEvent(repeated: repeated, topic: item.topic, partition: item.partition, offset: item.offset, source: event.source,
                                                                eventId: event.id, type: event.type.rawValue))

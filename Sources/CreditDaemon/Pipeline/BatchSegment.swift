@@ -51,6 +51,9 @@ struct BatchSegment {
         var newCustomer = false
         /// The order, shipment or payment id the event created again (logged and counted).
         var repeatedId: RepeatedId?
+        /// The event was older than everything the customer's reorder window still held: it was
+        /// folded just after `base` (this time), not at its own (logged and counted).
+        var beyondWindow: Timestamp?
         /// A held order the event left with nothing to release (`cancelled`, or `shipped` in
         /// full): its hold ends unreleased in the history.
         var endedHold: (orderId: String, how: CollectionHistory.HoldEnd)?
@@ -154,6 +157,7 @@ struct BatchSegment {
                 }
             }
             applied.repeatedId = RepeatedId.find(item.event, in: lane.state)
+            if let base = lane.state.journal.baseKey, item.event.time < base.time { applied.beyondWindow = base.time }
             let result = CreditEngine.applyExplained(item.event, to: &lane.state, context: item.context)
             applied.outputs = result.outputs
             applied.resetAt = result.dunningResetAt

@@ -65,31 +65,20 @@ public struct ReplayRunner {
                 out.append(0x0A)
             }
             if !out.isEmpty { output(out) }
+            // Dead letters and warnings, one JSON line each, so that the stream stays parseable.
             var errors = Data()
-            for letter in outcome.deadLetters {
+            func line(_ number: Int64, _ key: String, _ code: String, _ detail: String) {
                 errors.append(contentsOf: JSONValue.object([
-                    JSONMember("line", .number(String(letter.message.offset))),
-                    JSONMember("error", .string(letter.code.rawValue)),
-                    JSONMember("detail", .string(letter.detail)),
+                    JSONMember("line", .number(String(number))), JSONMember(key, .string(code)), JSONMember("detail", .string(detail)),
                 ]).serialized())
                 errors.append(0x0A)
             }
-            for repeated in outcome.repeatedIds {
-                errors.append(contentsOf: JSONValue.object([
-                    JSONMember("line", .number(String(repeated.offset))),
-                    JSONMember("warning", .string("repeated_id")),
-                    JSONMember("detail", .string(repeated.detail)),
-                ]).serialized())
-                errors.append(0x0A)
-            }
+            for letter in outcome.deadLetters { line(letter.message.offset, "error", letter.code.rawValue, letter.detail) }
+            for repeated in outcome.repeatedIds { line(repeated.offset, "warning", "repeated_id", repeated.detail) }
+            for late in outcome.beyondWindow { line(late.offset, "warning", "beyond_window", late.detail) }
             for gap in outcome.ticksSkipped {
-                // Beside the dead letters, as one JSON line too, so that the stream stays parseable.
-                errors.append(contentsOf: JSONValue.object([
-                    JSONMember("line", .number(String(gap.offset))),
-                    JSONMember("warning", .string("ticks_skipped")),
-                    JSONMember("detail", .string("a gap in event time: \(gap.count) scheduler ticks before \(gap.resumedAt.rfc3339) did not run; only the latest \(TickSchedule.defaultMaximumCatchUp) did")),
-                ]).serialized())
-                errors.append(0x0A)
+                line(gap.offset, "warning", "ticks_skipped",
+                     "a gap in event time: \(gap.count) scheduler ticks before \(gap.resumedAt.rfc3339) did not run; only the latest \(TickSchedule.defaultMaximumCatchUp) did")
             }
             if !errors.isEmpty { deadLetters(errors) }
             summary.applied += outcome.applied

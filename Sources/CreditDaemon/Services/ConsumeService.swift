@@ -278,6 +278,12 @@ public final class ConsumeService: Service, Sendable {
                            metadata: ["detail": "\(repeated.detail)", "field": "\(repeated.repeated.field)", "topic": "\(repeated.topic)",
                                      "partition": "\(repeated.partition)", "offset": "\(repeated.offset)"])
         }
+        // One line a batch (a restart on a backlog can bring thousands): how many, and the first.
+        if let first = outcome.beyondWindow.first {
+            logger.warning("events came later than their customer's reorder window allows; folded out of business-time order",
+                           metadata: ["count": "\(outcome.beyondWindow.count)", "first": "\(first.detail)", "topic": "\(first.topic)",
+                                      "partition": "\(first.partition)", "offset": "\(first.offset)"])
+        }
         for gap in outcome.ticksSkipped {
             logger.warning("a gap in event time skipped scheduler ticks: only the latest \(TickSchedule.defaultMaximumCatchUp) ran",
                            metadata: ["ticks_skipped": "\(gap.count)", "resumed_at": "\(gap.resumedAt.rfc3339)",
@@ -328,6 +334,7 @@ extension ConsumeService {
         for _ in 0..<outcome.repeated { metrics.duplicate() }
         for _ in 0..<outcome.keyMismatches { metrics.keyMismatch() }
         for repeated in outcome.repeatedIds { metrics.repeatedId(field: repeated.repeated.field) }
+        for _ in outcome.beyondWindow { metrics.lateEvent() }
         // Latency: from the input's broker timestamp to its decision committed (now).
         let nowMs = Timestamp.wallClockNow().microsecondsSinceEpoch / 1000
         let latencies = messages.compactMap { $0.timestamp }.map { Duration.milliseconds(max(0, nowMs - $0)) }

@@ -22,6 +22,7 @@ public final class CreditMetrics: Sendable {
     private let deadLetterCounters: MetricFamily<CoreMetrics.Counter>
     private let duplicateCounter: CoreMetrics.Counter
     private let keyMismatchCounter: CoreMetrics.Counter
+    private let lateEventCounter: CoreMetrics.Counter
     private let repeatedIdCounters: MetricFamily<CoreMetrics.Counter>
     private let lagGauges: MetricFamily<CoreMetrics.Gauge>
     private let latencyTimer: CoreMetrics.Timer
@@ -61,6 +62,7 @@ public final class CreditMetrics: Sendable {
         deadLetterCounters = MetricFamily(name: MetricName.deadLetters, labelNames: ["code"], make: counter)
         duplicateCounter = CoreMetrics.Counter(label: MetricName.duplicates, factory: factory)
         keyMismatchCounter = CoreMetrics.Counter(label: MetricName.keyMismatches, factory: factory)
+        lateEventCounter = CoreMetrics.Counter(label: MetricName.lateEvents, factory: factory)
         repeatedIdCounters = MetricFamily(name: MetricName.repeatedIds, labelNames: ["field"], make: counter)
         lagGauges = MetricFamily(
             name: MetricName.consumerLag,
@@ -123,6 +125,11 @@ public final class CreditMetrics: Sendable {
 
     /// An event that repeats an order's, a shipment's or a payment's id under another event id (`field`:
     /// `order_id`, `shipment_id` or `payment_id`).
+    /// An event older than its customer's whole reorder window (see `MetricName.lateEvents`).
+    public func lateEvent() {
+        lateEventCounter.increment()
+    }
+
     public func repeatedId(field: String) {
         repeatedIdCounters(field).increment()
     }

@@ -15,6 +15,10 @@ public enum MetricName {
     /// Counter `{field}`: events that repeat the id of an order or payment already created under
     /// another event id (`order_id`, `payment_id`); of the two, the earlier in business time stands.
     public static let repeatedIds = "creditd_repeated_ids_total"
+    /// Counter: events older than everything their customer's reorder window (256 events) still
+    /// holds, folded just after the window's start instead of at their own time: the figures
+    /// after them may differ from business-time order. Any value > 0 is worth a look.
+    public static let lateEvents = "creditd_events_beyond_window_total"
     /// Gauge `{topic, partition}`: messages behind the partition's high watermark.
     public static let consumerLag = "creditd_consumer_lag"
     /// Histogram (seconds): broker timestamp of the event → its decision committed.
