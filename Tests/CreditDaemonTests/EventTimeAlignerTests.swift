@@ -83,6 +83,8 @@ struct EventTimeAlignerTests {
     @Test func theWaitEndsAfterMaxWait() {
         var aligner = Self.aligner(wait: 100)
         aligner.assigned([Self.orders, Self.payments])
+        // Heard from (at its end); then the broker has more of it.
+        aligner.reachedEnd(Self.payments, at: 0)
         Self.add(&aligner, Self.orders, [10, 20])
         #expect(aligner.release(now: .init(wall: 1000, quiet: 1000)) { _, _ in true }.isEmpty)
         #expect(aligner.release(now: .init(wall: 1099, quiet: 1099)) { _, _ in true }.isEmpty)
@@ -93,6 +95,25 @@ struct EventTimeAlignerTests {
         #expect(Self.names(aligner.release(now: .init(wall: 5000, quiet: 5000)) { partition, _ in partition == Self.payments }) == ["p0@30"])
         #expect(aligner.release(now: .init(wall: 5099, quiet: 5099)) { partition, _ in partition == Self.payments }.isEmpty)
         #expect(Self.names(aligner.release(now: .init(wall: 5100, quiet: 5100)) { partition, _ in partition == Self.payments }) == ["o2@40"])
+    }
+
+    /// A partition not heard from since its assignment (no message, no end) is waited for past
+    /// `maxWaitMs` of quiet, up to the wall bound: its first fetch may be slow, and the others
+    /// running a whole fetch ahead at start put a busy customer's events beyond its window.
+    @Test func aPartitionNotHeardFromYetIsWaitedForUpToTheWallBound() {
+        var aligner = Self.aligner(wait: 100)
+        aligner.assigned([Self.orders, Self.payments])
+        Self.add(&aligner, Self.orders, [10, 20])
+        #expect(aligner.release(now: .init(wall: 0, quiet: 0)) { _, _ in true }.isEmpty)
+        #expect(aligner.release(now: .init(wall: 4999, quiet: 4999)) { _, _ in true }.isEmpty, "quiet alone does not end it")
+        Self.add(&aligner, Self.payments, [15])
+        #expect(Self.names(aligner.release(now: .init(wall: 4999, quiet: 4999)) { _, _ in false }) == ["o0@10", "p0@15", "o1@20"])
+        // Never heard from at all: the wall bound ends the wait.
+        var silent = Self.aligner(wait: 100)
+        silent.assigned([Self.orders, Self.payments])
+        Self.add(&silent, Self.orders, [10])
+        #expect(silent.release(now: .init(wall: 0, quiet: 0)) { _, _ in true }.isEmpty)
+        #expect(Self.names(silent.release(now: .init(wall: 5000, quiet: 5000)) { _, _ in true }) == ["o0@10"])
     }
 
     /// While batches keep coming the wait does not run out (the partition's messages may be

@@ -176,12 +176,16 @@ struct EventTimeAligner<Message> {
         let forced = buffered > options.maxBuffered || bufferedBytes > options.maxBufferedBytes
         var waitingFor: [TopicPartition] = []
         var blocked: Set<Int32> = []
-        /// Whether the group of an empty lane must wait for it.
+        /// Whether the group of an empty lane must wait for it. A lane not heard from since it
+        /// was assigned (no message, no end) is waited for on the wall bound alone: its first
+        /// fetch may take longer than `maxWaitMs` of quiet (a broker finding the partition's
+        /// leader and offset), and giving up on it at start lets its group's other partitions run
+        /// a whole fetch ahead, which for a busy customer is more than the reorder window.
         func mustWait(_ partition: TopicPartition, _ lane: Lane) -> Bool {
             guard !forced else { return false }
             let since = lane.waitingSince ?? now
-            return now.quiet - since.quiet < options.maxWaitMs && now.wall - since.wall < options.maxWaitMs * Self.wallFactor
-                && lagging(partition, lane.position)
+            let quietEnough = lane.position == nil || now.quiet - since.quiet < options.maxWaitMs
+            return quietEnough && now.wall - since.wall < options.maxWaitMs * Self.wallFactor && lagging(partition, lane.position)
         }
         for (partition, lane) in lanes where lane.queue.isEmpty && mustWait(partition, lane) {
             waitingFor.append(partition)
