@@ -92,6 +92,16 @@ struct WriteOptions: ParsableArguments {
 
     /// Sends one request and returns the daemon's answer; a refusal throws `AdminRefusal`.
     /// `part` tells apart the requests of one command that sends several (a bureau file in chunks).
+    /// Why a request did not get through, in the system's words: NIO's own text of a refused
+    /// connection ("connection reset (error set): Connection refused) (errno: 111)") misleads.
+    static func reason(_ error: any Error) -> String {
+        if let io = error as? IOError {
+            let text = String(cString: strerror(io.errnoCode))
+            return io.errnoCode == ECONNREFUSED ? "\(text); is creditd running, with http.listen at this address?" : text
+        }
+        return "\(error)"
+    }
+
     func request(_ verb: Verb, _ path: String, body: [String: Any], part: Int? = nil) async throws -> (bytes: Data, object: [String: Any]?) {
         let (base, token) = try endpoint()
         var request = HTTPClientRequest(url: base + path)
@@ -115,7 +125,7 @@ struct WriteOptions: ParsableArguments {
             try? await client.shutdown()
         } catch {
             try? await client.shutdown()
-            throw fail("cannot reach the daemon's admin API at \(base): \(error)")
+            throw fail("cannot reach the daemon's admin API at \(base): \(Self.reason(error))")
         }
         let bytes = Data(buffer: data)
         let object = (try? JSONSerialization.jsonObject(with: bytes)) as? [String: Any]

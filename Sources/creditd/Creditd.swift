@@ -1,6 +1,7 @@
 import ArgumentParser
 import CreditDaemon
 import Foundation
+import Logging
 
 /// `creditd`: the credit daemon and its offline tools. Exit codes (operations.md): 0 success,
 /// 1 failure at run time, 2 bad usage or bad configuration.
@@ -58,6 +59,10 @@ struct CheckConfig: ParsableCommand {
             policyFile = error.policyFile
         } catch {
             problems.append("\(error)")
+        }
+        // `run` refuses an unknown level (exit 2, which the unit does not restart): found here first.
+        if let level = ProcessInfo.processInfo.environment["CREDITD_LOG_LEVEL"], Logger.Level(rawValue: level) == nil {
+            problems.append(Run.logLevelProblem(level, source: "CREDITD_LOG_LEVEL"))
         }
         // The policy is checked even when the configuration has problems: one run lists them all.
         if let policyFile {

@@ -11,6 +11,12 @@ struct Run: AsyncParsableCommand {
     @Option(help: "The configuration file.") var config = "/etc/creditd/creditd.yaml"
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: String?
 
+    /// The refusal of a log level `Logger` does not know (also checked by check-config).
+    static func logLevelProblem(_ text: String, source: String) -> String {
+        let names = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+        return "\(source): unknown log level \(text); use one of \(names)"
+    }
+
     func run() async throws {
         let (daemonConfig, policy, source) = try ExitCodes.loadConfiguration(config)
         // A token file that cannot be read is a configuration error (exit 2), found before start-up.
@@ -28,9 +34,8 @@ struct Run: AsyncParsableCommand {
         switch (logLevel, ProcessInfo.processInfo.environment["CREDITD_LOG_LEVEL"]) {
         case (let text?, _), (nil, let text?):
             guard let parsed = Logger.Level(rawValue: text) else {
-                let source = logLevel != nil ? "--log-level" : "CREDITD_LOG_LEVEL"
-                let names = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
-                FileHandle.standardError.write(Data("creditd: \(source): unknown log level \(text); use one of \(names)\n".utf8))
+                let problem = Self.logLevelProblem(text, source: logLevel != nil ? "--log-level" : "CREDITD_LOG_LEVEL")
+                FileHandle.standardError.write(Data("creditd: \(problem)\n".utf8))
                 throw ExitCode(2)
             }
             level = parsed

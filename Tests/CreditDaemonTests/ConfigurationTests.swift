@@ -202,6 +202,9 @@ import Testing
         #expect(typo.contains("environment variable CREDITD_KAFKA_BOOTSRAP_SERVERS names no setting (did you mean CREDITD_KAFKA_BOOTSTRAP_SERVERS?)"), "\(typo)")
         #expect(problems(["CREDITD_DATABASE_PAHT": "/srv/c.sqlite"]).contains("did you mean CREDITD_DATABASE_PATH?"))
         #expect(problems(["CREDITD_HTTP_SOMETHING_ELSE_ENTIRELY": "1"]).contains("CREDITD_HTTP_SOMETHING_ELSE_ENTIRELY names no setting: an override"))
+        // Outside a section, a near miss of a top-level key.
+        #expect(problems(["CREDITD_CLOK": "event"]).contains("CREDITD_CLOK names no setting (did you mean CREDITD_CLOCK?)"))
+        #expect(problems(["CREDITD_INSTANCES": "x"]).contains("did you mean CREDITD_INSTANCE?"))
         #expect(problems([
             "CREDITD_ADMIN_TOKEN": "t", "CREDITD_LOG_LEVEL": "debug", "CREDITD_TOOLS": "/x",
             "CREDITD_KAFKA_PROPERTIES_SASL_MECHANISM": "PLAIN", "CREDITD_KAFKA_SECRET_FILES_SASL_PASSWORD": "/run/p",

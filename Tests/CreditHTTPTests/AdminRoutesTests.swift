@@ -225,6 +225,15 @@ struct AdminRoutesTests {
         #expect(backend.commands.isEmpty)
     }
 
+    /// A negative amount is a decimal number: the message says what is wrong with it.
+    @Test func aNegativeLimitIsToldItMustNotBeNegative() async throws {
+        let reply = try await withLiveServer(backend: RecordingBackend()) {
+            try await $0.send("PUT", "/v1/customers/C-1/limit", token: testToken, body: #"{"amount":"-5","reason":"r"}"#)
+        }
+        let error = try #require(reply.json["error"] as? [String: Any])
+        #expect(error["message"] as? String == #"amount: "-5" must be 0 or more"#, "\(reply.body)")
+    }
+
     @Test(
         "backend failures keep their status and code; a non-error status becomes 500 internal",
         arguments: [

@@ -43,6 +43,39 @@ import Testing
         }
     }
 
+    /// A broker that keeps its connections and answers nothing (frozen with SIGSTOP) raises no
+    /// client error; the daemon's periodic probe finds it, `/readyz` says so, and it clears once
+    /// the broker answers again.
+    @Test func aHungBrokerIsReportedUntilItAnswers() async throws {
+        let broker = try OwnBroker.start()
+        defer { _ = try? broker.signal(SIGCONT); _ = try? broker.stop() }
+        try await TestBroker.$address.withValue(broker.address) {
+            let daemon = try TestDaemon(name: "hung", singleTopic: true)
+            defer { daemon.cleanup() }
+            try daemon.start()
+            try await daemon.waitUntilReady()
+            let base = try await daemon.httpBase()
+            try broker.signal(SIGSTOP)
+            var hungBody = ""
+            let deadline = ContinuousClock.now + .seconds(40)
+            while hungBody.isEmpty && ContinuousClock.now < deadline {
+                let (status, body) = try readiness(base)
+                if status == "503" && body.contains("does not answer") { hungBody = body } else { try await Task.sleep(for: .milliseconds(500)) }
+            }
+            try broker.signal(SIGCONT)
+            #expect(!hungBody.isEmpty, "/readyz names the broker that does not answer:\n\(daemon.log.suffix(2000))")
+            #expect(daemon.log.contains("the broker does not answer"), "\(daemon.log.suffix(2000))")
+            var ready = false
+            let back = ContinuousClock.now + .seconds(40)
+            while !ready && ContinuousClock.now < back {
+                ready = try readiness(base).status == "200"
+                if !ready { try await Task.sleep(for: .milliseconds(500)) }
+            }
+            #expect(ready, "ready again once the broker answers:\n\(daemon.log.suffix(2000))")
+            #expect(try await daemon.stop() == 0)
+        }
+    }
+
     /// The broker comes back empty and the producers send only new events, fewer than the daemon
     /// had read: the new log's offsets are all below the one stored. A broker that answers a
     /// fetch past the end with nothing (Tansu) would leave the consumer waiting there; it reads

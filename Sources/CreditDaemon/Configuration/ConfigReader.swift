@@ -131,15 +131,23 @@ struct ConfigReader {
     }
 
     /// A misspelt override (`CREDITD_KAFKA_BOOTSRAP_SERVERS`) would otherwise leave the file's
-    /// value in force with nothing said. Only names under a section of the file are judged:
-    /// other `CREDITD_` variables belong to the tools around the daemon (`CREDITD_ADMIN_TOKEN`).
+    /// value in force with nothing said. Names under a section of the file are judged, and
+    /// outside one a name within two letters of a top-level key (`CREDITD_CLOK`): other
+    /// `CREDITD_` variables belong to the tools around the daemon (`CREDITD_ADMIN_TOKEN`).
     mutating func reportUnknownEnvironment() {
         let known = Set(consumed.map(Self.environmentName))
         let sectionPrefixes = Set(consumed.filter { $0.contains(".") }.map { Self.environmentName(String($0.prefix { $0 != "." })) + "_" })
-        for name in environment.keys.sorted() where sectionPrefixes.contains(where: name.hasPrefix) {
-            if known.contains(name) || mapPrefixes.contains(where: name.hasPrefix) { continue }
-            let hint = NearestName.hint(for: name, among: known)
+        let topLevel = Set(consumed.filter { !$0.contains(".") }.map(Self.environmentName))
+        for name in environment.keys.sorted() where !known.contains(name) && !mapPrefixes.contains(where: name.hasPrefix) {
+            let inSection = sectionPrefixes.contains(where: name.hasPrefix)
+            let nearTopLevel = !inSection && Self.toolVariables.contains(name) == false
+                && topLevel.contains { NearestName.distance($0, name) <= 2 }
+            guard inSection || nearTopLevel else { continue }
+            let hint = NearestName.hint(for: name, among: inSection ? known : topLevel)
             problems.append("environment variable \(name) names no setting\(hint): an override is CREDITD_ and the key path in upper case with _")
         }
     }
+
+    /// `CREDITD_` variables that are not overrides: read by the daemon or its tools themselves.
+    static let toolVariables: Set<String> = ["CREDITD_LOG_LEVEL", "CREDITD_ADMIN_TOKEN"]
 }

@@ -128,7 +128,12 @@ public final class ConsumeService: Service, Sendable {
     /// The same probe lists the broker's topics at start and while an input topic is missing:
     /// librdkafka only reports a missing subscribed topic as an error, and the partitions of the
     /// other topics would otherwise make the daemon look ready while one input is never read.
+    ///
+    /// A broker that holds its connections and never answers (a hung process, a network that
+    /// drops packets) raises no consumer error at all; every third round without a problem, the
+    /// same round trip asks it, and no answer within `interval` is reported as a problem.
     func probeBrokerWhileFailing(every interval: Duration = .seconds(5)) async {
+        var roundsWithoutProblem = 0
         while !Task.isCancelled {
             try? await Task.sleep(for: interval)
             // A listing that came back is also the proof that the broker answers.
@@ -147,7 +152,19 @@ public final class ConsumeService: Service, Sendable {
                 }
             }
             // A relay problem (publishing) is not cured by the consumer reaching the broker.
-            guard let problem = status.consumerBrokerProblem else { continue }
+            guard let problem = status.consumerBrokerProblem else {
+                roundsWithoutProblem += 1
+                guard roundsWithoutProblem >= 3, !answered, !Task.isCancelled else { continue }
+                roundsWithoutProblem = 0
+                if (try? await consumer.checkConnectivity(timeout: interval)) == nil, !Task.isCancelled, status.consumerBrokerProblem == nil {
+                    let text = "the broker does not answer (no reply to a metadata request within \(interval))"
+                    status.brokerProblem(text, fromConsumer: true)
+                    logger.warning("the broker does not answer; /readyz and STATUS= say so until it does",
+                                   metadata: ["bootstrap_servers": "\(processor.config.bootstrapServers)"])
+                }
+                continue
+            }
+            roundsWithoutProblem = 0
             if !answered { answered = (try? await consumer.checkConnectivity(timeout: interval)) != nil }
             guard answered else { continue }
             if status.clearBrokerProblem(ifStill: problem) {

@@ -100,9 +100,12 @@ struct JSONObjectReader {
         case nil:
             return text
         case .notADecimal:
+            // A negative amount is a decimal number: say what is wrong with it.
+            let negative = text.hasPrefix("-") && MoneyString.check(String(text.dropFirst()), allowZero: true) == nil
             throw AdminError.invalidAmount(
                 fieldPath(key),
-                "\"\(text)\" is not a decimal number (digits with an optional single '.')"
+                negative ? "\"\(text)\" must be \(allowZero ? "0 or more" : "greater than zero")"
+                    : "\"\(text)\" is not a decimal number (digits with an optional single '.')"
             )
         case .tooManyDigits:
             throw AdminError.invalidAmount(

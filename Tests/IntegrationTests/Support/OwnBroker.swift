@@ -23,6 +23,16 @@ struct OwnBroker {
     @discardableResult
     func stop() throws -> ProcessResult { try script("stop") }
 
+    /// Freezes (SIGSTOP) or thaws (SIGCONT) the broker process: it keeps its connections and
+    /// answers nothing, as a hung broker or a partitioned network does.
+    func signal(_ number: Int32) throws {
+        let file = "\(repositoryRoot)/.run/tansu-\(port).pid"
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8), let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw TestFailure("no pid file \(file) for the broker on port \(port)")
+        }
+        guard kill(pid, number) == 0 else { throw TestFailure("kill(\(pid), \(number)): errno \(errno)") }
+    }
+
     private func script(_ command: String) throws -> ProcessResult {
         var environment = ProcessInfo.processInfo.environment
         environment["CREDITD_BROKER_PORT"] = String(port)
