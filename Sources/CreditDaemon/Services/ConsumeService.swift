@@ -5,6 +5,7 @@ import CreditStore
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// The single-writer loop: takes batches from the Kafka consumer, applies each in one SQLite
 /// transaction (state, offsets, dedup keys, outbox), rings the relay, and mirrors the offsets to
@@ -21,6 +22,8 @@ public final class ConsumeService: Service, Sendable {
     let metrics: CreditMetrics?
     /// Called after a batch that saw customers for the first time (the bureau fetches their reports).
     let onNewCustomers: (@Sendable () -> Void)?
+    /// Consumer errors repeated with each reconnect attempt, held back after the first.
+    private let repeatedErrors = Mutex(RepeatedLineFilter())
 
     public init(consumer: KafkaConsumer, processor: BatchProcessor, status: DaemonStatus, doorbell: RelayDoorbell,
                 logger: Logger, metrics: CreditMetrics? = nil, shutdownTimeout: Duration = .seconds(10),
@@ -219,7 +222,10 @@ public final class ConsumeService: Service, Sendable {
             logger.debug("Kafka consumer reports a missing topic", metadata: ["error.code": "\(error.code)", "error": "\(error.message)"])
         case .error(let error):
             status.brokerProblem(error.message, fromConsumer: true)
-            logger.warning("Kafka consumer problem", metadata: ["error.code": "\(error.code)", "error": "\(error.message)"])
+            // The same error with every reconnect attempt: the first, then one every 30 s with a count.
+            guard let heldBack = repeatedErrors.withLock({ $0.admit("\(error.code) \(error.message)", at: .now) }) else { return }
+            logger.warning("Kafka consumer problem", metadata: ["error.code": "\(error.code)", "error": "\(error.message)",
+                                                               "repeated": "\(heldBack)"])
         }
     }
 

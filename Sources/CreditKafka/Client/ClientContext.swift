@@ -1,5 +1,6 @@
 internal import CRDKafka
 import Logging
+import Synchronization
 
 /// The Swift side of librdkafka's `opaque`: what C callbacks need to reach back into Swift.
 /// Retained for exactly as long as the `rd_kafka_t` lives (released after `rd_kafka_destroy`).
@@ -9,6 +10,8 @@ final class ClientContext: @unchecked Sendable {
     /// Set before the client is first polled and cleared after it is destroyed; read only from
     /// poll-served callbacks, so those two moments order every access (hence `@unchecked`).
     var handler: (any ClientEventHandler)?
+    /// librdkafka's warnings and errors repeat with every reconnect attempt while a broker is away.
+    let repeats = Mutex(RepeatedLineFilter())
 
     init(logger: Logger, statistics: (@Sendable (String) -> Void)?) {
         self.logger = logger
@@ -28,14 +31,18 @@ final class ClientContext: @unchecked Sendable {
         rd_kafka_conf_set_log_cb(conf) { handle, level, facility, text in
             guard let context = ClientContext.from(handle: handle) else { return }
             let client = handle.map { String(cString: rd_kafka_name($0)) } ?? "rdkafka"
-            context.logger.log(
-                level: LibrdkafkaLogLevel.loggerLevel(syslog: level),
-                "\(text.map { String(cString: $0) } ?? "")",
-                metadata: [
-                    "kafka.facility": "\(facility.map { String(cString: $0) } ?? "")",
-                    "kafka.client": "\(client)",
-                ]
-            )
+            let message = text.map { String(cString: $0) } ?? ""
+            let loggerLevel = LibrdkafkaLogLevel.loggerLevel(syslog: level)
+            var metadata: Logger.Metadata = [
+                "kafka.facility": "\(facility.map { String(cString: $0) } ?? "")",
+                "kafka.client": "\(client)",
+            ]
+            // Routine lines are rate-limited downstream; these would all pass, so repeats are held here.
+            if loggerLevel >= .warning {
+                guard let heldBack = context.repeats.withLock({ $0.admit(message, at: .now) }) else { return }
+                if heldBack > 0 { metadata["kafka.repeated"] = "\(heldBack)" }
+            }
+            context.logger.log(level: loggerLevel, "\(message)", metadata: metadata)
         }
         rd_kafka_conf_set_error_cb(conf) { _, code, reason, opaque in
             guard let context = ClientContext.from(opaque) else { return }
