@@ -137,8 +137,25 @@ public final class ConsumeService: Service, Sendable {
     /// same round trip asks it, and no answer within `interval` is reported as a problem.
     func probeBrokerWhileFailing(every interval: Duration = .seconds(5)) async {
         var roundsWithoutProblem = 0
+        var unassignedSince: ContinuousClock.Instant? = .now
+        var unassignedWarned: ContinuousClock.Instant?
         while !Task.isCancelled {
             try? await Task.sleep(for: interval)
+            // No partitions for minutes while the broker answers: the group itself may be stuck
+            // on the broker (Tansu kept a group whose member failed mid-join for over 9 minutes).
+            if !status.hasNoPartitions {
+                unassignedSince = nil
+                unassignedWarned = nil
+            } else if let since = unassignedSince {
+                let waited = ContinuousClock.now - since
+                if waited >= .seconds(120), unassignedWarned.map({ ContinuousClock.now - $0 >= .seconds(300) }) ?? true {
+                    unassignedWarned = .now
+                    logger.warning("no input partitions assigned for \(waited.components.seconds) s; the consumer group may be stuck on the broker. Offsets live in the database, so another kafka.group_id (CREDITD_KAFKA_GROUP_ID) is safe to start with",
+                                   metadata: ["group_id": "\(processor.config.groupId)"])
+                }
+            } else {
+                unassignedSince = .now
+            }
             // A listing that came back is also the proof that the broker answers.
             var answered = false
             if status.needsTopicCheck, let info = try? await consumer.checkConnectivity(timeout: interval, listingTopics: true) {

@@ -47,6 +47,9 @@ public final class DaemonStatus: Sendable {
         }
     }
 
+    /// Whether no partition is assigned (before the first assignment, or after all were revoked).
+    var hasNoPartitions: Bool { state.withLock { $0.assigned.isEmpty } }
+
     func revoked(_ partitions: [TopicPartition]) {
         state.withLock { state in
             state.assigned.subtract(partitions)
