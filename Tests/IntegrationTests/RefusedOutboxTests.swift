@@ -79,7 +79,7 @@ import Testing
         let fixed = try daemon.creditctl(base: restartedBase, ["outbox", "retry", "--reason", "limit raised"])
         #expect(fixed.status == 0, "\(fixed.stderr)")
         let letters = try await TestBroker.waitFor(topic: daemon.topics["dead_letter"]!) { $0.count >= 1 }
-        #expect(letters.count == 1)
+        #expect(letters.count == 1, "\(letters.map(\.headers))\n\(daemon.log.suffix(3000))")
         #expect(letters.first?.payload == big)
         #expect(letters.first?.headers["creditd-error"] == "unknown_type")
         #expect(daemon.log.contains("refused messages put back into the outbox") && daemon.log.contains("limit raised"))

@@ -304,11 +304,19 @@ final class ConsumerEngine: ClientEventHandler, @unchecked Sendable {
                     // empty, or the topic was deleted and created again. A broker that answers a
                     // fetch past the end with nothing (Tansu does, rather than OFFSET_OUT_OF_RANGE)
                     // would leave the consumer waiting there while every new message below the old
-                    // offset went unread. Start where `auto.offset.reset` says, as a Kafka broker's
-                    // out-of-range answer would.
-                    logger.warning("Kafka partition's log is shorter than the offset to resume at (the broker came back empty or the topic was recreated); reading it from auto.offset.reset",
-                                   metadata: ["kafka.partition": "\(topicPartition)", "kafka.resume_at": "\(next)", "kafka.high_watermark": "\(high)"])
-                    stored = nil
+                    // offset went unread. An empty log is read from `auto.offset.reset` (there is
+                    // nothing in it to read twice). A log with messages, but fewer, is only
+                    // reported: Tansu has answered a high watermark below the truth for a log
+                    // holding a large record, and reading such a log again would dead-letter its
+                    // bad messages a second time.
+                    if high == 0 {
+                        logger.warning("Kafka partition's log is empty, below the offset to resume at (the broker came back empty or the topic was recreated); reading it from auto.offset.reset",
+                                       metadata: ["kafka.partition": "\(topicPartition)", "kafka.resume_at": "\(next)", "kafka.high_watermark": "\(high)"])
+                        stored = nil
+                    } else {
+                        logger.warning("Kafka partition's log ends below the offset to resume at; if the broker lost its data, the messages below that offset are not read (docs/operations.md, When the broker comes back empty)",
+                                       metadata: ["kafka.partition": "\(topicPartition)", "kafka.resume_at": "\(next)", "kafka.high_watermark": "\(high)"])
+                    }
                 }
                 elements[index].offset = stored ?? fallbackOffset
             }
