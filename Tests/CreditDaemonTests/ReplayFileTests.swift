@@ -28,6 +28,18 @@ struct ReplayFileTests {
         return (summary, lines(outputs), lines(letters))
     }
 
+    /// One of C-1's events as a replay line, at `time` (RFC 3339).
+    static func event(_ id: String, _ type: String, at time: String, _ data: String) -> String {
+        #"{"specversion":"1.0","id":"\#(id)","source":"test","type":"\#(type)","time":"\#(time)","data":{"customer_id":"C-1",\#(data)}}"#
+    }
+
+    /// Runs `body` with the path of a fresh database file, removed afterwards.
+    static func withDatabase<T>(_ body: (String) throws -> T) rethrows -> T {
+        let path = NSTemporaryDirectory() + "replay-db-\(UUID().uuidString).sqlite"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        return try body(path)
+    }
+
     @Test func crlfBlankLinesAndNoFinalNewline() throws {
         let text = Self.order(1) + "\r\n" + "\n" + "  \t\r\n" + Self.order(2) + "\n" + "not json\r\n" + Self.order(3)
         let result = try Self.replay(text)
@@ -160,43 +172,37 @@ struct ReplayFileTests {
     /// An order whose cancellation arrived first gets no decision (nothing is open) and adds
     /// nothing to the exposure; the audit trail says why, so the order is not simply missing.
     @Test func anOrderCreatedAfterItsCancellationIsNotDecidedAndTheTrailSaysWhy() throws {
-        func event(_ id: String, _ type: String, _ minute: Int, _ data: String) -> String {
-            #"{"specversion":"1.0","id":"\#(id)","source":"test","type":"\#(type)","time":"2026-02-01T10:\#(String(format: "%02d", minute)):00Z","data":{"customer_id":"C-1",\#(data)}}"#
-        }
         let lines = [
-            event("x-1", "order.cancelled", 5, #""order_id":"O-1""#),
-            event("o-1", "order.created", 1, #""order_id":"O-1","amount":"150.00","currency":"EUR""#),
-            event("o-2", "order.created", 2, #""order_id":"O-2","amount":"100.00","currency":"EUR""#),
+            Self.event("x-1", "order.cancelled", at: "2026-02-01T10:05:00Z", #""order_id":"O-1""#),
+            Self.event("o-1", "order.created", at: "2026-02-01T10:01:00Z", #""order_id":"O-1","amount":"150.00","currency":"EUR""#),
+            Self.event("o-2", "order.created", at: "2026-02-01T10:02:00Z", #""order_id":"O-2","amount":"100.00","currency":"EUR""#),
         ]
-        let path = NSTemporaryDirectory() + "replay-db-\(UUID().uuidString).sqlite"
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        let result = try Self.replay(lines.joined(separator: "\n"), database: path)
-        #expect(result.summary.applied == 3)
-        let decisions = result.outputs.filter { $0.contains("credit.order.") }
-        #expect(decisions.count == 1 && decisions.first?.contains(#""order_id":"O-2""#) == true, "\(decisions)")
-        #expect(decisions.first?.contains(#""exposure":"100.00""#) == true, "\(decisions)")
-        let notes = try DatabaseQueue(path: path).read { db in
-            try Row.fetchAll(db, sql: "SELECT causation_id, body FROM audit_log WHERE kind = 'order.not_decided' ORDER BY sequence")
-                .map { [$0[0] as String, $0[1] as String] }
+        try Self.withDatabase { path in
+            let result = try Self.replay(lines.joined(separator: "\n"), database: path)
+            #expect(result.summary.applied == 3)
+            let decisions = result.outputs.filter { $0.contains("credit.order.") }
+            #expect(decisions.count == 1 && decisions.first?.contains(#""order_id":"O-2""#) == true, "\(decisions)")
+            #expect(decisions.first?.contains(#""exposure":"100.00""#) == true, "\(decisions)")
+            let notes = try DatabaseQueue(path: path).read { db in
+                try Row.fetchAll(db, sql: "SELECT causation_id, body FROM audit_log WHERE kind = 'order.not_decided' ORDER BY sequence")
+                    .map { [$0[0] as String, $0[1] as String] }
+            }
+            #expect(notes.count == 1, "\(notes)")
+            #expect(notes.first?[0] == "o-1" && notes.first?[1].contains("ORDER_CANCELLED") == true
+                        && notes.first?[1].contains("arrived after its cancellation") == true, "\(notes)")
+            #expect(try DatabaseQueue(path: path).read { db in try AuditLog.verify(db) }.isIntact)
         }
-        #expect(notes.count == 1, "\(notes)")
-        #expect(notes.first?[0] == "o-1" && notes.first?[1].contains("ORDER_CANCELLED") == true
-                    && notes.first?[1].contains("arrived after its cancellation") == true, "\(notes)")
-        #expect(try DatabaseQueue(path: path).read { db in try AuditLog.verify(db) }.isIntact)
     }
 
     /// C-1 owes 500.00 due on 2026-01-05, places a small order on `orderOn` and pays in full on
     /// `paidOn` (at 10:00 UTC); ids o-1, s-1, o-2, p-1.
     static func overdueThenPaid(orderOn: String, paidOn: String) -> [String] {
-        func event(_ id: String, _ type: String, _ time: String, _ data: String) -> String {
-            #"{"specversion":"1.0","id":"\#(id)","source":"test","type":"\#(type)","time":"\#(time)","data":{"customer_id":"C-1",\#(data)}}"#
-        }
-        return [
-            event("o-1", "order.created", "2026-01-01T10:00:00Z", #""order_id":"O-1","amount":"500.00","currency":"EUR""#),
-            event("s-1", "shipment.shipped", "2026-01-01T11:00:00Z",
+        [
+            event("o-1", "order.created", at: "2026-01-01T10:00:00Z", #""order_id":"O-1","amount":"500.00","currency":"EUR""#),
+            event("s-1", "shipment.shipped", at: "2026-01-01T11:00:00Z",
                   #""shipment_id":"S-1","order_id":"O-1","invoice_id":"I-1","amount":"500.00","currency":"EUR","due_date":"2026-01-05""#),
-            event("o-2", "order.created", "\(orderOn)T10:00:00Z", #""order_id":"O-2","amount":"10.00","currency":"EUR""#),
-            event("p-1", "payment.received", "\(paidOn)T10:00:00Z", #""payment_id":"P-1","amount":"500.00","currency":"EUR""#),
+            event("o-2", "order.created", at: "\(orderOn)T10:00:00Z", #""order_id":"O-2","amount":"10.00","currency":"EUR""#),
+            event("p-1", "payment.received", at: "\(paidOn)T10:00:00Z", #""payment_id":"P-1","amount":"500.00","currency":"EUR""#),
         ]
     }
 
@@ -222,11 +228,14 @@ struct ReplayFileTests {
     /// An event older than everything its customer's window still holds cannot be folded at its
     /// own time: it is applied all the same, and reported (a replay's `beyond_window` line).
     @Test func anEventOlderThanTheWholeWindowIsReported() throws {
-        func order(_ n: Int) -> String {
+        /// Order `name` (default `n`) placed `n` minutes into the year.
+        func order(_ n: Int, _ name: String? = nil) -> String {
             let time = Timestamp(microsecondsSinceEpoch: Timestamp(rfc3339: "2026-01-01T00:00:00Z")!.microsecondsSinceEpoch + Int64(n) * 60_000_000)
-            return #"{"specversion":"1.0","id":"o-\#(n)","source":"test","type":"order.created","time":"\#(time.rfc3339)","data":{"customer_id":"C-1","order_id":"O-\#(n)","amount":"1.00","currency":"EUR"}}"#
+            let name = name ?? String(n)
+            return Self.event("o-\(name)", "order.created", at: time.rfc3339, #""order_id":"O-\#(name)","amount":"1.00","currency":"EUR""#)
         }
-        let inWindow = (1...300).map(order) + [order(100)].map { $0.replacingOccurrences(of: "\"o-100\"", with: "\"o-100b\"").replacingOccurrences(of: "O-100", with: "O-100b") }
+        // A late order inside the window (minute 100 of 300) is folded in place, unreported.
+        let inWindow = (1...300).map { order($0) } + [order(100, "100b")]
         let beyond = inWindow + [order(0)]
         let quiet = try Self.replay(inWindow.joined(separator: "\n"))
         #expect(!quiet.deadLetters.contains { $0.contains("beyond_window") }, "\(quiet.deadLetters)")
@@ -241,16 +250,16 @@ struct ReplayFileTests {
     /// payment that brings the level to 0 cures the notices, the old one included.
     @Test func aBouncedPaymentTakesItsCureBack() throws {
         func reversal(_ id: String, _ time: String) -> String {
-            #"{"specversion":"1.0","id":"\#(id)","source":"test","type":"payment.reversed","time":"\#(time)","data":{"customer_id":"C-1","payment_id":"P-1","reason":"NSF"}}"#
+            Self.event(id, "payment.reversed", at: time, #""payment_id":"P-1","reason":"NSF""#)
         }
-        let paid = #"{"specversion":"1.0","id":"p-2","source":"test","type":"payment.received","time":"2026-01-20T10:00:00Z","data":{"customer_id":"C-1","payment_id":"P-2","amount":"500.00","currency":"EUR"}}"#
+        let paid = Self.event("p-2", "payment.received", at: "2026-01-20T10:00:00Z", #""payment_id":"P-2","amount":"500.00","currency":"EUR""#)
         func notices(_ lines: [String]) throws -> [[String]] {
-            let path = NSTemporaryDirectory() + "replay-db-\(UUID().uuidString).sqlite"
-            defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-            _ = try Self.replay(lines.joined(separator: "\n"), database: path)
-            return try DatabaseQueue(path: path).read { db in
-                try Row.fetchAll(db, sql: "SELECT level, date, cured_on, cured_by FROM dunning_notices ORDER BY date").map {
-                    [String($0[0] as Int), $0[1] as String, ($0[2] as String?) ?? "-", ($0[3] as String?) ?? "-"]
+            try Self.withDatabase { path in
+                _ = try Self.replay(lines.joined(separator: "\n"), database: path)
+                return try DatabaseQueue(path: path).read { db in
+                    try Row.fetchAll(db, sql: "SELECT level, date, cured_on, cured_by FROM dunning_notices ORDER BY date").map {
+                        [String($0[0] as Int), $0[1] as String, ($0[2] as String?) ?? "-", ($0[3] as String?) ?? "-"]
+                    }
                 }
             }
         }
@@ -271,15 +280,15 @@ struct ReplayFileTests {
         var policy = SchedulerTests.policy()
         policy.dunning.levels[1].blocksCustomer = true
         let lines = Self.overdueThenPaid(orderOn: "2026-02-10", paidOn: "2026-02-11")
-        let path = NSTemporaryDirectory() + "replay-db-\(UUID().uuidString).sqlite"
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        let result = try Self.replay(lines.joined(separator: "\n"), database: path, policy: policy)
-        #expect(result.outputs.contains { $0.contains("credit.customer.blocked") }, "\(result.outputs)")
-        let kinds = try DatabaseQueue(path: path).read { db in
-            try String.fetchAll(db, sql: "SELECT kind FROM audit_log WHERE causation_id = 'p-1' ORDER BY sequence")
+        try Self.withDatabase { path in
+            let result = try Self.replay(lines.joined(separator: "\n"), database: path, policy: policy)
+            #expect(result.outputs.contains { $0.contains("credit.customer.blocked") }, "\(result.outputs)")
+            let kinds = try DatabaseQueue(path: path).read { db in
+                try String.fetchAll(db, sql: "SELECT kind FROM audit_log WHERE causation_id = 'p-1' ORDER BY sequence")
+            }
+            #expect(kinds.prefix(3) == ["dunning.step", "customer.unblocked", "order.released"], "\(kinds)")
+            #expect(try DatabaseQueue(path: path).read { db in try AuditLog.verify(db) }.isIntact)
         }
-        #expect(kinds.prefix(3) == ["dunning.step", "customer.unblocked", "order.released"], "\(kinds)")
-        #expect(try DatabaseQueue(path: path).read { db in try AuditLog.verify(db) }.isIntact)
     }
 
     /// A shipment sent again under a new event id is reported and invoices nothing more; the

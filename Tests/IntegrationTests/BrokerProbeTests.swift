@@ -41,7 +41,7 @@ import Testing
         let reachable = DaemonStatus(policyVersion: "probe")
         reachable.brokerProblem("1/1 brokers are down", fromConsumer: true)
         let up = try service(bootstrap: TestBroker.address, folder: folder, status: reachable)
-        let probing = Task { await up.probeBrokerWhileFailing(every: .milliseconds(200)) }
+        let probing = Task { await up.probeBroker(every: .milliseconds(200)) }
         defer { probing.cancel() }
         let deadline = ContinuousClock.now + .seconds(20)
         while reachable.brokerProblemText != nil && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
@@ -58,14 +58,14 @@ import Testing
         let other = folder.appendingPathComponent("unreachable")
         try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
         let down = try service(bootstrap: "127.0.0.1:9", folder: other, status: unreachable)
-        let failing = Task { await down.probeBrokerWhileFailing(every: .milliseconds(200)) }
+        let failing = Task { await down.probeBroker(every: .milliseconds(200)) }
         // A relay's problem (publishing) is not the consumer's to clear, though the broker answers.
         let relayStuck = DaemonStatus(policyVersion: "probe")
         relayStuck.brokerProblem("no delivery report for 30 s")
         let third = folder.appendingPathComponent("relay")
         try FileManager.default.createDirectory(at: third, withIntermediateDirectories: true)
         let relaySide = try service(bootstrap: TestBroker.address, folder: third, status: relayStuck)
-        let relayProbe = Task { await relaySide.probeBrokerWhileFailing(every: .milliseconds(200)) }
+        let relayProbe = Task { await relaySide.probeBroker(every: .milliseconds(200)) }
         try await Task.sleep(for: .seconds(2))
         failing.cancel()
         relayProbe.cancel()
@@ -85,7 +85,7 @@ import Testing
         let topics = consuming.processor.config.topics
         try TestBroker.createTopics([topics.orders], partitions: 1)
         let running = Task { try await consuming.run() }
-        let probing = Task { await consuming.probeBrokerWhileFailing(every: .milliseconds(200)) }
+        let probing = Task { await consuming.probeBroker(every: .milliseconds(200)) }
         defer { probing.cancel(); running.cancel() }
         let readiness = DaemonReadiness(status: status)
 

@@ -6,7 +6,7 @@ extension CollectionReport {
         let trend = trend.fromFirstActivity
         let day = ReportNumber.dayDecimals
         var out = "Collection report as of \(asOf.text), period \(periodDays) days, \(currency.code)"
-        if let customerId { out += ", customer \(TextTable.clean(customerId))" }
+        if let customerId { out += ", customer \(PlainText.clean(customerId))" }
         out += "\n\n"
         out += TextTable.render(title: "Aging", header: ["Bucket", "Amount"], rightAligned: [1],
             rows: zip(AgingBuckets.labels, aging.amounts).map { [$0.0, displayMoney($0.1)] } + [["Total", displayMoney(aging.total)]])
@@ -38,8 +38,8 @@ extension CollectionReport {
             rightAligned: [0, 1, 2, 3],
             rows: dunning.map { [String($0.level), String($0.notices), String($0.cured), TextTable.percent($0.curedShare)] })
         out += TextTable.render(title: "Top risk", header: ["Customer", "Name", "Overdue", "Utilization", "Class"], rightAligned: [2, 3],
-            rows: topRisk.map { [TextTable.clean($0.customerId), TextTable.clean($0.name ?? ""), displayMoney($0.overdue),
-                                 $0.hasNoLimit ? "no limit" : TextTable.percent($0.utilization), TextTable.clean($0.riskClass ?? "-")] })
+            rows: topRisk.map { [PlainText.clean($0.customerId), PlainText.clean($0.name ?? ""), displayMoney($0.overdue),
+                                 $0.hasNoLimit ? "no limit" : TextTable.percent($0.utilization), PlainText.clean($0.riskClass ?? "-")] })
         if !trend.isEmpty {
             out += TextTable.render(title: "Month-end trend", header: ["Date", "Receivables", "DSO", "Best DSO", "ADD", "CEI %"],
                 rightAligned: [1, 2, 3, 4, 5],
@@ -80,7 +80,4 @@ enum TextTable {
     static func percent(_ fraction: Double) -> String {
         ReportNumber.fixed(fraction * 100, decimals: 1) + " %"
     }
-
-    /// Control characters (escape sequences, newlines) replaced by U+FFFD.
-    static func clean(_ text: String) -> String { PlainText.clean(text) }
 }

@@ -140,7 +140,7 @@ struct ConfigReader {
         let topLevel = Set(consumed.filter { !$0.contains(".") }.map(Self.environmentName))
         for name in environment.keys.sorted() where !known.contains(name) && !mapPrefixes.contains(where: name.hasPrefix) {
             let inSection = sectionPrefixes.contains(where: name.hasPrefix)
-            let nearTopLevel = !inSection && Self.toolVariables.contains(name) == false
+            let nearTopLevel = !inSection && !Self.toolVariables.contains(name)
                 && topLevel.contains { NearestName.distance($0, name) <= 2 }
             guard inSection || nearTopLevel else { continue }
             let hint = NearestName.hint(for: name, among: inSection ? known : topLevel)

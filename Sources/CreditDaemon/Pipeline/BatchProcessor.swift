@@ -121,7 +121,6 @@ public final class BatchProcessor: @unchecked Sendable {
         }
     }
 
-    /// An event that repeated an order's, a shipment's or a payment's id, and where it came from.
     /// An event older than everything its customer's reorder window (`LedgerJournal`) still held.
     public struct LateEvent: Sendable, Equatable {
         public var customerId: String
@@ -140,6 +139,7 @@ public final class BatchProcessor: @unchecked Sendable {
         }
     }
 
+    /// An event that repeated an order's, a shipment's or a payment's id, and where it came from.
     public struct RepeatedIdEvent: Sendable, Equatable {
         public var repeated: RepeatedId
         public var topic: String
@@ -415,15 +415,17 @@ public final class BatchProcessor: @unchecked Sendable {
                 case .orderAmended(let order): try OrderIndex.record(db, orderId: order.orderId, customerId: event.customerId)
                 default: break
                 }
-                // The reset's entry where it happened: after what the event itself decided,
-                // before the unblock and the releases it brought.
-                let resetAt = result.resetFrom == nil ? nil : min(result.resetAt ?? result.outputs.count, result.outputs.count)
-                try record(db, Array(result.outputs[..<(resetAt ?? result.outputs.count)]), extra: result.extra, actor: nil, stamp: stamp)
-                if let level = result.resetFrom, let resetAt {
+                if let level = result.resetFrom {
+                    // The reset's entry where it happened: after what the event itself decided,
+                    // before the unblock and the releases it brought.
+                    let split = min(result.resetAt ?? result.outputs.count, result.outputs.count)
+                    try record(db, Array(result.outputs[..<split]), extra: result.extra, actor: nil, stamp: stamp)
                     try record(db, note: Self.dunningResetNote(from: level, paid: result.cured, customerId: event.customerId,
                                                                causationId: Cause.event(event).causationId, event: event,
                                                                at: item.context.now, extra: result.extra, policy: policy), stamp: stamp)
-                    try record(db, Array(result.outputs[resetAt...]), extra: result.extra, actor: nil, stamp: stamp)
+                    try record(db, Array(result.outputs[split...]), extra: result.extra, actor: nil, stamp: stamp)
+                } else {
+                    try record(db, result.outputs, extra: result.extra, actor: nil, stamp: stamp)
                 }
                 // After the outputs: a shipment's `SHIPPED_WHILE_HELD` comes first, then the end.
                 if let ended = result.endedHold {

@@ -96,7 +96,7 @@ public final class ConsumeService: Service, Sendable {
     public func run() async throws {
         defer { doorbell.ring() }
         // Cancelled before the consumer closes: a probe in flight would hold up closing the client.
-        let prober = Task { await self.probeBrokerWhileFailing() }
+        let prober = Task { await self.probeBroker() }
         defer { prober.cancel() }
         let config = processor.config
         var alignment = config.alignWaitMs > 0 ? InputAlignment(aligner: EventTimeAligner(options: .init(
@@ -134,27 +134,16 @@ public final class ConsumeService: Service, Sendable {
     ///
     /// A broker that holds its connections and never answers (a hung process, a network that
     /// drops packets) raises no consumer error at all; every third round without a problem, the
-    /// same round trip asks it, and no answer within `interval` is reported as a problem.
-    func probeBrokerWhileFailing(every interval: Duration = .seconds(5)) async {
+    /// same round trip asks it, and no answer within `interval` is reported as a problem. And a
+    /// daemon without partitions for minutes says so (`UnassignedWatch`).
+    func probeBroker(every interval: Duration = .seconds(5)) async {
         var roundsWithoutProblem = 0
-        var unassignedSince: ContinuousClock.Instant? = .now
-        var unassignedWarned: ContinuousClock.Instant?
+        var unassigned = UnassignedWatch(start: .now)
         while !Task.isCancelled {
             try? await Task.sleep(for: interval)
-            // No partitions for minutes while the broker answers: the group itself may be stuck
-            // on the broker (Tansu kept a group whose member failed mid-join for over 9 minutes).
-            if !status.hasNoPartitions {
-                unassignedSince = nil
-                unassignedWarned = nil
-            } else if let since = unassignedSince {
-                let waited = ContinuousClock.now - since
-                if waited >= .seconds(120), unassignedWarned.map({ ContinuousClock.now - $0 >= .seconds(300) }) ?? true {
-                    unassignedWarned = .now
-                    logger.warning("no input partitions assigned for \(waited.components.seconds) s; the consumer group may be stuck on the broker. Offsets live in the database, so another kafka.group_id (CREDITD_KAFKA_GROUP_ID) is safe to start with",
-                                   metadata: ["group_id": "\(processor.config.groupId)"])
-                }
-            } else {
-                unassignedSince = .now
+            if let waited = unassigned.observe(hasPartitions: status.hasPartitions, at: .now) {
+                logger.warning("no input partitions assigned for \(waited.components.seconds) s; the consumer group may be stuck on the broker. Offsets live in the database, so another kafka.group_id (CREDITD_KAFKA_GROUP_ID) is safe to start with",
+                               metadata: ["group_id": "\(processor.config.groupId)"])
             }
             // A listing that came back is also the proof that the broker answers.
             var answered = false

@@ -47,8 +47,8 @@ public final class DaemonStatus: Sendable {
         }
     }
 
-    /// Whether no partition is assigned (before the first assignment, or after all were revoked).
-    var hasNoPartitions: Bool { state.withLock { $0.assigned.isEmpty } }
+    /// Whether any partition is assigned (none before the first assignment or after all were revoked).
+    var hasPartitions: Bool { state.withLock { !$0.assigned.isEmpty } }
 
     func revoked(_ partitions: [TopicPartition]) {
         state.withLock { state in

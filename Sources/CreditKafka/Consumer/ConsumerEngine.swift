@@ -274,10 +274,7 @@ final class ConsumerEngine: ClientEventHandler, @unchecked Sendable {
     /// The partition's high watermark as the broker has it now, nil when it does not answer in
     /// time (then the stored offset stands: a broker that is merely slow must not cause a re-read).
     private func highWatermark(_ partition: TopicPartition) -> Int64? {
-        var low: Int64 = 0
-        var high: Int64 = 0
-        let result = rd_kafka_query_watermark_offsets(client.handle, partition.topic, partition.partition, &low, &high, Self.seekTimeout)
-        return result == RD_KAFKA_RESP_ERR_NO_ERROR ? high : nil
+        try? KafkaWatermarks.query(client.handle, partition, timeoutMs: Self.seekTimeout).high
     }
 
     private func assign(_ partitions: [TopicPartition], _ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>, cooperative: Bool) {

@@ -195,13 +195,7 @@ public final class KafkaConsumer: Sendable {
         let client = self.client
         return try await BlockingCall.result("watermark query", timeout: timeout) { () throws(KafkaError) in
             try client.withHandle { handle throws(KafkaError) in
-                var low: Int64 = 0
-                var high: Int64 = 0
-                let result = rd_kafka_query_watermark_offsets(
-                    handle, partition.topic, partition.partition, &low, &high, timeout.kafkaMilliseconds
-                )
-                guard result == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(result, topicPartition: partition) }
-                return KafkaWatermarks(low: low, high: high)
+                try KafkaWatermarks.query(handle, partition, timeoutMs: timeout.kafkaMilliseconds)
             }
         }
     }
