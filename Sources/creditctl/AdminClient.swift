@@ -1,5 +1,6 @@
 import ArgumentParser
 import AsyncHTTPClient
+import CreditCore
 import CreditDaemon
 import Foundation
 import NIOCore
@@ -86,7 +87,8 @@ struct WriteOptions: ParsableArguments {
         print("done (request \(object?["request_id"] as? String ?? "-"))")
         for output in outputs {
             let data = output["data"] as? [String: Any] ?? [:]
-            print("  \(output["type"] as? String ?? "?")  \(data["customer_id"] as? String ?? "")  \(data["order_id"] as? String ?? "")")
+            let fields = [output["type"] as? String ?? "?", data["customer_id"] as? String ?? "", data["order_id"] as? String ?? ""]
+            print("  " + fields.filter { !$0.isEmpty }.map(PlainText.clean).joined(separator: "  "))
         }
     }
 

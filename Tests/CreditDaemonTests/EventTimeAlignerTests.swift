@@ -183,6 +183,24 @@ struct EventTimeAlignerTests {
         #expect(Self.names(aligner.release(now: .init(wall: 2, quiet: 2)) { partition, _ in lagging.contains(partition) }) == ["o0@10", "o1@30", "p0@35"])
     }
 
+    /// With the event clock all partitions are one group: a lagging partition holds back every
+    /// other, so no customer's events run ahead of the clock's in business time.
+    @Test func acrossPartitionNumbersAWaitHoldsBackEveryPartition() {
+        let orders1 = TopicPartition(topic: "orders", partition: 1)
+        let payments1 = TopicPartition(topic: "payments", partition: 1)
+        var aligner = Aligner(options: .init(maxWaitMs: 100, maxBuffered: 100, batchSize: 100, partitionLimit: 100,
+                                             acrossPartitionNumbers: true))
+        aligner.assigned([Self.orders, Self.payments, orders1, payments1])
+        Self.add(&aligner, Self.orders, [10, 30])
+        Self.add(&aligner, orders1, [20, 40])
+        Self.add(&aligner, payments1, [25])
+        let lagging: Set<TopicPartition> = [Self.payments]
+        #expect(aligner.release(now: .init(wall: 0, quiet: 0)) { partition, _ in lagging.contains(partition) }.isEmpty)
+        Self.add(&aligner, Self.payments, [35])
+        #expect(Self.names(aligner.release(now: .init(wall: 1, quiet: 1)) { _, _ in false })
+                == ["o0@10", "o0@20", "p0@25", "o1@30", "p0@35", "o1@40"])
+    }
+
     /// Past the buffer limit a release ignores the wait, in time order still, a batch at most.
     @Test func aFullBufferIsReleasedWithoutWaiting() {
         var aligner = Self.aligner(wait: 1000, maxBuffered: 4, batch: 3)

@@ -41,6 +41,11 @@ struct CreditMetricsTests {
         #expect(exposition.types["creditd_consumer_lag"] == "gauge")
         #expect(exposition.types["creditd_processing_latency_seconds"] == "histogram")
         #expect(exposition.types["creditd_batch_size"] == "histogram")
+        // Every family we name has its HELP line (above its TYPE line: checked by the parser).
+        let families = Set(exposition.types.keys.filter { $0.hasPrefix("creditd_") })
+        #expect(families.count >= 10)
+        #expect(families.filter { exposition.help[$0] == nil }.isEmpty)
+        #expect(exposition.help["creditd_outbox_backlog"] == "Outbox rows not yet published.")
 
         // Latency histogram in seconds: 3 ms and 40 ms are under 50 ms, 2 s is not.
         #expect(exposition["creditd_processing_latency_seconds_count"] == 3)

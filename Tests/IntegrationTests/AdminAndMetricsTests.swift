@@ -31,6 +31,8 @@ import Testing
         #expect(block.status == 0, "\(block.stderr)")
         let limit = try daemon.creditctl(base: base, ["limit", "set", "C-OP", "20000.00", "--reason", "annual review", "--request-id", "lim-1"])
         #expect(limit.status == 0, "\(limit.stderr)")
+        #expect(limit.stdout.hasPrefix("done (request lim-1)"), "\(limit.stdout)")
+        #expect(!limit.stdout.split(separator: "\n").contains { $0.hasSuffix(" ") }, "no trailing blanks: \(limit.stdout.debugDescription)")
         // Sent again under the same key (a retry): applied once; another change under it is refused.
         let retried = try daemon.creditctl(base: base, ["limit", "set", "C-OP", "20000.00", "--reason", "annual review", "--request-id", "lim-1"])
         #expect(retried.status == 0 && retried.stdout.contains("already applied"), "\(retried.stdout) \(retried.stderr)")

@@ -17,7 +17,8 @@ import DequeModule
 /// customer's events in same-numbered partitions, and only one customer's events need each
 /// other's order. A group waits for its own lagging partition while the others go on, so the
 /// consumer needs to hold about one fetch per partition of the waiting group, not of them all.
-/// Topics partitioned otherwise lose nothing but some of the ordering.
+/// Topics partitioned otherwise lose nothing but some of the ordering. With the event clock all
+/// partitions merge as one group (`Options.acrossPartitionNumbers`).
 ///
 /// Only the tail of a partition is ever held back, so the offsets stored with each applied batch
 /// still cover exactly the messages applied. Held messages are simply dropped on revocation,
@@ -41,6 +42,12 @@ struct EventTimeAligner<Message> {
         /// of them are released): the partitions ahead stop crowding the fetches of the one
         /// being waited for, and the buffer stays bounded without giving up the order.
         var partitionLimit: Int
+        /// One group for all partitions instead of one per partition number: with the event
+        /// clock, "now" is one for every customer, so a group running ahead in business time
+        /// would date the others' decisions, days past due and ticks by its own time. Merging
+        /// all partitions keeps the clock where a replay of the same events in time order has it,
+        /// at the cost of every partition waiting for the one behind.
+        var acrossPartitionNumbers = false
     }
 
     private struct Entry {
@@ -166,6 +173,11 @@ struct EventTimeAligner<Message> {
         for partition in partitions where lanes[partition] != nil { lanes[partition]!.paused = false }
     }
 
+    /// The merge group of a partition: its number, or one for all (`acrossPartitionNumbers`).
+    private func group(_ partition: TopicPartition) -> Int32 {
+        options.acrossPartitionNumbers ? 0 : partition.partition
+    }
+
     /// The next messages to apply, in business-time order within each group and offset order
     /// within each partition; empty while every group with messages waits for a lagging partition.
     ///
@@ -189,13 +201,13 @@ struct EventTimeAligner<Message> {
         }
         for (partition, lane) in lanes where lane.queue.isEmpty && mustWait(partition, lane) {
             waitingFor.append(partition)
-            blocked.insert(partition.partition)
+            blocked.insert(group(partition))
         }
         var released: [Message] = []
         released.reserveCapacity(min(buffered, options.batchSize))
         while released.count < options.batchSize {
             var earliest: (partition: TopicPartition, time: Int64)?
-            for (partition, lane) in lanes where !blocked.contains(partition.partition) {
+            for (partition, lane) in lanes where !blocked.contains(group(partition)) {
                 guard let head = lane.queue.first else { continue }
                 let time = head.time ?? .min
                 if earliest == nil || time < earliest!.time || (time == earliest!.time && partition < earliest!.partition) {
@@ -209,7 +221,7 @@ struct EventTimeAligner<Message> {
             released.append(entry.message)
             if lanes[earliest.partition]!.queue.isEmpty, mustWait(earliest.partition, lanes[earliest.partition]!) {
                 waitingFor.append(earliest.partition)
-                blocked.insert(earliest.partition.partition)
+                blocked.insert(group(earliest.partition))
             }
         }
         for partition in waitingFor where lanes[partition]!.waitingSince == nil { lanes[partition]!.waitingSince = now }

@@ -101,7 +101,7 @@ public final class ConsumeService: Service, Sendable {
         let config = processor.config
         var alignment = config.alignWaitMs > 0 ? InputAlignment(aligner: EventTimeAligner(options: .init(
             maxWaitMs: Int64(config.alignWaitMs), maxBuffered: config.alignBufferLimit, batchSize: config.batchMaxMessages,
-            partitionLimit: max(1, config.batchMaxMessages / 4)))) : nil
+            partitionLimit: max(1, config.batchMaxMessages / 4), acrossPartitionNumbers: config.clock == .event))) : nil
         do {
             for try await event in consumer.events.cancelOnGracefulShutdown() {
                 status.busy()

@@ -101,9 +101,31 @@ public final class CreditMetrics: Sendable {
         return metrics
     }()
 
-    /// The Prometheus text exposition (format 0.0.4) of everything in `registry`.
+    /// The Prometheus text exposition (format 0.0.4) of everything in `registry`, with a
+    /// `# HELP` line above each family `MetricName.help` describes (the metrics are created
+    /// through swift-metrics, which carries no help text).
     public func exposition() -> [UInt8] {
-        registry.emitToBuffer()
+        Self.withHelp(registry.emitToBuffer())
+    }
+
+    static func withHelp(_ text: [UInt8]) -> [UInt8] {
+        let typePrefix = Array("# TYPE ".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(text.count + 4096)
+        var lineStart = 0
+        while lineStart < text.count {
+            let lineEnd = text[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? text.count
+            let line = text[lineStart..<lineEnd]
+            if line.starts(with: typePrefix) {
+                let rest = line.dropFirst(typePrefix.count)
+                let name = String(decoding: rest.prefix { $0 != UInt8(ascii: " ") }, as: UTF8.self)
+                if let help = MetricName.help[name] { out += Array("# HELP \(name) \(help)\n".utf8) }
+            }
+            out += line
+            if lineEnd < text.count { out.append(UInt8(ascii: "\n")) }
+            lineStart = lineEnd + 1
+        }
+        return out
     }
 
     // MARK: Consuming

@@ -60,4 +60,34 @@ public enum MetricName {
     public static let kafkaAssignedPartitions = "creditd_kafka_assigned_partitions"
     /// Counter: consumer-group rebalances.
     public static let kafkaRebalances = "creditd_kafka_rebalances_total"
+
+    /// One line for each name, written as `# HELP` above its `# TYPE` on `/metrics`, so that a
+    /// dashboard author sees what a series means without this file.
+    public static let help: [String: String] = [
+        eventsConsumed: "Input events taken off Kafka and applied, by topic and CloudEvents type.",
+        decisions: "Output events published, by type.",
+        deadLetters: "Input messages sent to the dead-letter topic, by error code.",
+        duplicates: "Repeated input events skipped as already applied.",
+        keyMismatches: "Input messages whose Kafka key is missing or differs from data.customer_id.",
+        repeatedIds: "Input events repeating an order or payment id under another event id, by field.",
+        lateEvents: "Input events older than their customer's reorder window, folded at its start; any value above 0 is worth a look.",
+        consumerLag: "Messages behind the partition's high watermark.",
+        processingLatency: "Seconds from an input's broker timestamp to its decision committed.",
+        batchSize: "Input events applied per database transaction.",
+        outboxBacklog: "Outbox rows not yet published.",
+        outboxRefused: "Outbox messages the broker refused for good, parked until creditctl outbox retry; alert above 0.",
+        inputHeld: "Input messages held back for the business-time merge of the partitions.",
+        inputPaused: "Input partitions paused because they are far ahead of the others in business time.",
+        schedulerRuns: "Scheduler ticks run (dunning, expiries, rescoring).",
+        collection: "Collection figures of the whole book over the last 90 days (days or percent), by figure.",
+        receivablesAging: "Open receivables in the credit currency by days-past-due bucket (approximate; creditctl report is exact).",
+        relayPublished: "Outbox messages the relay published, by topic.",
+        kafkaBrokerRTT: "librdkafka's average broker round-trip time in seconds.",
+        kafkaTxErrors: "librdkafka transmit errors, by broker.",
+        kafkaRxErrors: "librdkafka receive errors, by broker.",
+        kafkaReplyQueue: "librdkafka operations waiting in its reply queue.",
+        kafkaMessageCount: "Messages in librdkafka's producer queues.",
+        kafkaAssignedPartitions: "Input partitions assigned to this consumer.",
+        kafkaRebalances: "Consumer-group rebalances.",
+    ]
 }

@@ -10,6 +10,8 @@ struct Exposition {
     private(set) var types: [String: String] = [:]
     /// Lines that are neither a valid comment nor a valid sample.
     private(set) var malformedLines: [String] = []
+    /// Metric name → its `# HELP` text.
+    private(set) var help: [String: String] = [:]
     /// Samples whose metric family had no `# TYPE` line before them.
     private(set) var untypedSamples: [String] = []
 
@@ -21,15 +23,17 @@ struct Exposition {
         let value = #"(?:[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[-+]?Inf|NaN)"#
         let sample = try Regex("^(\(name))(\\{(?:\(label)(?:,\(label))*)?\\})? (\(value))(?: -?[0-9]+)?$")
         let typeLine = try Regex("^# TYPE (\(name)) (counter|gauge|histogram|summary|untyped)$")
-        let helpLine = try Regex("^# HELP \(name) .*$")
+        let helpLine = try Regex("^# HELP (\(name)) (.*)$")
 
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             if line.isEmpty { continue }
             if let match = try typeLine.wholeMatch(in: line) {
                 let family = String(match.output[1].substring!)
                 types[family] = String(match.output[2].substring!)
-            } else if (try helpLine.wholeMatch(in: line)) != nil {
-                continue
+            } else if let match = try helpLine.wholeMatch(in: line) {
+                let family = String(match.output[1].substring!)
+                if types[family] != nil { malformedLines.append("HELP after TYPE: \(line)") }
+                help[family] = String(match.output[2].substring!)
             } else if let match = try sample.wholeMatch(in: line) {
                 let metric = String(match.output[1].substring!)
                 let labels = match.output[2].substring.map(String.init) ?? ""

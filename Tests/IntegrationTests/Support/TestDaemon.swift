@@ -32,7 +32,7 @@ final class TestDaemon: @unchecked Sendable {
     var tokenPath: String { folder.appendingPathComponent("admin-token").path }
 
     init(name: String, clock: String = "event", singleTopic: Bool = false, policy: String? = nil,
-         extraKafka: String = "", batchMax: Int = 500, adminToken: String? = nil, databaseDirectory: String? = nil) throws {
+         extraKafka: String = "", extraProperties: String = "", batchMax: Int = 500, adminToken: String? = nil, databaseDirectory: String? = nil) throws {
         self.adminToken = adminToken
         try TestBroker.require()
         prefix = TestBroker.uniquePrefix(name)
@@ -75,6 +75,7 @@ final class TestDaemon: @unchecked Sendable {
                 session.timeout.ms: "6000"
                 heartbeat.interval.ms: "500"
                 max.poll.interval.ms: "10000"
+            \(extraProperties)
             \(extraKafka)
             database:
               path: \(databasePath)
