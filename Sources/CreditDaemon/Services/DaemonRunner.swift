@@ -67,7 +67,12 @@ public enum DaemonRunner {
             metrics: metrics, logger: logger)
 
         var groupConfig = ServiceGroupConfiguration(
-            services: ([checkpoints, relay, consume, scheduler, gauges, bureau, http, reload, supervisor] as [any Service]).map { .init(service: $0) },
+            // A service that fails (storage, say) stops the others as SIGTERM does, not by
+            // cancellation: the HTTP server then closes once, without logging its cancellation
+            // as two errors beside the one that matters; the group still throws that one.
+            services: ([checkpoints, relay, consume, scheduler, gauges, bureau, http, reload, supervisor] as [any Service]).map {
+                .init(service: $0, failureTerminationBehavior: .gracefullyShutdownGroup)
+            },
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         groupConfig.maximumGracefulShutdownDuration = Duration.seconds(25)
