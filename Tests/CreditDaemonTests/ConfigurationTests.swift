@@ -169,7 +169,7 @@ import Testing
         #expect(throws: YAMLLoader.Failure.self) { try YAMLLoader.parse("a:\n  k: 1\n  k: 2\n") }
     }
 
-    /// A key written twice is named with the lines it is on, not answered with the whole file.
+    /// A key written twice is named by its path and the lines it is on, not answered with the whole file.
     @Test func aDuplicateKeyIsNamedWithItsLines() {
         func failure(_ text: String) -> String {
             do { _ = try YAMLLoader.parse(text, file: "policy.yaml"); return "" } catch { return "\(error)" }
@@ -187,9 +187,23 @@ import Testing
             other:
               level: 4
             """)
-        #expect(nested == "policy.yaml: key 'level' appears twice (lines 3, 5); keep one", "\(nested)")
+        #expect(nested == "policy.yaml: key 'dunning.levels[0].level' appears twice (lines 3, 5); keep one", "\(nested)")
         let quoted = failure("a: 1\nb:\n  x: 1\n  \"x\": 2\n")
-        #expect(quoted == "policy.yaml: key 'x' appears twice (lines 3, 4); keep one", "\(quoted)")
+        #expect(quoted == "policy.yaml: key 'b.x' appears twice (lines 3, 4); keep one", "\(quoted)")
+        // The third item of an unindented list, a mapping inside it, comments and blanks between.
+        let deep = failure("""
+            customers:
+              overrides:
+              - customer_id: C-1
+              # the second
+              - customer_id: C-2
+
+              - customer_id: C-3
+                limits:
+                  permanent: "10.00"
+                  permanent: "20.00"
+            """)
+        #expect(deep == "policy.yaml: key 'customers.overrides[2].limits.permanent' appears twice (lines 9, 10); keep one", "\(deep)")
     }
 
     /// A misspelt override under one of the file's sections is a problem with the name it was

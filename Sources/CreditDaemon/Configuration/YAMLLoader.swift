@@ -56,8 +56,57 @@ public enum YAMLLoader {
             let place = found.count >= 2
                 ? "lines " + found.map(String.init).joined(separator: ", ")
                 : "the block that starts on line \(mark.line)"
-            return "key '\(key)' appears twice (\(place)); keep one"
+            let parent = parentPath(line: mark.line - 1, keyColumn: indent, lines: lines)
+            return "key '\(parent.isEmpty ? key : parent + "." + key)' appears twice (\(place)); keep one"
         }.joined(separator: "; ")
+    }
+
+    /// The key path of the block mapping whose key is at `keyColumn` on `line` (0-based), read
+    /// back from the indentation, since Yams gives no tree for a file with a duplicate key:
+    /// `dunning.levels[0]`. Empty at the top level, and where the layout is not plain block
+    /// style (the message then names the lines alone).
+    static func parentPath(line: Int, keyColumn: Int, lines: [Substring]) -> String {
+        func layout(_ text: Substring) -> (spaces: Int, dash: Bool, keyColumn: Int, key: String)? {
+            let spaces = text.prefix(while: { $0 == " " }).count
+            let content = text.dropFirst(spaces)
+            if content.isEmpty || content.hasPrefix("#") { return nil }
+            let body = content.hasPrefix("- ") ? content.dropFirst(2).drop(while: { $0 == " " }) : content
+            let column = text.count - body.count
+            let key = body.prefix { $0 != ":" }.trimmingCharacters(in: .whitespaces)
+                .trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+            return (spaces, content.hasPrefix("- "), column, key)
+        }
+        var components: [String] = []
+        var column = keyColumn
+        var index = line
+        while index >= 0, index < lines.count, column > 0 {
+            guard let here = layout(lines[index]) else { index -= 1; continue }
+            if here.dash && here.keyColumn == column {
+                // The mapping is an item of a sequence: count the items before it, then the
+                // sequence's key is the first line left of the dash (or level with it, unindented).
+                var position = 0
+                var above = index - 1
+                var parent: (spaces: Int, dash: Bool, keyColumn: Int, key: String)?
+                while above >= 0 {
+                    if let item = layout(lines[above]) {
+                        if item.spaces == here.spaces && item.dash { position += 1 }
+                        else if item.spaces < here.spaces || (item.spaces == here.spaces && !item.dash) { parent = item; break }
+                    }
+                    above -= 1
+                }
+                guard let parent, !parent.key.isEmpty else { return "" }
+                components.append("\(parent.key)[\(position)]")
+                column = parent.keyColumn
+                index = above
+            } else if here.keyColumn < column {
+                guard !here.key.isEmpty, !here.key.contains("{"), !here.key.contains("[") else { return "" }
+                components.append(here.key)
+                column = here.keyColumn
+            } else {
+                index -= 1
+            }
+        }
+        return components.reversed().joined(separator: ".")
     }
 
     private static func convert(_ node: Node, file: String, path: String) throws(Failure) -> ConfigNode {
